@@ -1,0 +1,3 @@
+//! One module per subcommand. Each has an `Args` struct (clap derive) and a `run` function.
+
+pub mod demo;

@@ -1,0 +1,83 @@
+//! The `pathwise` command line: one module per subcommand under [`commands`], argument parsing
+//! with clap derive, and the mapping of outcomes to exit codes (DESIGN.md):
+//! 0 success, 1 the work ran but found a failure the user asked about, 2 bad input or usage.
+
+pub mod commands;
+pub mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// pathwise — adaptive learning paths from skill graphs and Bayesian Knowledge Tracing.
+#[derive(Debug, Parser)]
+#[command(name = "pathwise", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the main job end to end on the built-in demo curriculum and cohort.
+    Demo(commands::demo::Args),
+}
+
+/// What a command that ran to the end found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything the user asked about is fine (exit 0).
+    Success,
+    /// The work ran and found a failure the user asked about, e.g. a graph check or a credential
+    /// that does not verify (exit 1).
+    Failure,
+}
+
+/// Runs the command line; errors become one line on stderr and exit code 2.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Failure) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pathwise: error: {}", one_line(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Dispatches a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Demo(args) => commands::demo::run(&args),
+    }
+}
+
+/// The error and its causes on one line, each cause once.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,166 @@
+//! The one error type of the library. Every variant that comes from user input names the place at
+//! fault (file, line, column, or the skill/item), so the CLI can print it as one clear line.
+
+use std::fmt;
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where in the user's input a problem was found.
+///
+/// Displayed as `file:line:column`, leaving out the parts that are unknown, and followed by
+/// `(skill X)` or `(item X)` when the problem is about an id rather than a position.
+///
+/// ```
+/// use pathwise::Location;
+/// let at = Location::file("log.csv").line(12).column("correct");
+/// assert_eq!(at.to_string(), "log.csv:12:correct");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as the user named it.
+    pub file: Option<String>,
+    /// 1-based line number in the file (the header is line 1).
+    pub line: Option<u64>,
+    /// The column name (or 1-based number when the file has no header).
+    pub column: Option<String>,
+    /// The id the problem is about, e.g. `skill frac.add`.
+    pub subject: Option<String>,
+}
+
+impl Location {
+    /// A location in `file`, with no line known yet.
+    pub fn file(file: impl Into<String>) -> Self {
+        Self {
+            file: Some(file.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A location that is an id rather than a position, e.g. `Location::subject("skill", "frac.add")`.
+    pub fn subject(kind: &str, id: &str) -> Self {
+        Self {
+            subject: Some(format!("{kind} '{id}'")),
+            ..Self::default()
+        }
+    }
+
+    /// This location at a 1-based line.
+    pub fn line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// This location at a named column.
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+
+    /// This location about an id, e.g. `.about("skill", "frac.add")`.
+    pub fn about(mut self, kind: &str, id: &str) -> Self {
+        self.subject = Some(format!("{kind} '{id}'"));
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::with_capacity(3);
+        if let Some(file) = &self.file {
+            parts.push(file.clone());
+        }
+        if let Some(line) = self.line {
+            parts.push(line.to_string());
+        }
+        if let Some(column) = &self.column {
+            parts.push(column.clone());
+        }
+        let position = parts.join(":");
+        match (&self.subject, position.is_empty()) {
+            (Some(subject), true) => write!(f, "{subject}"),
+            (Some(subject), false) => write!(f, "{position} ({subject})"),
+            (None, _) => write!(f, "{position}"),
+        }
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The user's input (a log, a graph, a model file, a credential) is malformed at `location`.
+    #[error("{location}: {message}")]
+    Input {
+        /// Where the problem is.
+        location: Location,
+        /// What is wrong, in one line.
+        message: String,
+    },
+    /// A setting is out of its range (e.g. `restarts = 0`); the message states the rule.
+    #[error("{0}")]
+    Config(String),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file, as the user named it.
+        path: String,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A long computation was cancelled through its progress callback.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    /// A malformed-input error at `location`.
+    pub fn input(location: Location, message: impl Into<String>) -> Self {
+        Error::Input {
+            location,
+            message: message.into(),
+        }
+    }
+
+    /// An out-of-range setting.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config(message.into())
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_formats_only_known_parts() {
+        assert_eq!(Location::file("a.csv").to_string(), "a.csv");
+        assert_eq!(Location::file("a.csv").line(3).to_string(), "a.csv:3");
+        assert_eq!(
+            Location::subject("skill", "frac").to_string(),
+            "skill 'frac'"
+        );
+        assert_eq!(
+            Location::file("g.toml").about("skill", "x").to_string(),
+            "g.toml (skill 'x')"
+        );
+    }
+
+    #[test]
+    fn input_error_is_one_line() {
+        let e = Error::input(
+            Location::file("a.csv").line(4).column("correct"),
+            "expected 0 or 1, found '2'",
+        );
+        assert_eq!(e.to_string(), "a.csv:4:correct: expected 0 or 1, found '2'");
+    }
+}

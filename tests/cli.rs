@@ -1,0 +1,1 @@
+//! Integration tests of the `pathwise` binary (see the files beside this one).
