@@ -11,9 +11,14 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod error;
+mod graph;
 mod log;
 
 pub use error::{Error, Location, Result};
+pub use graph::{
+    Activity, ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, Skill, SkillGraph,
+    SkillGraphBuilder, SkillSpec,
+};
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
