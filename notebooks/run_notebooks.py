@@ -41,6 +41,7 @@ def main():
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
     args = parser.parse_args()
     os.environ["PATHWISE_BIN"] = str(find_binary(args.pathwise))
+    os.environ["PATHWISE_REPO"] = str(REPO)
     notebooks = args.notebooks or sorted(HERE.glob("*.ipynb"))
     if not notebooks:
         sys.exit("run_notebooks: no notebooks found")
