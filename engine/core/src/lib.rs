@@ -11,10 +11,12 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod error;
+mod eval;
 mod graph;
 mod log;
 
 pub use error::{Error, Location, Result};
+pub use eval::simulate;
 pub use graph::{
     Activity, ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, Skill, SkillGraph,
     SkillGraphBuilder, SkillSpec,
