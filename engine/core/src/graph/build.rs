@@ -362,7 +362,10 @@ impl SkillGraphBuilder {
 
 /// ` (did you mean 'x'?)` when a known id is within a small edit distance of `id`.
 fn closest_hint(id: &str, index: &HashMap<String, u32>) -> String {
-    let limit = (id.chars().count() / 3).max(1);
+    let limit = id.chars().count() / 3;
+    if limit == 0 {
+        return String::new();
+    }
     let best = index
         .iter()
         .map(|(known, &i)| (edit_distance(id, known), i, known))

@@ -36,10 +36,10 @@ fn cycle_error_prints_the_cycle_in_order() {
 
 #[test]
 fn unknown_prerequisite_is_named_with_a_hint() {
-    let e = build(&[("add", &[]), ("sub", &["ad"])], &BuildOptions::default()).unwrap_err();
+    let e = build(&[("add", &[]), ("sub", &["adn"])], &BuildOptions::default()).unwrap_err();
     assert_eq!(
         message(e),
-        "g.toml:2 (skill 'ad'): unknown skill id (a prerequisite of 'sub') (did you mean 'add'?)"
+        "g.toml:2 (skill 'adn'): unknown skill id (a prerequisite of 'sub') (did you mean 'add'?)"
     );
 }
 
