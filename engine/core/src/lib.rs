@@ -12,8 +12,14 @@
 
 mod error;
 mod log;
+mod report;
 
 pub use error::{Error, Location, Result};
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
+};
+pub use report::{
+    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule, LearnerFigures,
+    LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick, build_report,
+    format_gap, format_order,
 };
