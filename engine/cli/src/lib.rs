@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod output;
+pub mod report;
 
 use std::process::ExitCode;
 
