@@ -5,7 +5,9 @@
 //! silhouette* (Hruschka et al. 2004: for each learner, a = distance to its own centroid,
 //! b = distance to the nearest other centroid, s = (b − a) / max(a, b); the score is the mean s),
 //! which costs O(n·k·d) instead of the O(n²·d) of the full silhouette, so it stays fast for
-//! thousands of learners. The rule takes the **smallest k whose score is within
+//! thousands of learners. Above [`SELECTION_SAMPLE`] learners, k is chosen on an evenly strided
+//! sample (every ⌈n / 1000⌉-th learner in input order) and the chosen k is then fitted on all.
+//! The rule takes the **smallest k whose score is within
 //! `silhouette_tolerance` (default 0.02) of the best score**: fewer groups are easier to teach,
 //! and a k that is barely better is not worth an extra group. Fewer than 3 learners, or learners
 //! whose mastery vectors are all equal, make one group.
@@ -17,7 +19,10 @@
 
 use linfa::prelude::*;
 use linfa_clustering::KMeans;
-use ndarray::{Array2, ArrayView1};
+use ndarray::{Array2, ArrayView1, Axis};
+
+/// Cohorts above this size choose k on a sample of about this many learners.
+pub const SELECTION_SAMPLE: usize = 1000;
 
 use super::input::{CohortInput, ReportSettings};
 
@@ -94,10 +99,18 @@ pub(crate) fn group_learners(input: &CohortInput, settings: &ReportSettings) -> 
 
 fn choose_k(data: &Array2<f64>, settings: &ReportSettings) -> (GroupRule, Vec<usize>) {
     let n = data.nrows();
-    let max_k = settings.max_groups.min(n - 1);
+    // Big cohorts choose k on an evenly strided sample (every ⌈n / SAMPLE⌉-th learner), then fit
+    // the chosen k on everyone.
+    let stride = n.div_ceil(SELECTION_SAMPLE);
+    let sample = (stride > 1).then(|| {
+        let rows: Vec<usize> = (0..n).step_by(stride).collect();
+        data.select(Axis(0), &rows)
+    });
+    let selection = sample.as_ref().unwrap_or(data);
+    let max_k = settings.max_groups.min(selection.nrows() - 1);
     let mut tried: Vec<(usize, f64, Vec<usize>)> = Vec::new();
     for k in 2..=max_k {
-        if let Some((labels, score)) = kmeans(data, k) {
+        if let Some((labels, score)) = kmeans(selection, k) {
             tried.push((k, score, labels));
         }
     }
@@ -107,11 +120,17 @@ fn choose_k(data: &Array2<f64>, settings: &ReportSettings) -> (GroupRule, Vec<us
         scores,
         tolerance: settings.silhouette_tolerance,
     };
-    match tried
+    let Some((k, _, labels)) = tried
         .into_iter()
         .find(|t| t.1 >= best - settings.silhouette_tolerance)
-    {
-        Some((_, _, labels)) => (rule, labels),
+    else {
+        return (GroupRule::Trivial, vec![0; n]);
+    };
+    if sample.is_none() {
+        return (rule, labels);
+    }
+    match kmeans(data, k) {
+        Some((labels, _)) => (rule, labels),
         None => (GroupRule::Trivial, vec![0; n]),
     }
 }
