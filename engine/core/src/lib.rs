@@ -19,7 +19,7 @@ pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
 pub use report::{
-    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule, LearnerFigures,
-    LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick, build_report,
-    format_gap, format_order,
+    Activity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
+    LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
+    build_report, format_gap, format_order, learner_activity,
 };

@@ -28,11 +28,13 @@
 //! assert_eq!(report.summary.responses, 24);
 //! ```
 
+mod activity;
 mod groups;
 mod input;
 mod orders;
 mod rules;
 
+pub use activity::{Activity, learner_activity};
 pub use groups::{Group, GroupRule, Grouping};
 pub use input::{CohortInput, LearnerInput, ReportSettings, SkillRef, TopPick};
 pub use orders::{format_gap, format_order};
