@@ -78,7 +78,8 @@ mod tests {
     #[test]
     fn counts_attempts_per_report_skill_and_groups() {
         let mut b = LogBuilder::new();
-        let rows: [(&str, &[&str], &str, bool, i64, &str); 5] = [
+        type Row<'a> = (&'a str, &'a [&'a str], &'a str, bool, i64, &'a str);
+        let rows: [Row; 5] = [
             ("ann", &["add"], "q1", true, 5, "c1"),
             ("ann", &["add", "sub"], "q2", false, 7, "c2"),
             ("ann", &["extra"], "q3", true, 9, "c1"),
