@@ -11,10 +11,12 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod error;
+mod eval;
 mod log;
 mod report;
 
 pub use error::{Error, Location, Result};
+pub use eval::simulate;
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
