@@ -12,8 +12,10 @@
 
 mod error;
 mod log;
+mod recommend;
 
 pub use error::{Error, Location, Result};
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
+pub use recommend::{GRID_POINTS, MAX_OPPORTUNITIES, SkillDynamics};
