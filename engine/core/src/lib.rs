@@ -18,4 +18,7 @@ pub use error::{Error, Location, Result};
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
-pub use recommend::{GRID_POINTS, MAX_OPPORTUNITIES, SkillDynamics};
+pub use recommend::{
+    Band, Components, GRID_POINTS, Kind, MAX_OPPORTUNITIES, Plan, PlanStep, Policy, Recommendation,
+    SkillDynamics, Weights,
+};
