@@ -13,6 +13,8 @@ mod dynamics;
 mod explain;
 mod plan;
 mod policy;
+#[cfg(test)]
+mod proptests;
 mod rank;
 mod score;
 mod tables;
