@@ -13,6 +13,7 @@
 mod error;
 mod eval;
 mod log;
+mod recommend;
 mod report;
 
 pub use error::{Error, Location, Result};
@@ -24,4 +25,8 @@ pub use report::{
     Activity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
     LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
     build_report, format_gap, format_order, learner_activity,
+};
+pub use recommend::{
+    Band, Components, GRID_POINTS, Kind, MAX_OPPORTUNITIES, Plan, PlanStep, Policy, Recommendation,
+    SkillDynamics, Weights,
 };
