@@ -301,16 +301,46 @@ def thread_env(threads: int) -> dict:
     return env
 
 
+def file_sha256(path: str) -> str:
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def run_pybkt(data: dict, forgets: bool, args, work: Path) -> dict:
     tag = f"pybkt_{'forgets' if forgets else 'standard'}"
     out = work / tag
     out.mkdir(exist_ok=True)
+    inputs = {"train": file_sha256(data["train"]), "test": file_sha256(data["test"]),
+              "restarts": args.restarts, "seed": args.seed, "threads": args.threads,
+              "forgets": forgets}
+    stamp = out / "inputs.json"
+    reuse = (args.reuse_pybkt and stamp.is_file() and (out / "process.json").is_file()
+             and json.loads(stamp.read_text()) == inputs)
+    if reuse:
+        print(f"  reusing the pyBKT run in {out} (same inputs)", file=sys.stderr)
+        proc = json.loads((out / "process.json").read_text())
+    else:
+        stamp.unlink(missing_ok=True)
+        proc = run_pybkt_process(data, forgets, args, out)
+        (out / "process.json").write_text(json.dumps(proc))
+        stamp.write_text(json.dumps(inputs))
+    return collect_pybkt(data, forgets, args, out, proc, reuse)
+
+
+def run_pybkt_process(data: dict, forgets: bool, args, out: Path) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--pybkt-worker",
            "--train", data["train"], "--test", data["test"], "--outdir", str(out),
            "--restarts", str(args.restarts), "--seed", str(args.seed)]
     if forgets:
         cmd.append("--forgets")
-    proc = run_measured(cmd, thread_env(args.threads), out / "log.txt")
+    return run_measured(cmd, thread_env(args.threads), out / "log.txt")
+
+
+def collect_pybkt(data: dict, forgets: bool, args, out: Path, proc: dict, reused: bool) -> dict:
     inner = json.loads((out / "timings.json").read_text())
     params = json.loads((out / "params.json").read_text())
     pred = pd.read_csv(out / "pred.csv")
@@ -326,7 +356,7 @@ def run_pybkt(data: dict, forgets: bool, args, work: Path) -> dict:
         "load_s": inner["load_s"], "fit_s": inner["fit_s"],
         "load_fit_s": inner["load_s"] + inner["fit_s"],
         "process_s": proc["wall_s"], "peak_rss_mb": proc["peak_rss_mb"], "cpu_s": proc["cpu_s"],
-        "predict_s": inner["predict_s"],
+        "predict_s": inner["predict_s"], "reused_earlier_run": reused,
         "params": params, "p_test": pred["correct_predictions"].to_numpy(),
     }
 
@@ -480,6 +510,9 @@ def main() -> None:
                     help="threads for both tools (pyBKT: OMP_NUM_THREADS; pathwise: --threads)")
     ap.add_argument("--cohort-rows", type=int, default=1_000_000)
     ap.add_argument("--no-pybkt", action="store_true", help="run pathwise only")
+    ap.add_argument("--reuse-pybkt", action="store_true",
+                    help="reuse pyBKT's results from an earlier run in --workdir when its inputs "
+                    "(file checksums, restarts, seed, threads) are the same")
     ap.add_argument("--workdir", help="keep the CSVs, models and predictions here")
     ap.add_argument("--out", default="pybkt_comparison.json", help="JSON results file")
     # internal: the pyBKT child process

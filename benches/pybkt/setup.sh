@@ -23,21 +23,15 @@ export MAKEFLAGS="${MAKEFLAGS:--j1}"
 
 # Fail loudly if we got the pure-Python fallback.
 "$VENV/bin/python" - <<'PY'
-import importlib, sys
-import pyBKT.fit.EM_fit as em
-# The C++ build ships compiled extension modules next to the Python sources.
-try:
-    mod = importlib.import_module("pyBKT.fit.E_step")
-except ImportError:
-    mod = None
-import pyBKT, os
-root = os.path.dirname(pyBKT.__file__)
-so = [os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".so")]
-if not so:
-    sys.exit("pyBKT was installed WITHOUT its compiled extensions (pure-Python fallback): "
-             "the timing comparison would be unfair. Check that g++ and numpy are available.")
-print("pyBKT", getattr(pyBKT, "__version__", "?"), "compiled modules:")
-for path in sorted(so):
-    print("  ", os.path.relpath(path, root))
+import sys
+from importlib.metadata import version
+import pyBKT.fit.E_step as e_step
+import pyBKT.fit.predict_onestep_states as states
+for mod in (e_step, states):
+    if not str(getattr(mod, "__file__", "")).endswith(".so"):
+        sys.exit(f"{mod.__name__} is not the compiled module ({getattr(mod, '__file__', '?')}): "
+                 "pyBKT was installed without its C++ extensions and would be ~70x slower. "
+                 "Check that g++ and numpy are available, then run this script again.")
+print("pyBKT", version("pyBKT"), "with compiled modules:", e_step.__file__, states.__file__)
 PY
 echo "pyBKT C++ build ready in $VENV"
