@@ -262,6 +262,61 @@ def log_likelihood(df: pd.DataFrame, params: dict) -> float:
     return float(np.sum(np.log(np.maximum(like, LOG_FLOOR))))
 
 
+def brute_force_log_likelihood(correct: list[int], p: dict) -> float:
+    """log P(responses) by summing over every hidden path (2^T of them): the slow definition."""
+    import itertools
+    total = 0.0
+    for path in itertools.product((0, 1), repeat=len(correct)):
+        prob = p["prior"] if path[0] else 1.0 - p["prior"]
+        for t, (known, c) in enumerate(zip(path, correct)):
+            if t > 0:
+                was = path[t - 1]
+                move = (1.0 - p["forget"] if known else p["forget"]) if was else \
+                    (p["learn"] if known else 1.0 - p["learn"])
+                prob *= move
+            p_c = 1.0 - p["slip"] if known else p["guess"]
+            prob *= p_c if c else 1.0 - p_c
+        total += prob
+    return float(np.log(total))
+
+
+def self_test() -> None:
+    """Checks the yardstick: forward() against brute-force enumeration, on shuffled rows."""
+    rng = np.random.default_rng(7)
+    rows = []
+    params = {}
+    expected = 0.0
+    order = 0
+    for k in range(4):
+        skill = f"k{k}"
+        params[skill] = {"prior": rng.uniform(0.05, 0.9), "learn": rng.uniform(0.0, 0.5),
+                         "forget": rng.uniform(0.0, 0.2) if k % 2 else 0.0,
+                         "guess": rng.uniform(0.0, 0.6), "slip": rng.uniform(0.0, 0.6)}
+        for learner in range(5):
+            seq = rng.integers(0, 2, size=rng.integers(1, 9)).tolist()
+            expected += brute_force_log_likelihood(seq, params[skill])
+            for c in seq:
+                order += 1
+                rows.append((order, learner, skill, c))
+    df = pd.DataFrame(rows, columns=COLUMNS).sample(frac=1.0, random_state=3)
+    got = log_likelihood(df, params)
+    assert abs(got - expected) < 1e-9 * abs(expected), (got, expected)
+    # A skill without parameters is left out, not guessed.
+    p, known = forward(df.assign(skill_name="other"), params)
+    assert not known.any() and np.isnan(p).all()
+    # The generator reproduces itself and honours its parameters on average.
+    a = simulate_bkt(np.random.default_rng(1), pd.DataFrame(
+        {"prior": [0.3], "learn": [0.2], "forget": [0.0], "guess": [0.2], "slip": [0.1]},
+        index=["x"]), 20000, 1, 1, 1)
+    assert a["correct"].mean() == simulate_bkt(np.random.default_rng(1), pd.DataFrame(
+        {"prior": [0.3], "learn": [0.2], "forget": [0.0], "guess": [0.2], "slip": [0.1]},
+        index=["x"]), 20000, 1, 1, 1)["correct"].mean()
+    first = 0.3 * 0.9 + 0.7 * 0.2
+    assert abs(a["correct"].mean() - first) < 0.01, a["correct"].mean()
+    print(f"self-test passed: forward pass = brute force ({got:.12f}), generator mean "
+          f"{a['correct'].mean():.4f} vs {first:.4f}")
+
+
 def metrics(y: np.ndarray, p: np.ndarray) -> dict:
     from sklearn.metrics import roc_auc_score
     y = y.astype(np.float64)
@@ -515,6 +570,8 @@ def main() -> None:
                     "(file checksums, restarts, seed, threads) are the same")
     ap.add_argument("--workdir", help="keep the CSVs, models and predictions here")
     ap.add_argument("--out", default="pybkt_comparison.json", help="JSON results file")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the forward pass against brute-force enumeration, then exit")
     # internal: the pyBKT child process
     ap.add_argument("--pybkt-worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--train", help=argparse.SUPPRESS)
@@ -524,6 +581,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.pybkt_worker:
         pybkt_worker(args)
+        return
+    if args.self_test:
+        self_test()
         return
     if args.restarts < 1:
         ap.error("--restarts must be at least 1")
