@@ -11,9 +11,11 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod error;
+mod eval;
 mod log;
 
 pub use error::{Error, Location, Result};
+pub use eval::simulate;
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };

@@ -1,0 +1,3 @@
+//! Evaluation: simulated learners for comparing teaching policies.
+
+pub mod simulate;
