@@ -41,7 +41,10 @@ import numpy as np
 import pandas as pd
 
 COLUMNS = ["order_id", "user_id", "skill_name", "correct"]
+# pathwise's pybkt preset reads exactly pyBKT's default columns; naming them as well keeps the
+# mapping explicit.
 PATHWISE_COLS = [
+    "--preset", "pybkt",
     "--col", "learner=user_id",
     "--col", "skill=skill_name",
     "--col", "correct=correct",
