@@ -11,9 +11,16 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod error;
+mod eval;
 mod log;
 
 pub use error::{Error, Location, Result};
+pub use eval::{
+    Afm, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer, MODEL_NAMES,
+    Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor, Scored,
+    SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
+    model_families, model_family, rmse, summarize, time_cut,
+};
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
