@@ -21,6 +21,7 @@ pub use eval::{
     SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
     model_families, model_family, rmse, summarize, time_cut,
 };
+pub use eval::simulate;
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };

@@ -1,5 +1,6 @@
 //! Model evaluation: prediction metrics, learner-level cross-validation and a time split, and the
-//! baseline model families (`majority`, `skill-mean`, `afm`, `pfa`) that BKT is compared with.
+//! baseline model families (`majority`, `skill-mean`, `afm`, `pfa`) that BKT is compared with;
+//! and, in [`simulate`], simulated learners for comparing teaching policies.
 //!
 //! ```
 //! use pathwise::{EvalOptions, LogBuilder, RawRow, Split, cross_validate, model_families, summarize};
@@ -33,6 +34,8 @@ mod metrics;
 mod pfa;
 mod run;
 mod summary;
+
+pub mod simulate;
 
 pub use afm::Afm;
 pub use baseline::{Majority, SkillMean};
