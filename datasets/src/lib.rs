@@ -3,3 +3,6 @@
 //! curriculum and the synthetic-cohort generator.
 
 pub mod generate;
+mod log_format;
+
+pub use log_format::{Encoding, LoadedLog, LogOptions, Preset, Role, load_logs};

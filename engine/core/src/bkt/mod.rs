@@ -19,4 +19,4 @@ pub use mixture::LEARNER_CLASSES;
 pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};
 pub use params::{Bounds, FixedParams, GUESS_SLIP_MARGIN, PROB_FLOOR, ParamName, Params, Variant};
-pub use predict::{Fallbacks, PredictionRow, Predictions, predict};
+pub use predict::{Fallbacks, PredictionRow, Replay, predict};

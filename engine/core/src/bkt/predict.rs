@@ -35,7 +35,7 @@ pub struct Fallbacks {
 
 /// The output of [`predict`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Predictions {
+pub struct Replay {
     /// One row per (response, skill), in the log's order (learner, then time).
     pub rows: Vec<PredictionRow>,
     /// Fallback counts.
@@ -48,7 +48,7 @@ const LEARNER_CHUNK: usize = 512;
 /// Replays every learner's responses through the filter. A response on several skills is scored
 /// on each with the state from *before* the response (the class posterior of a learner-prior
 /// model is updated once, with all of its skills). The output does not depend on the thread count.
-pub fn predict(model: &Model, log: &InteractionLog) -> Predictions {
+pub fn predict(model: &Model, log: &InteractionLog) -> Replay {
     let n_classes = model.n_classes();
     let skill_map: Vec<Option<usize>> = log
         .skills()
@@ -113,7 +113,7 @@ pub fn predict(model: &Model, log: &InteractionLog) -> Predictions {
             (rows, unseen_skill, unseen_item)
         })
         .collect();
-    let mut out = Predictions::default();
+    let mut out = Replay::default();
     out.rows.reserve(parts.iter().map(|p| p.0.len()).sum());
     for (rows, us, ui) in parts {
         out.rows.extend(rows);
