@@ -4,6 +4,7 @@
 
 mod curriculum;
 mod graph_format;
+pub mod generate;
 mod log_format;
 
 pub use curriculum::{DEMO_CURRICULUM_TOML, demo_curriculum, demo_curriculum_path};
