@@ -26,6 +26,8 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// Interaction logs: `data stats LOG...` summarises what a log holds.
     Data(commands::data::Args),
+    /// Compare models by learner-level cross-validation: AUC, RMSE, accuracy, log loss.
+    Eval(commands::eval::Args),
 }
 
 /// What a command that ran to the end found.
@@ -64,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
         Command::Data(args) => commands::data::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
     }
 }
 

@@ -15,13 +15,13 @@ mod eval;
 mod log;
 
 pub use error::{Error, Location, Result};
+pub use eval::simulate;
 pub use eval::{
     Afm, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer, MODEL_NAMES,
     Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor, Scored,
     SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
     model_families, model_family, rmse, summarize, time_cut,
 };
-pub use eval::simulate;
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
