@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod log_args;
 pub mod output;
+pub mod report;
 
 use std::process::ExitCode;
 
