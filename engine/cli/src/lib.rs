@@ -29,6 +29,8 @@ pub enum Command {
     Data(commands::data::Args),
     /// Skill graphs: `graph check|stats|dot GRAPH` validates, summarises or draws one.
     Graph(commands::graph::Args),
+    /// Compare models by learner-level cross-validation: AUC, RMSE, accuracy, log loss.
+    Eval(commands::eval::Args),
 }
 
 /// What a command that ran to the end found.
@@ -68,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => commands::demo::run(&args),
         Command::Data(args) => commands::data::run(&args),
         Command::Graph(args) => commands::graph::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
     }
 }
 
