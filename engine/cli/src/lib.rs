@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the main job end to end on the built-in demo curriculum and cohort.
     Demo(commands::demo::Args),
+    /// Learner-owned verifiable mastery records: issuer keys, credentials, verification.
+    Record(commands::record::Args),
 }
 
 /// What a command that ran to the end found.
@@ -60,6 +62,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
+        Command::Record(args) => commands::record::run(&args),
     }
 }
 

@@ -39,3 +39,4 @@ pub use record::proof::{
 pub use record::rows::{
     ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
 };
+pub use record::time::parse_date_time;
