@@ -3,7 +3,9 @@
 //! 0 success, 1 the work ran but found a failure the user asked about, 2 bad input or usage.
 
 pub mod commands;
+pub mod log_args;
 pub mod output;
+pub mod report;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,8 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// Learner-owned verifiable mastery records: issuer keys, credentials, verification.
     Record(commands::record::Args),
+    /// Interaction logs: `data stats LOG...` summarises what a log holds.
+    Data(commands::data::Args),
 }
 
 /// What a command that ran to the end found.
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
         Command::Record(args) => commands::record::run(&args),
+        Command::Data(args) => commands::data::run(&args),
     }
 }
 

@@ -1,4 +1,5 @@
 //! One module per subcommand. Each has an `Args` struct (clap derive) and a `run` function.
 
+pub mod data;
 pub mod demo;
 pub mod record;
