@@ -206,3 +206,47 @@ fn key_file_is_owner_only_and_never_silently_replaced() {
     // only the key file: no temporary file left behind
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn rows_digest_matches_the_library_and_the_documented_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.csv");
+    std::fs::write(
+        &log,
+        "learner,skill,item,correct,order\n\
+         ann,frac.add,q2,1,20\n\
+         bob,frac.add,q1,0,1\n\
+         ann,frac.add~~frac.eq,q1,0,10\n",
+    )
+    .unwrap();
+    let lines = dir.path().join("ann.jsonl");
+    let out = pathwise(&[
+        "record",
+        "rows",
+        s(&log),
+        "--learner",
+        "ann",
+        "-o",
+        s(&lines),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&lines).unwrap();
+    assert_eq!(
+        written,
+        "{\"correct\":0,\"item\":\"q1\",\"learner\":\"ann\",\"order\":\"10\",\"skills\":[\"frac.add\",\"frac.eq\"]}\n\
+         {\"correct\":1,\"item\":\"q2\",\"learner\":\"ann\",\"order\":\"20\",\"skills\":[\"frac.add\"]}\n"
+    );
+    let digest = pathwise::sha256_hex(written.as_bytes());
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("{digest}  2 rows  learner ann  (pathwise-rows-v1)")
+    );
+
+    let out = pathwise(&["record", "rows", s(&log), "--learner", "zoe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("learner 'zoe' is not in the log"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -4,17 +4,24 @@
 //!   overwritten) and prints its `did:key`;
 //! - `record verify CREDENTIAL.json [--issuer DID]` checks a credential offline: exit 0 and a
 //!   summary when valid, exit 1 and the reason when not, exit 2 when the file is unreadable or
-//!   not JSON.
+//!   not JSON;
+//! - `record rows LOG... --learner ID [-o ROWS.jsonl]` prints the SHA-256 of a learner's rows in
+//!   canonical form pathwise-rows-v1, so a verifier holding the rows can compare it with the
+//!   credential's evidence.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, bail};
-use pathwise::{IssuerKey, VerifiedSummary, VerifyFailure, parse_date_time, verify_credential};
+use pathwise::{
+    IssuerKey, ROWS_CANONICAL_FORM, VerifiedSummary, VerifyFailure, canonical_learner_rows,
+    parse_date_time, sha256_hex, verify_credential,
+};
 
 use crate::Outcome;
-use crate::output::{Format, Table, write_json};
+use crate::log_args::LogArgs;
+use crate::output::{Format, Table, write_atomic, write_json};
 
 /// Arguments of `pathwise record`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +38,9 @@ pub enum RecordCommand {
     Keygen(KeygenArgs),
     /// Verify a mastery record credential offline (exit 0 valid, 1 not valid, 2 unreadable).
     Verify(VerifyArgs),
+    /// Print the SHA-256 of a learner's interaction rows in canonical form pathwise-rows-v1 (the
+    /// "Interaction rows" evidence of a credential), optionally writing the canonical lines.
+    Rows(RowsArgs),
 }
 
 /// Arguments of `pathwise record keygen`.
@@ -62,12 +72,44 @@ pub struct VerifyArgs {
     pub format: Format,
 }
 
+/// Arguments of `pathwise record rows`.
+#[derive(Debug, clap::Args)]
+pub struct RowsArgs {
+    /// The interaction log(s) and how to read them.
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The learner, as named in the log.
+    #[arg(long, value_name = "ID")]
+    pub learner: String,
+    /// Also write the canonical lines (JSON lines) to this file.
+    #[arg(short, long, value_name = "ROWS.jsonl")]
+    pub out: Option<PathBuf>,
+}
+
 /// Runs `pathwise record`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match &args.command {
         RecordCommand::Keygen(a) => keygen(a),
         RecordCommand::Verify(a) => verify(a),
+        RecordCommand::Rows(a) => rows(a),
     }
+}
+
+fn rows(args: &RowsArgs) -> anyhow::Result<Outcome> {
+    let loaded = args.log.load()?;
+    let Some(bytes) = canonical_learner_rows(&loaded.log, &args.learner) else {
+        bail!("learner '{}' is not in the log", args.learner);
+    };
+    if let Some(path) = &args.out {
+        write_atomic(path, |w| Ok(w.write_all(&bytes)?))?;
+    }
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    println!(
+        "{}  {lines} rows  learner {}  ({ROWS_CANONICAL_FORM})",
+        sha256_hex(&bytes),
+        args.learner
+    );
+    Ok(Outcome::Success)
 }
 
 fn keygen(args: &KeygenArgs) -> anyhow::Result<Outcome> {
