@@ -65,6 +65,7 @@ pub use record::proof::{
 pub use record::rows::{
     ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
 };
+pub use record::time::parse_date_time;
 pub use report::{
     Activity as LearnerActivity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive,
     InactiveRule, LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck,

@@ -4,3 +4,4 @@ pub mod data;
 pub mod demo;
 pub mod graph;
 pub mod eval;
+pub mod record;
