@@ -2,6 +2,10 @@
 //! column presets, skill graphs (native TOML/JSON, edge lists, the Junyi table), the demo
 //! curriculum and the synthetic-cohort generator.
 
+mod curriculum;
+mod graph_format;
 mod log_format;
 
+pub use curriculum::{DEMO_CURRICULUM_TOML, demo_curriculum, demo_curriculum_path};
+pub use graph_format::{GraphFormat, GraphOptions, LoadedGraph, load_graph, parse_graph};
 pub use log_format::{Encoding, LoadedLog, LogOptions, Preset, Role, load_logs};

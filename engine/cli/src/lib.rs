@@ -27,6 +27,8 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// Interaction logs: `data stats LOG...` summarises what a log holds.
     Data(commands::data::Args),
+    /// Skill graphs: `graph check|stats|dot GRAPH` validates, summarises or draws one.
+    Graph(commands::graph::Args),
 }
 
 /// What a command that ran to the end found.
@@ -65,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
         Command::Data(args) => commands::data::run(&args),
+        Command::Graph(args) => commands::graph::run(&args),
     }
 }
 

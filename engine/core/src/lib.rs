@@ -12,6 +12,7 @@
 
 mod error;
 mod eval;
+mod graph;
 mod log;
 mod recommend;
 mod record;
@@ -24,6 +25,10 @@ pub use eval::{
     Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor, Scored,
     SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
     model_families, model_family, rmse, summarize, time_cut,
+};
+pub use graph::{
+    Activity, ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, Skill, SkillGraph,
+    SkillGraphBuilder, SkillSpec,
 };
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
@@ -54,7 +59,7 @@ pub use record::rows::{
     ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
 };
 pub use report::{
-    Activity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
+    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
     LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
-    build_report, format_gap, format_order, learner_activity,
+    build_report, format_gap, format_order, LearnerActivity, learner_activity,
 };

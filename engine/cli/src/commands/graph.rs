@@ -1,0 +1,415 @@
+//! `pathwise graph check|stats|dot GRAPH`: validate a skill-graph file, summarise its shape, or
+//! draw it with Graphviz. The file formats are described in `datasets/GRAPHS.md`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use pathwise::SkillGraph;
+use pathwise_datasets::{GraphOptions, LoadedGraph, load_graph};
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::output::{Format, Table, write_atomic, write_json};
+
+/// Arguments of `pathwise graph`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// What to do with the graph.
+    #[command(subcommand)]
+    pub command: GraphCommand,
+}
+
+/// The `graph` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum GraphCommand {
+    /// Check a graph file: ids, duplicates, self-loops, cycles (exit 0 valid, 2 invalid).
+    Check(CheckArgs),
+    /// Summarise a graph: skills, edges, activities, roots, leaves, depth, degrees.
+    Stats(StatsArgs),
+    /// Write the graph in Graphviz DOT (render with `dot -Tsvg`).
+    Dot(DotArgs),
+}
+
+/// The graph file and how to read it (shared by the `graph` subcommands).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GraphInput {
+    /// The graph: native `.toml`/`.json`, an edge-list CSV, the Junyi exercise table, or AL-CPL `.preqs`.
+    #[arg(value_name = "GRAPH")]
+    pub graph: PathBuf,
+
+    /// Drop self-loops and a small set of edges that breaks every cycle (each dropped edge is listed)
+    /// instead of rejecting the graph.
+    #[arg(long)]
+    pub drop_cycle_edges: bool,
+
+    /// For an edge-list CSV: the skills CSV (`id,name[,standard][,description]`); by default
+    /// `<stem>.skills.csv` beside the edge list, if present.
+    #[arg(long, value_name = "FILE")]
+    pub skills: Option<PathBuf>,
+}
+
+/// Arguments of `pathwise graph check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The graph.
+    #[command(flatten)]
+    pub input: GraphInput,
+}
+
+/// Arguments of `pathwise graph stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// The graph.
+    #[command(flatten)]
+    pub input: GraphInput,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Arguments of `pathwise graph dot`.
+#[derive(Debug, clap::Args)]
+pub struct DotArgs {
+    /// The graph.
+    #[command(flatten)]
+    pub input: GraphInput,
+
+    /// Write the DOT text to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Loads a graph file for a command; when edges were dropped to break cycles, says which on
+/// stderr (one line). Other commands that take `--graph` can use it too.
+pub fn load(
+    path: &Path,
+    drop_cycle_edges: bool,
+    skills: Option<&Path>,
+) -> anyhow::Result<LoadedGraph> {
+    let loaded = load_graph(
+        path,
+        &GraphOptions {
+            drop_cycle_edges,
+            skills_file: skills.map(Path::to_path_buf),
+        },
+    )?;
+    if !loaded.dropped_edges.is_empty() {
+        eprintln!(
+            "pathwise: note: {}: dropped {} edge(s) to break cycles: {}",
+            path.display(),
+            loaded.dropped_edges.len(),
+            dropped_list(&loaded.dropped_edges)
+        );
+    }
+    Ok(loaded)
+}
+
+/// `a -> b (self-loop), c -> d`.
+fn dropped_list(dropped: &[(String, String)]) -> String {
+    dropped
+        .iter()
+        .map(|(p, s)| {
+            if p == s {
+                format!("{p} -> {s} (self-loop)")
+            } else {
+                format!("{p} -> {s}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl GraphInput {
+    fn load(&self) -> anyhow::Result<LoadedGraph> {
+        load(&self.graph, self.drop_cycle_edges, self.skills.as_deref())
+    }
+}
+
+/// The shape of a graph; also the JSON output of `graph stats` (stable snake_case keys).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GraphStats {
+    /// The format the file was read as (`toml`, `json`, `edge-list`, `junyi`, `al-cpl`).
+    pub format: String,
+    /// Skills.
+    pub skills: usize,
+    /// Prerequisite edges (after any dropped ones).
+    pub edges: usize,
+    /// Activities.
+    pub activities: usize,
+    /// Skills without prerequisites.
+    pub roots: usize,
+    /// Skills that nothing requires.
+    pub leaves: usize,
+    /// Skills with neither prerequisites nor dependents.
+    pub isolated: usize,
+    /// Edges on the longest prerequisite chain (0 when there are no edges).
+    pub depth: u32,
+    /// One longest chain, from a root to the deepest skill (ids).
+    pub longest_path: Vec<String>,
+    /// The most prerequisites any skill has.
+    pub max_in_degree: usize,
+    /// A skill with that many prerequisites (the first in the file).
+    pub max_in_degree_skill: String,
+    /// The most dependents any skill has.
+    pub max_out_degree: usize,
+    /// A skill with that many dependents (the first in the file).
+    pub max_out_degree_skill: String,
+    /// Skills that no activity practises.
+    pub skills_without_activities: usize,
+    /// Edges dropped by `--drop-cycle-edges`, as `prerequisite -> skill`.
+    pub dropped_edges: Vec<String>,
+}
+
+impl GraphStats {
+    /// Measures `loaded`.
+    pub fn of(loaded: &LoadedGraph) -> Self {
+        let g = &loaded.graph;
+        let all = || 0..g.n_skills() as u32;
+        let busiest = |degree: &dyn Fn(u32) -> usize| -> (usize, String) {
+            let mut best: Option<(usize, u32)> = None;
+            for s in all() {
+                if best.is_none_or(|(d, _)| degree(s) > d) {
+                    best = Some((degree(s), s));
+                }
+            }
+            best.map_or((0, String::new()), |(d, s)| (d, g.skill(s).id.clone()))
+        };
+        let (max_in_degree, max_in_degree_skill) = busiest(&|s| g.prerequisites(s).len());
+        let (max_out_degree, max_out_degree_skill) = busiest(&|s| g.dependents(s).len());
+        let longest = longest_path(g);
+        GraphStats {
+            format: loaded.format.name().to_owned(),
+            skills: g.n_skills(),
+            edges: g.n_edges(),
+            activities: g.n_activities(),
+            roots: g.roots().count(),
+            leaves: g.leaves().count(),
+            isolated: all()
+                .filter(|&s| g.prerequisites(s).is_empty() && g.dependents(s).is_empty())
+                .count(),
+            depth: longest.len().saturating_sub(1) as u32,
+            longest_path: longest.iter().map(|&s| g.skill(s).id.clone()).collect(),
+            max_in_degree,
+            max_in_degree_skill,
+            max_out_degree,
+            max_out_degree_skill,
+            skills_without_activities: all().filter(|&s| g.skill_activities(s).is_empty()).count(),
+            dropped_edges: loaded
+                .dropped_edges
+                .iter()
+                .map(|(p, s)| format!("{p} -> {s}"))
+                .collect(),
+        }
+    }
+
+    /// The statistics as a two-column table (`statistic`, `value`); the longest path shows only
+    /// its two ends (`longest_path_from`, `longest_path_to`), the JSON has every skill on it.
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(["statistic", "value"]);
+        t.push(["format", self.format.as_str()]);
+        for (name, value) in [
+            ("skills", self.skills),
+            ("edges", self.edges),
+            ("activities", self.activities),
+            ("roots", self.roots),
+            ("leaves", self.leaves),
+            ("isolated", self.isolated),
+            ("depth", self.depth as usize),
+        ] {
+            t.push([name.to_owned(), value.to_string()]);
+        }
+        let ends = |i: Option<&String>| i.cloned().unwrap_or_default();
+        t.push([
+            "longest_path_from".to_owned(),
+            ends(self.longest_path.first()),
+        ]);
+        t.push(["longest_path_to".to_owned(), ends(self.longest_path.last())]);
+        t.push(["max_in_degree".to_owned(), self.max_in_degree.to_string()]);
+        t.push(["max_in_degree_skill", self.max_in_degree_skill.as_str()]);
+        t.push(["max_out_degree".to_owned(), self.max_out_degree.to_string()]);
+        t.push(["max_out_degree_skill", self.max_out_degree_skill.as_str()]);
+        t.push([
+            "skills_without_activities".to_owned(),
+            self.skills_without_activities.to_string(),
+        ]);
+        t.push([
+            "dropped_edges".to_owned(),
+            self.dropped_edges.len().to_string(),
+        ]);
+        t
+    }
+}
+
+/// One longest prerequisite chain, root first: ends at the first deepest skill in topological
+/// order and walks back through the first prerequisite one level shallower.
+fn longest_path(g: &SkillGraph) -> Vec<u32> {
+    let Some(&deepest) = g
+        .topological_order()
+        .iter()
+        .max_by_key(|&&s| (g.depth(s), std::cmp::Reverse(g.topological_position(s))))
+    else {
+        return Vec::new();
+    };
+    let mut path = vec![deepest];
+    let mut at = deepest;
+    while g.depth(at) > 0 {
+        match g
+            .prerequisites(at)
+            .iter()
+            .find(|&&p| g.depth(p) + 1 == g.depth(at))
+        {
+            Some(&p) => {
+                path.push(p);
+                at = p;
+            }
+            None => break,
+        }
+    }
+    path.reverse();
+    path
+}
+
+/// The graph in Graphviz DOT: one box per skill labelled with its name (id and standard in the
+/// tooltip), one arrow per prerequisite edge, prerequisites above the skills that need them.
+pub fn to_dot(g: &SkillGraph) -> String {
+    let mut out =
+        String::from("digraph skills {\n  rankdir=TB;\n  node [shape=box, style=rounded];\n");
+    for skill in g.skills() {
+        let mut tooltip = skill.id.clone();
+        if let Some(standard) = &skill.standard {
+            tooltip.push_str(" · ");
+            tooltip.push_str(standard);
+        }
+        out.push_str(&format!(
+            "  {} [label={}, tooltip={}];\n",
+            quote(&skill.id),
+            quote(&skill.name),
+            quote(&tooltip)
+        ));
+    }
+    for (p, s) in g.edges() {
+        out.push_str(&format!(
+            "  {} -> {};\n",
+            quote(&g.skill(p).id),
+            quote(&g.skill(s).id)
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A DOT double-quoted string: backslashes and quotes escaped, line breaks as `\n`.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Runs `pathwise graph ...`.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    match &args.command {
+        GraphCommand::Check(check) => run_check(check),
+        GraphCommand::Stats(stats) => run_stats(stats),
+        GraphCommand::Dot(dot) => run_dot(dot),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    // Dropped edges are listed on stdout here, so no note on stderr.
+    let loaded = load_graph(
+        &args.input.graph,
+        &GraphOptions {
+            drop_cycle_edges: args.input.drop_cycle_edges,
+            skills_file: args.input.skills.clone(),
+        },
+    )?;
+    let g = &loaded.graph;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: ok ({}): {} skills, {} prerequisite edges, {} activities, acyclic",
+        args.input.graph.display(),
+        loaded.format.name(),
+        g.n_skills(),
+        g.n_edges(),
+        g.n_activities()
+    )?;
+    if !loaded.dropped_edges.is_empty() {
+        writeln!(
+            out,
+            "dropped {} edge(s): {}",
+            loaded.dropped_edges.len(),
+            dropped_list(&loaded.dropped_edges)
+        )?;
+    }
+    let without = (0..g.n_skills() as u32)
+        .filter(|&s| g.skill_activities(s).is_empty())
+        .count();
+    if g.n_activities() > 0 && without > 0 {
+        writeln!(out, "note: {without} skill(s) have no activity")?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+fn run_stats(args: &StatsArgs) -> anyhow::Result<Outcome> {
+    let loaded = args.input.load()?;
+    let stats = GraphStats::of(&loaded);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => write_json(&mut out, &stats)?,
+        format => stats.table().write(&mut out, format)?,
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+fn run_dot(args: &DotArgs) -> anyhow::Result<Outcome> {
+    let loaded = args.input.load()?;
+    let dot = to_dot(&loaded.graph);
+    match &args.output {
+        Some(path) => write_atomic(path, |w| Ok(w.write_all(dot.as_bytes())?))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(dot.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_strings_are_escaped() {
+        assert_eq!(quote(r#"say "hi" \ now"#), r#""say \"hi\" \\ now""#);
+        assert_eq!(quote("two\nlines"), r#""two\nlines""#);
+    }
+
+    #[test]
+    fn longest_path_walks_back_to_a_root() {
+        let g = pathwise_datasets::demo_curriculum();
+        let path = longest_path(&g);
+        assert!(g.prerequisites(path[0]).is_empty());
+        for w in path.windows(2) {
+            assert!(g.prerequisites(w[1]).contains(&w[0]));
+        }
+        assert_eq!(
+            path.len() as u32 - 1,
+            (0..g.n_skills() as u32).map(|s| g.depth(s)).max().unwrap()
+        );
+    }
+}
