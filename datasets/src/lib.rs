@@ -3,6 +3,7 @@
 //! curriculum and the synthetic-cohort generator.
 
 mod curriculum;
+pub mod generate;
 mod graph_format;
 pub mod generate;
 mod log_format;

@@ -70,4 +70,7 @@ pub use report::{
     Activity as LearnerActivity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive,
     InactiveRule, LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck,
     Summary, TopPick, build_report, format_gap, format_order, learner_activity,
+    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
+    LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
+    build_report, format_gap, format_order, LearnerActivity, learner_activity,
 };
