@@ -3,7 +3,9 @@
 //! 0 success, 1 the work ran but found a failure the user asked about, 2 bad input or usage.
 
 pub mod commands;
+pub mod log_args;
 pub mod output;
+pub mod report;
 
 use std::process::ExitCode;
 
@@ -23,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the main job end to end on the built-in demo curriculum and cohort.
     Demo(commands::demo::Args),
+    /// Interaction logs: `data stats LOG...` summarises what a log holds.
+    Data(commands::data::Args),
 }
 
 /// What a command that ran to the end found.
@@ -60,6 +64,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
+        Command::Data(args) => commands::data::run(&args),
     }
 }
 

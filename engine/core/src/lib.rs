@@ -11,14 +11,50 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod error;
+mod eval;
 mod log;
 mod recommend;
+mod record;
+mod report;
 
 pub use error::{Error, Location, Result};
+pub use eval::simulate;
+pub use eval::{
+    Afm, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer, MODEL_NAMES,
+    Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor, Scored,
+    SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
+    model_families, model_family, rmse, summarize, time_cut,
+};
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
 pub use recommend::{
     Band, Components, GRID_POINTS, Kind, MAX_OPPORTUNITIES, Plan, PlanStep, Policy, Recommendation,
     SkillDynamics, Weights,
+};
+pub use record::credential::{
+    CREDENTIAL_TYPE, CredentialInput, EvidenceDigests, LEARNER_URN_PREFIX, MasteredAt,
+    MasteryClaim, SKILL_URN_PREFIX, VC_CONTEXT_V2, VerifiedEvidence, VerifiedSkill,
+    VerifiedSummary, issue_credential, verify_credential,
+};
+pub use record::did_key::{
+    KeyFormatError, did_key_from_public_key, public_key_from_did_key, public_key_from_multibase,
+    public_key_multibase, secret_key_from_multibase, secret_key_multibase, verification_method_of,
+};
+pub use record::failure::VerifyFailure;
+pub use record::jcs::{
+    JcsError, canonicalize as jcs_canonicalize, parse_strict as jcs_parse_strict,
+};
+pub use record::key::IssuerKey;
+pub use record::proof::{
+    ASSERTION_METHOD, CRYPTOSUITE, PROOF_TYPE, ProofHashes, VerifiedProof, proof_config,
+    proof_hashes, proof_value, sign_document, verify_proof,
+};
+pub use record::rows::{
+    ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
+};
+pub use report::{
+    Activity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
+    LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
+    build_report, format_gap, format_order, learner_activity,
 };

@@ -1,3 +1,4 @@
 //! One module per subcommand. Each has an `Args` struct (clap derive) and a `run` function.
 
+pub mod data;
 pub mod demo;

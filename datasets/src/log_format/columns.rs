@@ -1,0 +1,420 @@
+//! Maps a header's column names to roles, from a preset and the user's `--col ROLE=NAME`
+//! overrides, and detects the preset when none was given.
+
+use pathwise::{Error, Location, Result};
+
+use super::preset::{self, Candidate, DETECTION_ORDER, Preset, Role, Spec};
+
+/// The columns that fill one role (several are joined with `::`).
+#[derive(Debug, Clone)]
+pub(crate) struct Col {
+    /// 0-based column indices in the header.
+    pub indices: Vec<usize>,
+    /// The column name(s), as the header spells them, for error messages.
+    pub name: String,
+}
+
+/// Where each role is found in one file's header.
+#[derive(Debug, Clone)]
+pub(crate) struct Mapping {
+    pub learner: Col,
+    /// `None` when the skills come from an item→skill map.
+    pub skill: Option<Col>,
+    pub correct: Col,
+    pub order: Col,
+    pub item: Option<Col>,
+    pub group: Option<Col>,
+    /// Rows with `value` in this column are dropped and counted under `reason`.
+    pub drop_rule: Option<(usize, &'static str, &'static str)>,
+    pub skill_separator: Option<&'static str>,
+}
+
+/// Why a role could not be mapped.
+struct Missing {
+    role: Role,
+    /// Columns already taken by other roles (left out of the closest-match hint).
+    taken: Vec<usize>,
+    looked_for: Vec<String>,
+    from_override: bool,
+}
+
+/// Maps `header` with `preset`'s layout and the overrides. `item_map` says that skills come from
+/// an item→skill map, so the item column is required and the skill column is not.
+pub(crate) fn resolve(
+    file: &str,
+    header: &[String],
+    preset: Preset,
+    overrides: &[(Role, String)],
+    item_map: bool,
+) -> Result<Mapping> {
+    let Some(spec) = preset::spec(preset) else {
+        return Err(Error::input(
+            Location::file(file).line(1),
+            "the dkt preset reads the DKT line format, not a file with a header",
+        ));
+    };
+    try_resolve(header, &spec, overrides, item_map)
+        .map(|(mapping, _)| mapping)
+        .map_err(|missing| missing_error(file, header, Some(preset), &missing))
+}
+
+/// Picks the tabular preset that fits `header` best: every required role must be found; among
+/// those, the one that recognises most columns wins (ties: generic, datashop, assistments, pybkt).
+pub(crate) fn detect(
+    file: &str,
+    header: &[String],
+    overrides: &[(Role, String)],
+    item_map: bool,
+) -> Result<(Preset, Mapping)> {
+    let mut best: Option<(usize, Preset, Mapping)> = None;
+    let mut nearest: Option<(usize, Preset, Missing)> = None;
+    for preset in DETECTION_ORDER {
+        let Some(spec) = preset::spec(preset) else {
+            continue;
+        };
+        let markers = spec
+            .markers
+            .iter()
+            .filter(|m| header.iter().any(|h| h == *m))
+            .count();
+        match try_resolve(header, &spec, overrides, item_map) {
+            Ok((mapping, found)) => {
+                let score = found + markers;
+                if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                    best = Some((score, preset, mapping));
+                }
+            }
+            Err(missing) => {
+                let found = Role::ALL
+                    .into_iter()
+                    .filter(|&r| find_candidate(header, spec.candidates(r)).is_some())
+                    .count();
+                let score = found + markers;
+                if nearest.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                    nearest = Some((score, preset, missing));
+                }
+            }
+        }
+    }
+    if let Some((_, preset, mapping)) = best {
+        return Ok((preset, mapping));
+    }
+    let Some((_, preset, missing)) = nearest else {
+        return Err(Error::input(
+            Location::file(file).line(1),
+            "cannot tell the log's preset from its header; give --preset",
+        ));
+    };
+    let inner = missing_error(file, header, None, &missing);
+    let Error::Input { location, message } = inner else {
+        return Err(inner);
+    };
+    Err(Error::input(
+        location,
+        format!("cannot tell the log's preset from its header; nearest is {preset}, but {message}"),
+    ))
+}
+
+/// Resolves every role; on success also says how many roles the preset itself (not an override)
+/// found, which detection uses as a score.
+fn try_resolve(
+    header: &[String],
+    spec: &Spec,
+    overrides: &[(Role, String)],
+    item_map: bool,
+) -> std::result::Result<(Mapping, usize), Missing> {
+    let mut found = 0;
+    let mut get = |role: Role, required: bool| -> std::result::Result<Option<Col>, Missing> {
+        if let Some((_, name)) = overrides.iter().rev().find(|(r, _)| *r == role) {
+            return match find_column(header, name) {
+                Some(i) => Ok(Some(Col {
+                    indices: vec![i],
+                    name: header[i].clone(),
+                })),
+                None => Err(Missing {
+                    role,
+                    taken: taken_columns(header, spec, overrides),
+                    looked_for: vec![name.clone()],
+                    from_override: true,
+                }),
+            };
+        }
+        let candidates = spec.candidates(role);
+        match find_candidate(header, candidates) {
+            Some(col) => {
+                found += 1;
+                Ok(Some(col))
+            }
+            None if required => Err(Missing {
+                role,
+                taken: taken_columns(header, spec, overrides),
+                looked_for: candidates.iter().map(|c| c.join("+")).collect(),
+                from_override: false,
+            }),
+            None => Ok(None),
+        }
+    };
+    let missing = |role: Role| Missing {
+        role,
+        taken: Vec::new(),
+        looked_for: Vec::new(),
+        from_override: false,
+    };
+    let learner = get(Role::Learner, true)?.ok_or_else(|| missing(Role::Learner))?;
+    let skill = if item_map {
+        None
+    } else {
+        Some(get(Role::Skill, true)?.ok_or_else(|| missing(Role::Skill))?)
+    };
+    let item = get(Role::Item, item_map)?;
+    let correct = get(Role::Correct, true)?.ok_or_else(|| missing(Role::Correct))?;
+    let order = get(Role::Order, true)?.ok_or_else(|| missing(Role::Order))?;
+    let group = get(Role::Group, false)?;
+    let drop_rule = spec
+        .drop_rule
+        .and_then(|rule| find_column(header, rule.column).map(|i| (i, rule.value, rule.reason)));
+    let mapping = Mapping {
+        learner,
+        skill,
+        correct,
+        order,
+        item,
+        group,
+        drop_rule,
+        skill_separator: spec.skill_separator,
+    };
+    Ok((mapping, found))
+}
+
+/// Columns that the preset or the overrides give a role (left out of closest-match hints).
+fn taken_columns(header: &[String], spec: &Spec, overrides: &[(Role, String)]) -> Vec<usize> {
+    Role::ALL
+        .into_iter()
+        .filter_map(|role| find_candidate(header, spec.candidates(role)))
+        .flat_map(|col| col.indices)
+        .chain(
+            overrides
+                .iter()
+                .filter_map(|(_, name)| find_column(header, name)),
+        )
+        .collect()
+}
+
+/// The first candidate whose columns are all in the header.
+fn find_candidate(header: &[String], candidates: &[Candidate]) -> Option<Col> {
+    candidates.iter().find_map(|cand| {
+        let indices: Option<Vec<usize>> = cand.iter().map(|n| find_column(header, n)).collect();
+        indices.map(|indices| Col {
+            name: indices
+                .iter()
+                .map(|&i| header[i].as_str())
+                .collect::<Vec<_>>()
+                .join("+"),
+            indices,
+        })
+    })
+}
+
+/// The index of `name` in the header: an exact match, else the only case-insensitive one.
+fn find_column(header: &[String], name: &str) -> Option<usize> {
+    if let Some(i) = header.iter().position(|h| h == name) {
+        return Some(i);
+    }
+    let mut folded = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.eq_ignore_ascii_case(name));
+    match (folded.next(), folded.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+fn missing_error(file: &str, header: &[String], preset: Option<Preset>, m: &Missing) -> Error {
+    let role = m.role;
+    let present = header
+        .iter()
+        .map(|h| format!("'{h}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let closest = closest_match(header, &m.taken, &m.looked_for)
+        .map(|c| format!("; closest match: '{c}'"))
+        .unwrap_or_default();
+    let what = if m.from_override {
+        format!(
+            "no column '{}' (from --col {role}={})",
+            m.looked_for.join(""),
+            m.looked_for.join("")
+        )
+    } else {
+        let from = preset.map(|p| format!(" (preset {p})")).unwrap_or_default();
+        format!(
+            "no {role} column: looked for {}{from}",
+            m.looked_for
+                .iter()
+                .map(|c| format!("'{c}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let hint = if m.from_override {
+        String::new()
+    } else {
+        format!("; map one with --col {role}=NAME")
+    };
+    Error::input(
+        Location::file(file).line(1),
+        format!("{what}; columns present: {present}{closest}{hint}"),
+    )
+}
+
+/// The header column not `taken` by another role nearest to any of `wanted` by edit distance
+/// (ignoring case).
+fn closest_match<'h>(header: &'h [String], taken: &[usize], wanted: &[String]) -> Option<&'h str> {
+    header
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !h.is_empty() && !taken.contains(i))
+        .map(|(_, h)| h)
+        .map(|h| {
+            let d = wanted
+                .iter()
+                .map(|w| edit_distance(&h.to_lowercase(), &w.to_lowercase()))
+                .min()
+                .unwrap_or(usize::MAX);
+            (d, h.as_str())
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h)
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = substitute.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("skill", "skill"), 0);
+    }
+
+    #[test]
+    fn detects_assistments_over_pybkt_when_original_is_present() {
+        let h = header(&[
+            "order_id",
+            "user_id",
+            "problem_id",
+            "original",
+            "correct",
+            "skill_id",
+            "skill_name",
+        ]);
+        let (preset, m) = detect("a.csv", &h, &[], false).unwrap();
+        assert_eq!(preset, Preset::Assistments);
+        assert_eq!(m.skill.unwrap().name, "skill_name");
+        assert_eq!(m.drop_rule.unwrap().0, 3);
+    }
+
+    #[test]
+    fn detects_pybkt_from_template_id() {
+        let h = header(&[
+            "user_id",
+            "skill_name",
+            "correct",
+            "order_id",
+            "template_id",
+        ]);
+        let (preset, m) = detect("a.csv", &h, &[], false).unwrap();
+        assert_eq!(preset, Preset::Pybkt);
+        assert_eq!(m.item.unwrap().indices, [4]);
+    }
+
+    #[test]
+    fn overrides_fill_missing_roles_during_detection() {
+        let h = header(&["user_id", "glop_id", "position", "correct"]);
+        let overrides = [
+            (Role::Skill, "glop_id".to_owned()),
+            (Role::Order, "position".to_owned()),
+        ];
+        let (preset, m) = detect("g.csv", &h, &overrides, false).unwrap();
+        assert_eq!(preset, Preset::Assistments);
+        assert_eq!(m.skill.unwrap().indices, [1]);
+        assert!(m.item.is_none());
+    }
+
+    #[test]
+    fn datashop_item_joins_problem_and_step() {
+        let h = header(&[
+            "Anon Student Id",
+            "Problem Name",
+            "Step Name",
+            "First Transaction Time",
+            "Correct First Attempt",
+            "KC(Default)",
+        ]);
+        let (preset, m) = detect("d.tsv", &h, &[], false).unwrap();
+        assert_eq!(preset, Preset::Datashop);
+        let item = m.item.unwrap();
+        assert_eq!(item.indices, [1, 2]);
+        assert_eq!(item.name, "Problem Name+Step Name");
+        assert_eq!(m.skill_separator, Some("~~"));
+    }
+
+    #[test]
+    fn missing_column_names_the_columns_present_and_the_closest() {
+        let h = header(&["learner", "skil", "correct", "order"]);
+        let e = resolve("x.csv", &h, Preset::Generic, &[], false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv:1: no skill column: looked for 'skill' (preset generic); columns present: \
+             'learner', 'skil', 'correct', 'order'; closest match: 'skil'; map one with --col skill=NAME"
+        );
+        let e = resolve(
+            "x.csv",
+            &h,
+            Preset::Generic,
+            &[(Role::Skill, "kc".to_owned())],
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv:1: no column 'kc' (from --col skill=kc); columns present: 'learner', 'skil', \
+             'correct', 'order'; closest match: 'skil'"
+        );
+    }
+
+    #[test]
+    fn undetectable_header_names_the_nearest_preset() {
+        let h = header(&["user_id", "glop_id", "position", "correct"]);
+        let e = detect("g.csv", &h, &[], false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "g.csv:1: cannot tell the log's preset from its header; nearest is assistments, but \
+             no skill column: looked for 'skill_name', 'skill_id', 'skill_idx'; columns present: \
+             'user_id', 'glop_id', 'position', 'correct'; closest match: 'glop_id'; map one with \
+             --col skill=NAME"
+        );
+    }
+}

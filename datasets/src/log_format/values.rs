@@ -1,0 +1,251 @@
+//! Field values: text decoding (UTF-8 or Latin-1), correctness, and order keys (sequence numbers
+//! or timestamps).
+
+use std::borrow::Cow;
+
+use pathwise::OrderKind;
+
+use super::Encoding;
+
+/// A byte that is not valid UTF-8: its offset inside the field and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BadByte {
+    pub offset: usize,
+    pub byte: u8,
+}
+
+/// Decodes one field. Latin-1 maps every byte to the character of the same code point.
+pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> Result<Cow<'_, str>, BadByte> {
+    match encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
+            let offset = e.valid_up_to();
+            BadByte {
+                offset,
+                byte: bytes.get(offset).copied().unwrap_or(0),
+            }
+        }),
+        Encoding::Latin1 => Ok(match std::str::from_utf8(bytes) {
+            Ok(s) if s.is_ascii() => Cow::Borrowed(s),
+            _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
+        }),
+    }
+}
+
+/// `0`, `1`, `0.0`, `1.0`, `true`, `false` (any case, surrounding spaces ignored).
+pub(crate) fn parse_correct(bytes: &[u8]) -> Option<bool> {
+    match bytes.trim_ascii() {
+        b"1" | b"1.0" => Some(true),
+        b"0" | b"0.0" => Some(false),
+        t if t.eq_ignore_ascii_case(b"true") => Some(true),
+        t if t.eq_ignore_ascii_case(b"false") => Some(false),
+        _ => None,
+    }
+}
+
+/// An order key: an integer (or an integral decimal such as `12.0`) is a sequence number; a date
+/// and time (`2006-10-26 09:52:30.0`, ISO 8601 with `T`, an optional `Z` or `±HH:MM` offset) is a
+/// timestamp in milliseconds since the Unix epoch.
+pub(crate) fn parse_order(bytes: &[u8]) -> Option<(i64, OrderKind)> {
+    let t = bytes.trim_ascii();
+    let text = std::str::from_utf8(t).ok()?;
+    if let Ok(n) = text.parse::<i64>() {
+        return Some((n, OrderKind::Sequence));
+    }
+    if let Ok(x) = text.parse::<f64>() {
+        if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 {
+            return Some((x as i64, OrderKind::Sequence));
+        }
+    }
+    parse_timestamp(t).map(|ms| (ms, OrderKind::TimestampMillis))
+}
+
+/// Milliseconds since the Unix epoch of `YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]][Z|±HH[:]MM]`.
+pub(crate) fn parse_timestamp(t: &[u8]) -> Option<i64> {
+    let mut p = Parser { s: t, at: 0 };
+    let year = p.digits(4)?;
+    p.byte(b'-')?;
+    let month = p.digits(2)?;
+    p.byte(b'-')?;
+    let day = p.digits(2)?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let mut ms = 0i64;
+    if p.at < t.len() && !matches!(p.peek(), Some(b'Z' | b'+' | b'-')) {
+        if !matches!(p.peek(), Some(b' ' | b'T')) {
+            return None;
+        }
+        p.at += 1;
+        let hour = p.digits(2)?;
+        p.byte(b':')?;
+        let minute = p.digits(2)?;
+        let mut second = 0;
+        if p.peek() == Some(b':') {
+            p.at += 1;
+            second = p.digits(2)?;
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        ms = ((hour * 60 + minute) * 60 + second) * 1000;
+        if matches!(p.peek(), Some(b'.' | b',')) {
+            p.at += 1;
+            let start = p.at;
+            let mut frac = 0i64;
+            while let Some(d) = p.peek().filter(u8::is_ascii_digit) {
+                if p.at - start < 3 {
+                    frac = frac * 10 + i64::from(d - b'0');
+                }
+                p.at += 1;
+            }
+            let len = p.at - start;
+            if len == 0 {
+                return None;
+            }
+            for _ in len..3 {
+                frac *= 10;
+            }
+            ms += frac;
+        }
+    }
+    match p.peek() {
+        None => {}
+        Some(b'Z') if p.at + 1 == t.len() => {}
+        Some(sign @ (b'+' | b'-')) => {
+            p.at += 1;
+            let hours = p.digits(2)?;
+            if p.peek() == Some(b':') {
+                p.at += 1;
+            }
+            let minutes = p.digits(2)?;
+            if p.at != t.len() || hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = (hours * 60 + minutes) * 60_000;
+            ms -= if sign == b'+' { offset } else { -offset };
+        }
+        Some(_) => return None,
+    }
+    Some(days_from_civil(year, month, day) * 86_400_000 + ms)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.at).copied()
+    }
+
+    fn byte(&mut self, b: u8) -> Option<()> {
+        (self.peek()? == b).then(|| self.at += 1)
+    }
+
+    fn digits(&mut self, n: usize) -> Option<i64> {
+        let part = self.s.get(self.at..self.at + n)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        self.at += n;
+        Some(
+            part.iter()
+                .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0')),
+        )
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil-days algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn correct_accepts_the_documented_spellings_only() {
+        for (text, want) in [
+            ("1", Some(true)),
+            ("0", Some(false)),
+            ("1.0", Some(true)),
+            ("0.0", Some(false)),
+            (" TRUE ", Some(true)),
+            ("false", Some(false)),
+            ("2", None),
+            ("0.5", None),
+            ("", None),
+            ("yes", None),
+        ] {
+            assert_eq!(parse_correct(text.as_bytes()), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn timestamps_are_milliseconds_since_the_epoch() {
+        assert_eq!(parse_timestamp(b"1970-01-01"), Some(0));
+        assert_eq!(parse_timestamp(b"1970-01-02 00:00:01"), Some(86_401_000));
+        // 2006-10-26 09:52:30 UTC = 1161856350 s (checked with `date -u -d ... +%s`).
+        assert_eq!(
+            parse_timestamp(b"2006-10-26 09:52:30.0"),
+            Some(1_161_856_350_000)
+        );
+        assert_eq!(
+            parse_timestamp(b"2006-10-26T09:52:30.25Z"),
+            Some(1_161_856_350_250)
+        );
+        assert_eq!(
+            parse_timestamp(b"2006-10-26T11:52:30+02:00"),
+            Some(1_161_856_350_000)
+        );
+        assert_eq!(parse_timestamp(b"2000-02-29 12:00"), Some(951_825_600_000));
+        assert_eq!(parse_timestamp(b"2001-02-29"), None);
+        assert_eq!(parse_timestamp(b"2006-10-26 25:00:00"), None);
+        assert_eq!(parse_timestamp(b"26/10/2006"), None);
+    }
+
+    #[test]
+    fn order_is_a_sequence_number_or_a_timestamp() {
+        assert_eq!(parse_order(b"42"), Some((42, OrderKind::Sequence)));
+        assert_eq!(
+            parse_order(b"33022537.0"),
+            Some((33022537, OrderKind::Sequence))
+        );
+        assert_eq!(
+            parse_order(b"1970-01-01 00:00:02"),
+            Some((2000, OrderKind::TimestampMillis))
+        );
+        assert_eq!(parse_order(b"soon"), None);
+        assert_eq!(parse_order(b"1.5"), None);
+    }
+
+    #[test]
+    fn latin1_decodes_every_byte_and_utf8_reports_the_bad_one() {
+        assert_eq!(decode(b"caf\xe9", Encoding::Latin1).unwrap(), "café");
+        assert_eq!(
+            decode(b"caf\xe9", Encoding::Utf8).unwrap_err(),
+            BadByte {
+                offset: 3,
+                byte: 0xE9
+            }
+        );
+        assert_eq!(decode("café".as_bytes(), Encoding::Utf8).unwrap(), "café");
+    }
+}

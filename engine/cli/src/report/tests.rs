@@ -1,0 +1,308 @@
+use super::*;
+use pathwise::{LearnerInput, OrderKind, SkillRef, TopPick, build_report};
+
+fn input(n_learners: usize, n_skills: usize) -> CohortInput {
+    let skills = (0..n_skills)
+        .map(|s| SkillRef {
+            id: format!("s{s}"),
+            name: if s == 0 {
+                "Fractions & <b>decimals</b>".into()
+            } else {
+                format!("Skill {s}")
+            },
+        })
+        .collect();
+    let learners = (0..n_learners)
+        .map(|i| {
+            let id = match i {
+                0 => "<script>alert(1)</script>".to_owned(),
+                1 => "ann & bob".to_owned(),
+                _ => format!("l{i:04}"),
+            };
+            let level = (i % 7) as f64 / 7.0;
+            let mastery: Vec<f64> = (0..n_skills)
+                .map(|s| (level + 0.9 * (1.0 - s as f64 / n_skills as f64) * level).min(1.0))
+                .collect();
+            let ready: Vec<bool> = mastery
+                .iter()
+                .enumerate()
+                .map(|(s, &m)| m < 0.95 && (s == 0 || mastery[s - 1] >= 0.95))
+                .collect();
+            let top = ready.iter().position(|&r| r).map(|s| TopPick {
+                skill: s,
+                activity: format!("act-{s}"),
+                kind: "learn".into(),
+                reason: format!(
+                    "Ready: <prerequisites> mastered; current mastery {:.2}",
+                    mastery[s]
+                ),
+            });
+            let attempts: Vec<u32> = (0..n_skills).map(|s| ((i + s) % 13) as u32).collect();
+            LearnerInput {
+                id,
+                responses: attempts.iter().map(|&a| u64::from(a)).sum(),
+                correct: attempts.iter().map(|a| a / 3).collect(),
+                attempts,
+                mastery,
+                ready,
+                first_order: (i as i64) * 86_400_000,
+                last_order: (i as i64 % 40) * 86_400_000 + 1_600_000_000_000,
+                last_skill: Some(i % n_skills),
+                top,
+            }
+        })
+        .collect();
+    CohortInput {
+        skills,
+        learners,
+        order_kind: OrderKind::TimestampMillis,
+    }
+}
+
+fn ctx() -> html::PageContext<'static> {
+    html::PageContext {
+        title: "Class <7> & co",
+        sources: "model m.json, graph g.toml",
+        back_link: false,
+    }
+}
+
+/// The texts of every `<td class="c-COL…">` cell, in page order, inside the element opened by
+/// `scope` (e.g. `<table class="skills"`).
+fn cells(page: &str, scope: &str, col: &str) -> Vec<String> {
+    let start = page.find(scope).expect("scope on the page");
+    let end = page[start..]
+        .find("</table>")
+        .map_or(page.len(), |e| start + e);
+    let part = &page[start..end];
+    let open = format!("<td class=\"c-{col}");
+    let mut out = Vec::new();
+    let mut rest = part;
+    while let Some(at) = rest.find(&open) {
+        let after = &rest[at..];
+        let gt = after.find('>').unwrap();
+        let close = after.find("</td>").unwrap();
+        out.push(after[gt + 1..close].to_owned());
+        rest = &after[close..];
+    }
+    out
+}
+
+fn csv_column(path: &Path, col: &str) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let i = r.headers().unwrap().iter().position(|h| h == col).unwrap();
+    r.records().map(|rec| rec.unwrap()[i].to_owned()).collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn page_numbers_equal_csv_numbers_and_ids_are_escaped() {
+    let input = input(30, 8);
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_cohort(
+        dir.path(),
+        &ctx(),
+        &input,
+        &report,
+        &settings,
+        FileFormat::Csv,
+    )
+    .unwrap();
+    let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+
+    assert!(
+        !page.contains("<script>"),
+        "an id reached the page unescaped"
+    );
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("ann &amp; bob"));
+    assert!(page.contains("Fractions &amp; &lt;b&gt;decimals&lt;/b&gt;"));
+    assert!(page.contains("Class &lt;7&gt; &amp; co"));
+
+    let skills_csv = dir.path().join("skills.csv");
+    for col in ["mastered", "ready", "not_ready", "mean_mastery", "attempts"] {
+        assert_eq!(
+            cells(&page, "<table class=\"skills\"", col),
+            csv_column(&skills_csv, col),
+            "skills column {col}"
+        );
+    }
+    let learners_csv = dir.path().join("learners.csv");
+    for col in ["rank", "group", "mastered", "mean_mastery", "top_activity"] {
+        assert_eq!(
+            cells(&page, "<table class=\"learners\"", col),
+            csv_column(&learners_csv, col),
+            "learners column {col}"
+        );
+    }
+    let names: Vec<String> = cells(&page, "<table class=\"learners\"", "learner")
+        .iter()
+        .map(|s| unescape(s))
+        .collect();
+    assert_eq!(names, csv_column(&learners_csv, "learner"));
+    let reasons: Vec<String> = cells(&page, "<table class=\"learners\"", "top_reason")
+        .iter()
+        .map(|s| unescape(s))
+        .collect();
+    assert_eq!(reasons, csv_column(&learners_csv, "top_reason"));
+    assert_eq!(
+        cells(&page, "<table class=\"stuck\"", "attempts"),
+        csv_column(&dir.path().join("stuck.csv"), "attempts")
+    );
+    // The summary line.
+    assert!(page.contains(&format!(
+        "<b class=\"s-learners\">{}</b>",
+        report.summary.learners
+    )));
+    // The first CSV column of learners.csv is `learner`; every table is there.
+    let header = std::fs::read_to_string(&learners_csv).unwrap();
+    assert!(header.starts_with("learner,rank,group,"));
+    for f in ["groups", "stuck", "inactive", "mastery"] {
+        assert!(dir.path().join(format!("{f}.csv")).is_file(), "{f}.csv");
+    }
+    // Groups on the page are the groups in groups.csv.
+    let groups_csv = dir.path().join("groups.csv");
+    assert_eq!(
+        page.matches("<div class=\"group\"").count(),
+        csv_column(&groups_csv, "group").len()
+    );
+}
+
+#[test]
+fn json_tables_hold_the_csv_numbers() {
+    let input = input(12, 5);
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write_cohort(
+        a.path(),
+        &ctx(),
+        &input,
+        &report,
+        &settings,
+        FileFormat::Csv,
+    )
+    .unwrap();
+    write_cohort(
+        b.path(),
+        &ctx(),
+        &input,
+        &report,
+        &settings,
+        FileFormat::Json,
+    )
+    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(b.path().join("skills.json")).unwrap())
+            .unwrap();
+    let csv_mean = csv_column(&a.path().join("skills.csv"), "mean_mastery");
+    let csv_ready = csv_column(&a.path().join("skills.csv"), "ready");
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(
+            row["mean_mastery"].as_f64().unwrap(),
+            csv_mean[i].parse::<f64>().unwrap()
+        );
+        assert_eq!(
+            row["ready"].as_i64().unwrap(),
+            csv_ready[i].parse::<i64>().unwrap()
+        );
+        assert!(row["skill"].is_string());
+    }
+    let learners: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(b.path().join("learners.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        learners[0]["learner"],
+        csv_column(&a.path().join("learners.csv"), "learner")[0]
+    );
+    assert!(learners[0]["inactive"].is_boolean());
+    assert!(!b.path().join("skills.csv").exists());
+}
+
+#[test]
+fn a_failed_fill_leaves_no_folder_and_keeps_the_old_one() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("report");
+    let err = publish_dir(&out, |dir| -> anyhow::Result<()> {
+        std::fs::write(dir.join("half.csv"), "x")?;
+        anyhow::bail!("bad input")
+    });
+    assert!(err.is_err());
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+
+    publish_dir(&out, |dir| Ok(std::fs::write(dir.join("a.txt"), "one")?)).unwrap();
+    let _ = publish_dir(&out, |_| -> anyhow::Result<()> { anyhow::bail!("again") });
+    assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "one");
+    publish_dir(&out, |dir| Ok(std::fs::write(dir.join("b.txt"), "two")?)).unwrap();
+    assert!(!out.join("a.txt").exists());
+    assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "two");
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_big_cohort_is_bucketed_and_the_page_stays_small() {
+    let input = input(4150, 110);
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let sheets = sheets::build(&input, &report);
+    let page = html::page(&ctx(), &input, &report, &sheets, &settings);
+    assert!(page.len() < 5_000_000, "page is {} bytes", page.len());
+    assert!(page.contains("shown as 100 bands"));
+    assert_eq!(page.matches("<g transform=").count(), html::HEATMAP_BUCKETS);
+    assert!(page.contains(&format!("Showing the first {} of", html::LIST_ROWS)));
+    // Every learner still gets a row with its next step.
+    assert_eq!(
+        cells(&page, "<table class=\"learners\"", "rank").len(),
+        4150
+    );
+}
+
+#[test]
+fn small_cohorts_get_one_heatmap_row_per_learner() {
+    let input = input(9, 4);
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let sheets = sheets::build(&input, &report);
+    let page = html::page(&ctx(), &input, &report, &sheets, &settings);
+    assert_eq!(page.matches("<g transform=").count(), 9);
+    assert_eq!(page.matches("<rect x=").count() - colors::BINS, 9 * 4);
+}
+
+#[test]
+fn the_index_links_every_cohort_folder() {
+    let input = input(6, 3);
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let entries = vec![
+        CohortEntry {
+            name: "5/b <x>".into(),
+            dir: cohort_dir_name("5/b <x>"),
+            report: report.clone(),
+        },
+        CohortEntry {
+            name: "6a".into(),
+            dir: cohort_dir_name("6a"),
+            report,
+        },
+    ];
+    let sheet = cohorts_sheet(&entries);
+    let page = index_page("all", "m.json", &sheet);
+    assert!(page.contains("<a href=\"5_2Fb_20_3Cx_3E/index.html\">5/b &lt;x&gt;</a>"));
+    assert!(page.contains("<a href=\"6a/index.html\">6a</a>"));
+    assert_eq!(
+        cells(&page, "<table class=\"cohorts\"", "learners"),
+        ["6", "6"]
+    );
+}

@@ -1,0 +1,81 @@
+//! Model evaluation: prediction metrics, learner-level cross-validation and a time split, and the
+//! baseline model families (`majority`, `skill-mean`, `afm`, `pfa`) that BKT is compared with;
+//! and, in [`simulate`], simulated learners for comparing teaching policies.
+//!
+//! ```
+//! use pathwise::{EvalOptions, LogBuilder, RawRow, Split, cross_validate, model_families, summarize};
+//! let mut b = LogBuilder::new();
+//! for (l, learner) in ["ann", "bob", "cy", "dee"].iter().enumerate() {
+//!     for t in 0..6 {
+//!         b.push(RawRow { learner, skills: &["add"], item: None, correct: (t + l) % 3 != 0,
+//!                         order: t as i64, group: None });
+//!     }
+//! }
+//! let log = b.build();
+//! let families = model_families(&["majority", "skill-mean"]).unwrap();
+//! let options = EvalOptions { split: Split::Learner { folds: 2 }, seed: 7 };
+//! let predictions = cross_validate(&log, &families, &options).unwrap();
+//! assert_eq!(predictions.scored.len(), 24); // every response of every learner, once
+//! let reports = summarize(&log, &predictions, false);
+//! assert_eq!(reports[0].model, "majority");
+//! assert_eq!(reports[0].pooled.n, 24);
+//! ```
+//!
+//! Multi-skill responses are scored once. How each family combines the skills of one response is
+//! documented on the family: `skill-mean` averages the skills' rates, `afm` and `pfa` add the
+//! skills' terms inside the logit (their original Q-matrix formulation).
+
+mod afm;
+mod baseline;
+mod family;
+mod folds;
+mod logistic;
+mod metrics;
+mod pfa;
+mod run;
+mod summary;
+
+pub mod simulate;
+
+pub use afm::Afm;
+pub use baseline::{Majority, SkillMean};
+pub use family::{LearnerScorer, ModelFamily, Predictor};
+pub use folds::{DEFAULT_TEST_FRACTION, Split, learner_folds, time_cut};
+pub use metrics::{LOG_LOSS_EPS, Metrics, accuracy, auc, log_loss, rmse};
+pub use pfa::Pfa;
+pub use run::{EvalOptions, Predictions, Scored, cross_validate};
+pub use summary::{FoldSpread, MeanStd, ModelReport, SkillMetrics, summarize};
+
+use crate::{Error, Result};
+
+/// Names of the model families [`model_family`] knows, in the order they are usually compared.
+pub const MODEL_NAMES: &[&str] = &["majority", "skill-mean", "afm", "pfa"];
+
+/// The model family called `name` (one of [`MODEL_NAMES`]).
+pub fn model_family(name: &str) -> Result<Box<dyn ModelFamily>> {
+    Ok(match name {
+        "majority" => Box::new(Majority),
+        "skill-mean" => Box::new(SkillMean),
+        "afm" => Box::new(Afm),
+        "pfa" => Box::new(Pfa),
+        _ => {
+            return Err(Error::config(format!(
+                "unknown model '{name}'; known models: {}",
+                MODEL_NAMES.join(", ")
+            )));
+        }
+    })
+}
+
+/// The model families called `names`, in that order; a name given twice is an error.
+pub fn model_families(names: &[&str]) -> Result<Vec<Box<dyn ModelFamily>>> {
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(Error::config(format!("model '{name}' is listed twice")));
+        }
+    }
+    names.iter().map(|n| model_family(n)).collect()
+}
+
+#[cfg(test)]
+mod tests;

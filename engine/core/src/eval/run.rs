@@ -1,0 +1,183 @@
+//! The evaluation run: split the log, fit every model family on every training part (folds and
+//! families in parallel with rayon), score the test learners online, and gather the predictions.
+
+use rayon::prelude::*;
+
+use super::family::ModelFamily;
+use super::folds::{Split, learner_folds, time_cut};
+use crate::{Error, InteractionLog, Result};
+
+/// Marks a response that no split tests.
+const NOT_TESTED: u32 = u32::MAX;
+
+/// Settings of an evaluation run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EvalOptions {
+    /// How the log is split.
+    pub split: Split,
+    /// Seed of the fold assignment; fold `f` fits its models with a seed derived from it.
+    pub seed: u64,
+}
+
+impl Default for EvalOptions {
+    /// 5 learner-level folds, seed 0.
+    fn default() -> Self {
+        Self {
+            split: Split::Learner { folds: 5 },
+            seed: 0,
+        }
+    }
+}
+
+/// One tested response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scored {
+    /// Index of the response in the evaluated log.
+    pub response: u32,
+    /// The split (fold, 0-based) that tested it.
+    pub fold: u32,
+}
+
+/// Every model's online predictions for every tested response.
+#[derive(Debug, Clone)]
+pub struct Predictions {
+    /// The split used.
+    pub split: Split,
+    /// The tested responses, in log order (by learner, then time); each exactly once.
+    pub scored: Vec<Scored>,
+    /// Per model (in the order given): its name and P(correct) of each response of `scored`.
+    pub models: Vec<(String, Vec<f64>)>,
+}
+
+/// The seed a model is fitted with in fold `fold`.
+fn fold_seed(seed: u64, fold: usize) -> u64 {
+    seed ^ (fold as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// For each response, the split (fold) that tests it, or [`NOT_TESTED`].
+fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Vec<u32> {
+    let n_learners = log.learners().len();
+    let mut test = vec![NOT_TESTED; log.n_responses()];
+    match split {
+        Split::Learner { folds } => {
+            let fold_of = learner_folds(n_learners, folds, seed);
+            for (l, &f) in fold_of.iter().enumerate() {
+                for i in log.learner_responses(l as u32) {
+                    test[i] = f;
+                }
+            }
+        }
+        Split::Time { test_fraction } => {
+            for l in 0..n_learners as u32 {
+                let range = log.learner_responses(l);
+                let cut = range.start + time_cut(range.len(), test_fraction);
+                for t in &mut test[cut..range.end] {
+                    *t = 0;
+                }
+            }
+        }
+    }
+    test
+}
+
+/// Cross-validates `families` on `log`: every family is fitted on each split's training responses
+/// and predicts each test learner's responses online (each prediction uses only that learner's
+/// earlier responses, plus the training data). The result is the same whatever the number of
+/// threads.
+pub fn cross_validate(
+    log: &InteractionLog,
+    families: &[Box<dyn ModelFamily>],
+    options: &EvalOptions,
+) -> Result<Predictions> {
+    let split = options.split;
+    split.validate(log.learners().len())?;
+    let test = test_folds(log, split, options.seed);
+    let scored: Vec<Scored> = test
+        .iter()
+        .enumerate()
+        .filter(|&(_, &f)| f != NOT_TESTED)
+        .map(|(i, &f)| Scored {
+            response: i as u32,
+            fold: f,
+        })
+        .collect();
+    if scored.is_empty() {
+        return Err(Error::config(
+            "nothing to test: with the time split every learner needs at least 5 responses for \
+             the last 20% to hold one (or raise the test fraction)",
+        ));
+    }
+
+    let per_split: Vec<Result<Vec<Vec<f64>>>> = (0..split.n_splits())
+        .into_par_iter()
+        .map(|f| {
+            let fold = f as u32;
+            let train = log.filter_responses(|i| test[i] != fold);
+            let learners: Vec<u32> = (0..log.learners().len() as u32)
+                .filter(|&l| log.learner_responses(l).any(|i| test[i] == fold))
+                .collect();
+            let per_family: Vec<Result<Vec<f64>>> = families
+                .par_iter()
+                .map(|family| {
+                    let predictor = family.fit(&train, fold_seed(options.seed, f))?;
+                    let mut out = Vec::new();
+                    for &l in &learners {
+                        let mut scorer = predictor.scorer(l);
+                        for i in log.learner_responses(l) {
+                            let r = log.response(i);
+                            if test[i] == fold {
+                                let p = scorer.predict(&r);
+                                if !p.is_finite() {
+                                    return Err(Error::config(format!(
+                                        "{}: non-finite prediction for learner '{}'",
+                                        family.name(),
+                                        log.learners().name(l)
+                                    )));
+                                }
+                                out.push(p.clamp(0.0, 1.0));
+                            }
+                            scorer.observe(&r);
+                        }
+                    }
+                    Ok(out)
+                })
+                .collect();
+            per_family.into_iter().collect::<Result<Vec<_>>>()
+        })
+        .collect();
+    let mut per_split = per_split
+        .into_iter()
+        .enumerate()
+        .map(|(f, r)| r.map_err(|e| in_fold(e, f, split)))
+        .collect::<Result<Vec<_>>>()?;
+
+    // Each split's predictions come learner by learner in time order, i.e. in log order within
+    // the split: merge them back into the log order of `scored`.
+    let mut next = vec![0usize; per_split.len()];
+    let mut models: Vec<(String, Vec<f64>)> = families
+        .iter()
+        .map(|f| (f.name().to_owned(), Vec::with_capacity(scored.len())))
+        .collect();
+    for s in &scored {
+        let f = s.fold as usize;
+        for (m, (_, preds)) in models.iter_mut().enumerate() {
+            preds.push(per_split[f][m][next[f]]);
+        }
+        next[f] += 1;
+    }
+    per_split.clear();
+    Ok(Predictions {
+        split,
+        scored,
+        models,
+    })
+}
+
+fn in_fold(e: Error, fold: usize, split: Split) -> Error {
+    match (e, split) {
+        (Error::Config(msg), Split::Learner { .. }) => {
+            Error::config(format!("fold {}: {msg}", fold + 1))
+        }
+        (e, _) => e,
+    }
+}

@@ -1,0 +1,233 @@
+//! Teaching policies: which skill a simulated learner practises next, chosen from the tutor's
+//! *estimate* of their knowledge (never from the hidden truth).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::Error;
+
+/// What a policy may look at when it chooses: the tutor's view of one learner.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// Estimated P(known) per skill (the BKT filter over the learner's observed responses).
+    pub estimate: &'a [f64],
+    /// Current run of consecutive correct answers per skill.
+    pub streak: &'a [u32],
+    /// Prerequisites per skill (dense indices).
+    pub prerequisites: &'a [Vec<u32>],
+    /// A topological order of the skills (curriculum order).
+    pub order: &'a [u32],
+    /// Mastery threshold on the estimate.
+    pub mastery: f64,
+    /// Consecutive correct answers after which `curriculum-order` moves on.
+    pub streak_to_advance: u32,
+}
+
+impl View<'_> {
+    /// Whether the estimate says skill `s` is mastered.
+    pub fn mastered(&self, s: usize) -> bool {
+        self.estimate[s] >= self.mastery
+    }
+
+    /// Whether skill `s` is ready: not mastered and all its prerequisites mastered.
+    pub fn ready(&self, s: usize) -> bool {
+        !self.mastered(s)
+            && self.prerequisites[s]
+                .iter()
+                .all(|&p| self.mastered(p as usize))
+    }
+}
+
+/// A teaching policy.
+pub trait Policy: Sync {
+    /// The skill to practise next.
+    fn choose(&self, view: &View<'_>, rng: &mut ChaCha8Rng) -> usize;
+}
+
+/// The built-in comparison policies (the recommender's own policy is supplied by the caller as a
+/// [`RecommenderPolicy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BaselinePolicy {
+    /// A uniformly random skill.
+    Random,
+    /// A uniformly random ready skill (else a random unmastered skill, else any skill).
+    RandomReady,
+    /// The ready skill with the lowest estimated mastery (the OATutor/ALEKS heuristic); ties by
+    /// curriculum order; fallbacks as `RandomReady` but lowest-first.
+    LowestMasteryReady,
+    /// Fixed topological order: stay on a skill until `streak_to_advance` correct answers in a row.
+    CurriculumOrder,
+}
+
+impl Policy for BaselinePolicy {
+    fn choose(&self, view: &View<'_>, rng: &mut ChaCha8Rng) -> usize {
+        let n = view.estimate.len();
+        match self {
+            BaselinePolicy::Random => rng.random_range(0..n),
+            BaselinePolicy::RandomReady => {
+                let ready: Vec<usize> = (0..n).filter(|&s| view.ready(s)).collect();
+                if !ready.is_empty() {
+                    return ready[rng.random_range(0..ready.len())];
+                }
+                let open: Vec<usize> = (0..n).filter(|&s| !view.mastered(s)).collect();
+                if open.is_empty() {
+                    rng.random_range(0..n)
+                } else {
+                    open[rng.random_range(0..open.len())]
+                }
+            }
+            BaselinePolicy::LowestMasteryReady => lowest(view, |s| view.ready(s))
+                .unwrap_or_else(|| lowest(view, |_| true).expect("a world has at least one skill")),
+            BaselinePolicy::CurriculumOrder => view
+                .order
+                .iter()
+                .map(|&s| s as usize)
+                .find(|&s| view.streak[s] < view.streak_to_advance)
+                .unwrap_or_else(|| rng.random_range(0..n)),
+        }
+    }
+}
+
+/// The skill with the lowest estimate among those passing `keep`, ties by curriculum order.
+fn lowest(view: &View<'_>, keep: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for &s in view.order {
+        let s = s as usize;
+        if keep(s) && best.is_none_or(|b| view.estimate[s] < view.estimate[b]) {
+            best = Some(s);
+        }
+    }
+    best
+}
+
+/// A policy backed by a recommender: a function from the estimate to the skill to practise, or
+/// `None` when it has nothing to suggest (then the lowest-mastery skill is practised as review).
+pub struct RecommenderPolicy<F>(pub F);
+
+impl<F: Fn(&[f64]) -> Option<usize> + Sync> Policy for RecommenderPolicy<F> {
+    fn choose(&self, view: &View<'_>, rng: &mut ChaCha8Rng) -> usize {
+        (self.0)(view.estimate)
+            .unwrap_or_else(|| BaselinePolicy::LowestMasteryReady.choose(view, rng))
+    }
+}
+
+/// A policy named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyName {
+    /// The pathwise recommender.
+    Pathwise,
+    /// A built-in baseline.
+    Baseline(BaselinePolicy),
+}
+
+impl PolicyName {
+    /// Every policy, in the order reports list them.
+    pub const ALL: [PolicyName; 5] = [
+        PolicyName::Pathwise,
+        PolicyName::Baseline(BaselinePolicy::LowestMasteryReady),
+        PolicyName::Baseline(BaselinePolicy::CurriculumOrder),
+        PolicyName::Baseline(BaselinePolicy::RandomReady),
+        PolicyName::Baseline(BaselinePolicy::Random),
+    ];
+}
+
+impl fmt::Display for PolicyName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PolicyName::Pathwise => "pathwise",
+            PolicyName::Baseline(BaselinePolicy::Random) => "random",
+            PolicyName::Baseline(BaselinePolicy::RandomReady) => "random-ready",
+            PolicyName::Baseline(BaselinePolicy::LowestMasteryReady) => "lowest-mastery-ready",
+            PolicyName::Baseline(BaselinePolicy::CurriculumOrder) => "curriculum-order",
+        })
+    }
+}
+
+impl FromStr for PolicyName {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        PolicyName::ALL
+            .into_iter()
+            .find(|p| p.to_string() == text)
+            .ok_or_else(|| {
+                let names: Vec<String> = PolicyName::ALL.iter().map(|p| p.to_string()).collect();
+                Error::Config(format!(
+                    "unknown policy `{text}`; expected one of: {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::simulate::world::learner_rng;
+
+    fn view<'a>(estimate: &'a [f64], streak: &'a [u32], prerequisites: &'a [Vec<u32>]) -> View<'a> {
+        View {
+            estimate,
+            streak,
+            prerequisites,
+            order: &[0, 1, 2],
+            mastery: 0.95,
+            streak_to_advance: 3,
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for p in PolicyName::ALL {
+            assert_eq!(p.to_string().parse::<PolicyName>().unwrap(), p);
+        }
+        let err = "greedy".parse::<PolicyName>().unwrap_err().to_string();
+        assert!(err.contains("unknown policy `greedy`") && err.contains("random-ready"));
+    }
+
+    #[test]
+    fn ready_policies_respect_prerequisites() {
+        // 0 mastered; 1 requires 0 (ready); 2 requires 1 (not ready).
+        let prerequisites = vec![vec![], vec![0], vec![1]];
+        let estimate = [0.99, 0.6, 0.1];
+        let v = view(&estimate, &[0, 0, 0], &prerequisites);
+        let mut rng = learner_rng(3, 0);
+        for _ in 0..50 {
+            assert_eq!(BaselinePolicy::RandomReady.choose(&v, &mut rng), 1);
+        }
+        assert_eq!(BaselinePolicy::LowestMasteryReady.choose(&v, &mut rng), 1);
+    }
+
+    #[test]
+    fn curriculum_order_moves_on_after_a_streak() {
+        let prerequisites = vec![vec![], vec![0], vec![1]];
+        let estimate = [0.5, 0.5, 0.5];
+        let mut rng = learner_rng(3, 0);
+        let at_start = view(&estimate, &[2, 0, 0], &prerequisites);
+        assert_eq!(
+            BaselinePolicy::CurriculumOrder.choose(&at_start, &mut rng),
+            0
+        );
+        let after_streak = view(&estimate, &[3, 1, 0], &prerequisites);
+        assert_eq!(
+            BaselinePolicy::CurriculumOrder.choose(&after_streak, &mut rng),
+            1
+        );
+    }
+
+    #[test]
+    fn recommender_policy_falls_back_when_it_has_nothing() {
+        let prerequisites = vec![vec![], vec![], vec![]];
+        let estimate = [0.99, 0.97, 0.96];
+        let v = view(&estimate, &[0, 0, 0], &prerequisites);
+        let mut rng = learner_rng(3, 0);
+        assert_eq!(
+            RecommenderPolicy(|_: &[f64]| Some(1)).choose(&v, &mut rng),
+            1
+        );
+        assert_eq!(RecommenderPolicy(|_: &[f64]| None).choose(&v, &mut rng), 2);
+    }
+}

@@ -1,0 +1,422 @@
+//! JSON Canonicalization Scheme (JCS, RFC 8785): one exact byte form per JSON value, so that
+//! hashes and signatures survive re-serialisation (whitespace, key order, number spelling).
+//!
+//! The rules, from RFC 8785 §3.2:
+//! - no whitespace between tokens;
+//! - object members sorted by their names compared as arrays of UTF-16 code units;
+//! - strings as ECMAScript `JSON.stringify` writes them: `"` and `\` escaped, the control
+//!   characters U+0000..U+001F written as `\b \t \n \f \r` or else `\u00xx` (lower-case hex),
+//!   every other character as itself in UTF-8;
+//! - numbers as IEEE-754 doubles written by ECMAScript's Number-to-String (shortest round-trip
+//!   digits; plain notation for 1e-7 < |x| < 1e21, otherwise `d.ddde±n`); NaN and infinities are
+//!   errors.
+//!
+//! Parsing for canonicalisation is strict too ([`parse_strict`]): I-JSON forbids duplicate member
+//! names, so a document that has them is refused rather than silently reduced to one member.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// Why a value has no canonical form, or a text is not strict JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JcsError {
+    /// A number that is not a finite IEEE-754 double (NaN, ±Infinity, or out of range).
+    NonFiniteNumber(String),
+    /// The text is not JSON at all (syntax error, truncated); the message gives line and column.
+    Syntax(String),
+    /// The text is JSON but not I-JSON (e.g. a duplicate member name); the message says where.
+    NotIJson(String),
+}
+
+impl fmt::Display for JcsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JcsError::NonFiniteNumber(n) => write!(f, "number {n} is not a finite double"),
+            JcsError::Syntax(m) => write!(f, "not JSON: {m}"),
+            JcsError::NotIJson(m) => write!(f, "not I-JSON: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for JcsError {}
+
+/// The canonical (RFC 8785) UTF-8 text of `value`.
+///
+/// ```
+/// let v: serde_json::Value = serde_json::from_str(r#"{"b": 1.50, "a": [1E3, "é\n"]}"#).unwrap();
+/// assert_eq!(pathwise::jcs_canonicalize(&v).unwrap(), r#"{"a":[1000,"é\n"],"b":1.5}"#);
+/// ```
+pub fn canonicalize(value: &Value) -> Result<String, JcsError> {
+    let mut out = String::new();
+    write_value(value, &mut out)?;
+    Ok(out)
+}
+
+/// Parses `text` as JSON, refusing what I-JSON (RFC 7493) forbids and serde_json would accept
+/// silently: duplicate member names. Lone surrogates and non-finite numbers are refused by the
+/// parser itself.
+pub fn parse_strict(text: &str) -> Result<Value, JcsError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = StrictValue::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match parsed {
+        Ok(StrictValue(v)) => Ok(v),
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            Err(JcsError::NotIJson(e.to_string()))
+        }
+        Err(e) => Err(JcsError::Syntax(e.to_string())),
+    }
+}
+
+fn write_value(value: &Value, out: &mut String) -> Result<(), JcsError> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => write_number(n, out)?,
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+            sorted.sort_by(|a, b| utf16_cmp(a.0, b.0));
+            out.push('{');
+            for (i, (name, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(name, out);
+                out.push(':');
+                write_value(item, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// Orders strings by their UTF-16 code units (RFC 8785 §3.2.3), which differs from code-point
+/// order for characters above U+FFFF against U+E000..U+FFFF.
+fn utf16_cmp(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{0C}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write_number(n: &Number, out: &mut String) -> Result<(), JcsError> {
+    // Every JSON number is an IEEE-754 double in JCS; integers beyond 2^53 round like they would
+    // in ECMAScript's parser (to nearest, ties to even), which `as f64` does too.
+    let x = n
+        .as_f64()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| JcsError::NonFiniteNumber(n.to_string()))?;
+    write_double(x, out);
+    Ok(())
+}
+
+/// ECMAScript Number::toString(x) for finite `x` (ECMA-262 §6.1.6.1.20).
+pub(crate) fn write_double(x: f64, out: &mut String) {
+    if x == 0.0 {
+        out.push('0'); // also for -0
+        return;
+    }
+    if x < 0.0 {
+        out.push('-');
+    }
+    // Rust's `{:e}` gives the shortest digit string that round-trips: its length is ECMAScript's
+    // `k`. Among the k-digit strings, ECMAScript takes the one closest to x, ties to even, which
+    // is x correctly rounded to k significant digits: Rust's exact `{:.(k-1)e}` (ties to even).
+    // Rust's shortest mode alone may pick the other candidate on a tie (1424953923781206.25).
+    let shortest = format!("{:e}", x.abs());
+    let k = shortest
+        .split('e')
+        .next()
+        .map_or(1, |m| m.chars().filter(char::is_ascii_digit).count());
+    let sci = format!("{:.*e}", k.saturating_sub(1), x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let k = digits.len() as i32;
+    let n = exp + 1; // x = 0.digits × 10^n
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        out.push_str(&digits[..n as usize]);
+        out.push('.');
+        out.push_str(&digits[n as usize..]);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-n) as usize));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if n >= 1 { '+' } else { '-' });
+        out.push_str(&(n - 1).abs().to_string());
+    }
+}
+
+/// A `serde_json::Value` that refuses duplicate member names while being parsed.
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("number {v} is not finite")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if members.contains_key(&name) {
+                return Err(de::Error::custom(format!("duplicate member name '{name}'")));
+            }
+            let StrictValue(v) = map.next_value()?;
+            members.insert(name, v);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(text: &str) -> String {
+        canonicalize(&parse_strict(text).unwrap()).unwrap()
+    }
+
+    /// RFC 8785 Appendix B: IEEE-754 bit patterns and their canonical spelling.
+    #[test]
+    fn rfc8785_appendix_b_numbers() {
+        let cases: &[(u64, &str)] = &[
+            (0x0000000000000000, "0"),
+            (0x8000000000000000, "0"),
+            (0x0000000000000001, "5e-324"),
+            (0x8000000000000001, "-5e-324"),
+            (0x7fefffffffffffff, "1.7976931348623157e+308"),
+            (0xffefffffffffffff, "-1.7976931348623157e+308"),
+            (0x4340000000000000, "9007199254740992"),
+            (0xc340000000000000, "-9007199254740992"),
+            (0x4430000000000000, "295147905179352830000"),
+            (0x44b52d02c7e14af5, "9.999999999999997e+22"),
+            (0x44b52d02c7e14af6, "1e+23"),
+            (0x44b52d02c7e14af7, "1.0000000000000001e+23"),
+            (0x444b1ae4d6e2ef4e, "999999999999999700000"),
+            (0x444b1ae4d6e2ef4f, "999999999999999900000"),
+            (0x444b1ae4d6e2ef50, "1e+21"),
+            (0x3eb0c6f7a0b5ed8c, "9.999999999999997e-7"),
+            (0x3eb0c6f7a0b5ed8d, "0.000001"),
+            (0x41b3de4355555553, "333333333.3333332"),
+            (0x41b3de4355555554, "333333333.33333325"),
+            (0x41b3de4355555555, "333333333.3333333"),
+            (0x41b3de4355555556, "333333333.3333334"),
+            (0x41b3de4355555557, "333333333.33333343"),
+            (0xbecbf647612f3696, "-0.0000033333333333333333"),
+            (0x43143ff3c1cb0959, "1424953923781206.2"),
+        ];
+        for &(bits, want) in cases {
+            let x = f64::from_bits(bits);
+            let mut got = String::new();
+            write_double(x, &mut got);
+            assert_eq!(got, want, "bits {bits:016x}");
+            // and through a JSON value, the path documents take
+            let v = Value::Number(Number::from_f64(x).unwrap());
+            assert_eq!(canonicalize(&v).unwrap(), want, "bits {bits:016x} as Value");
+        }
+    }
+
+    /// RFC 8785 §3.2.2 example: literals, numbers and string escaping.
+    #[test]
+    fn rfc8785_primitive_example() {
+        let input = r#"{
+          "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+          "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+          "literals": [null, true, false]
+        }"#;
+        assert_eq!(
+            canon(input),
+            "{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],\
+             \"string\":\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}"
+        );
+    }
+
+    /// RFC 8785 §3.2.3 example: members sorted by UTF-16 code units, not code points or bytes.
+    #[test]
+    fn rfc8785_sorting_example() {
+        let input = r#"{
+          "\u20ac": "Euro Sign",
+          "\r": "Carriage Return",
+          "\ufb33": "Hebrew Letter Dalet With Dagesh",
+          "1": "One",
+          "\ud83d\ude00": "Emoji: Grinning Face",
+          "\u0080": "Control",
+          "\u00f6": "Latin Small Letter O With Diaeresis"
+        }"#;
+        let want = "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",\
+                    \"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\",\
+                    \"😀\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}";
+        assert_eq!(canon(input), want);
+    }
+
+    #[test]
+    fn control_characters_use_short_or_lowercase_hex_escapes() {
+        let v = Value::String("\u{0}\u{1f}\u{7f}\u{8}\u{c}\u{2028}".into());
+        assert_eq!(
+            canonicalize(&v).unwrap(),
+            "\"\\u0000\\u001f\u{7f}\\b\\f\u{2028}\""
+        );
+    }
+
+    #[test]
+    fn big_integers_round_like_ecmascript() {
+        // 2^64 - 1 is not a double; ECMAScript reads it as 2^64.
+        assert_eq!(canon("18446744073709551615"), "18446744073709552000");
+        assert_eq!(canon("-9223372036854775808"), "-9223372036854776000");
+        assert_eq!(
+            canon("[1e21, 1e20, 1e-6, 1e-7, 123e-2]"),
+            "[1e+21,100000000000000000000,0.000001,1e-7,1.23]"
+        );
+    }
+
+    #[test]
+    fn strict_parse_refuses_duplicates_and_trailing_text() {
+        assert!(matches!(
+            parse_strict(r#"{"a":1,"b":{"c":1,"c":2}}"#),
+            Err(JcsError::NotIJson(m)) if m.contains("duplicate member name 'c'")
+        ));
+        assert!(matches!(
+            parse_strict(r#"{"a":1} x"#),
+            Err(JcsError::Syntax(_))
+        ));
+        assert!(matches!(parse_strict(r#"{"a":"#), Err(JcsError::Syntax(_))));
+        assert!(parse_strict(r#""\ud800""#).is_err(), "lone surrogate");
+        assert!(parse_strict("1e400").is_err(), "out of range");
+    }
+
+    #[test]
+    fn whitespace_and_order_do_not_change_the_canonical_form() {
+        assert_eq!(
+            canon("{ \"b\" : [ 1 , 2 ] ,\n\t\"a\" : { } }"),
+            canon("{\"a\":{},\"b\":[1,2]}")
+        );
+    }
+
+    proptest::proptest! {
+        /// Any finite double's canonical spelling reads back as the same double, is a fixed
+        /// point of canonicalisation, and uses ECMAScript's shortest digits (no longer than
+        /// Rust's shortest round-trip form).
+        #[test]
+        fn numbers_round_trip(bits in proptest::prelude::any::<u64>()) {
+            let x = f64::from_bits(bits);
+            proptest::prop_assume!(x.is_finite());
+            let mut s = String::new();
+            write_double(x, &mut s);
+            let back: f64 = s.parse().unwrap();
+            proptest::prop_assert!(back == x, "{} -> {} -> {}", x, s, back);
+            proptest::prop_assert_eq!(canon(&s), s.clone());
+            let digits = |t: &str| t.split('e').next().unwrap().chars().filter(char::is_ascii_digit)
+                .collect::<String>().trim_matches('0').len();
+            proptest::prop_assert_eq!(digits(&s), digits(&format!("{:e}", x.abs())));
+        }
+
+        /// Canonicalising is idempotent on arbitrary nested documents with unicode names.
+        #[test]
+        fn canonical_form_is_a_fixed_point(
+            names in proptest::collection::vec("[a-z\u{80}-\u{10ffff}]{0,3}", 1..6),
+            numbers in proptest::collection::vec(-1e30f64..1e30, 1..6),
+        ) {
+            let mut map = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let n = numbers[i % numbers.len()];
+                map.insert(name.clone(), serde_json::json!([n, name, {"x": n / 3.0}]));
+            }
+            let once = canonicalize(&Value::Object(map)).unwrap();
+            proptest::prop_assert_eq!(canon(&once), once.clone());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! What each learner did, counted from the interaction log in one pass: the activity half of a
+//! [`LearnerInput`](super::LearnerInput) (the mastery half comes from the model).
+
+use crate::InteractionLog;
+
+/// One learner's activity, per report skill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// Responses (each scored once).
+    pub responses: u64,
+    /// Attempts per report skill.
+    pub attempts: Vec<u32>,
+    /// Correct attempts per report skill.
+    pub correct: Vec<u32>,
+    /// Order key of the first response.
+    pub first_order: i64,
+    /// Order key of the last response.
+    pub last_order: i64,
+    /// Report skill of the last response that practised a report skill.
+    pub last_skill: Option<usize>,
+    /// Dense ids of the groups the learner's responses carry, ascending.
+    pub groups: Vec<u32>,
+}
+
+/// Counts every learner's activity (indexed by dense learner id). `skill_map[s]` is the report
+/// skill of the log's dense skill `s`, or `None` for a log skill the report leaves out (its
+/// responses still count in `responses` and the order range).
+pub fn learner_activity(
+    log: &InteractionLog,
+    skill_map: &[Option<usize>],
+    n_skills: usize,
+) -> Vec<Activity> {
+    (0..log.learners().len() as u32)
+        .map(|learner| {
+            let mut a = Activity {
+                responses: 0,
+                attempts: vec![0; n_skills],
+                correct: vec![0; n_skills],
+                first_order: i64::MAX,
+                last_order: i64::MIN,
+                last_skill: None,
+                groups: Vec::new(),
+            };
+            for index in log.learner_responses(learner) {
+                let r = log.response(index);
+                a.responses += 1;
+                a.first_order = a.first_order.min(r.order);
+                a.last_order = a.last_order.max(r.order);
+                for &s in r.skills {
+                    if let Some(&Some(rs)) = skill_map.get(s as usize) {
+                        if rs < n_skills {
+                            a.attempts[rs] += 1;
+                            a.correct[rs] += u32::from(r.correct);
+                            a.last_skill = Some(rs);
+                        }
+                    }
+                }
+                if let Some(g) = r.group {
+                    if let Err(at) = a.groups.binary_search(&g) {
+                        a.groups.insert(at, g);
+                    }
+                }
+            }
+            if a.responses == 0 {
+                a.first_order = 0;
+                a.last_order = 0;
+            }
+            a
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LogBuilder, RawRow};
+
+    #[test]
+    fn counts_attempts_per_report_skill_and_groups() {
+        let mut b = LogBuilder::new();
+        type Row<'a> = (&'a str, &'a [&'a str], &'a str, bool, i64, &'a str);
+        let rows: [Row; 5] = [
+            ("ann", &["add"], "q1", true, 5, "c1"),
+            ("ann", &["add", "sub"], "q2", false, 7, "c2"),
+            ("ann", &["extra"], "q3", true, 9, "c1"),
+            ("bob", &["sub"], "q1", true, 1, "c1"),
+            ("bob", &["sub"], "q4", true, 3, "c1"),
+        ];
+        for (learner, skills, item, correct, order, group) in rows {
+            b.push(RawRow {
+                learner,
+                skills,
+                item: Some(item),
+                correct,
+                order,
+                group: Some(group),
+            });
+        }
+        let log = b.build();
+        // Report skills: 0 = sub, 1 = add; "extra" is not in the report.
+        let map: Vec<Option<usize>> = log
+            .skills()
+            .names()
+            .iter()
+            .map(|s| match s.as_str() {
+                "sub" => Some(0),
+                "add" => Some(1),
+                _ => None,
+            })
+            .collect();
+        let acts = learner_activity(&log, &map, 2);
+        let ann = &acts[log.learners().id("ann").unwrap() as usize];
+        assert_eq!(ann.responses, 3);
+        assert_eq!(ann.attempts, [1, 2]);
+        assert_eq!(ann.correct, [0, 1]);
+        assert_eq!((ann.first_order, ann.last_order), (5, 9));
+        assert_eq!(ann.last_skill, Some(0)); // q2 practised add and sub; q3 is not a report skill
+        assert_eq!(ann.groups.len(), 2);
+        let bob = &acts[log.learners().id("bob").unwrap() as usize];
+        assert_eq!(bob.attempts, [2, 0]);
+        assert_eq!(bob.correct, [2, 0]);
+        assert_eq!(bob.groups, [log.groups().id("c1").unwrap()]);
+    }
+}
