@@ -5,7 +5,6 @@
 mod curriculum;
 pub mod generate;
 mod graph_format;
-pub mod generate;
 mod log_format;
 
 pub use curriculum::{DEMO_CURRICULUM_TOML, demo_curriculum, demo_curriculum_path};

@@ -67,10 +67,7 @@ pub use record::rows::{
 };
 pub use record::time::parse_date_time;
 pub use report::{
-    Activity as LearnerActivity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive,
-    InactiveRule, LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck,
-    Summary, TopPick, build_report, format_gap, format_order, learner_activity,
-    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
+    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule, LearnerActivity,
     LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
-    build_report, format_gap, format_order, LearnerActivity, learner_activity,
+    build_report, format_gap, format_order, learner_activity,
 };
