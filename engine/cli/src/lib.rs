@@ -27,6 +27,10 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// Interaction logs: `data stats LOG...` summarises what a log holds.
     Data(commands::data::Args),
+    /// Fit a BKT model to interaction logs and write it as JSON.
+    Fit(commands::fit::Args),
+    /// Score every response of a log with a fitted model: P(correct), P(known) before and after.
+    Predict(commands::predict::Args),
 }
 
 /// What a command that ran to the end found.
@@ -65,6 +69,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
         Command::Data(args) => commands::data::run(&args),
+        Command::Fit(args) => commands::fit::run(&args),
+        Command::Predict(args) => commands::predict::run(&args),
     }
 }
 

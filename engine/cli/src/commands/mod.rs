@@ -2,3 +2,5 @@
 
 pub mod data;
 pub mod demo;
+pub mod fit;
+pub mod predict;
