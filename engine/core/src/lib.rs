@@ -65,8 +65,9 @@ pub use record::proof::{
 pub use record::rows::{
     ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
 };
+pub use record::time::parse_date_time;
 pub use report::{
-    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule,
+    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule, LearnerActivity,
     LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
-    build_report, format_gap, format_order, LearnerActivity, learner_activity,
+    build_report, format_gap, format_order, learner_activity,
 };
