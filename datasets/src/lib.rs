@@ -3,6 +3,7 @@
 //! curriculum and the synthetic-cohort generator.
 
 mod curriculum;
+pub mod generate;
 mod graph_format;
 mod log_format;
 

@@ -25,10 +25,18 @@ pub struct Cli {
 pub enum Command {
     /// Run the main job end to end on the built-in demo curriculum and cohort.
     Demo(commands::demo::Args),
+    /// Learner-owned verifiable mastery records: issuer keys, credentials, verification.
+    Record(commands::record::Args),
     /// Interaction logs: `data stats LOG...` summarises what a log holds.
     Data(commands::data::Args),
     /// Skill graphs: `graph check|stats|dot GRAPH` validates, summarises or draws one.
     Graph(commands::graph::Args),
+    /// Compare models by learner-level cross-validation: AUC, RMSE, accuracy, log loss.
+    Eval(commands::eval::Args),
+    /// Fit a BKT model to interaction logs and write it as JSON.
+    Fit(commands::fit::Args),
+    /// Score every response of a log with a fitted model: P(correct), P(known) before and after.
+    Predict(commands::predict::Args),
 }
 
 /// What a command that ran to the end found.
@@ -66,8 +74,12 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo(args) => commands::demo::run(&args),
+        Command::Record(args) => commands::record::run(&args),
         Command::Data(args) => commands::data::run(&args),
         Command::Graph(args) => commands::graph::run(&args),
+        Command::Eval(args) => commands::eval::run(&args),
+        Command::Fit(args) => commands::fit::run(&args),
+        Command::Predict(args) => commands::predict::run(&args),
     }
 }
 

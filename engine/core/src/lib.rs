@@ -10,6 +10,7 @@
 //! Modules follow the data's journey (see `DESIGN.md`): `log` (interaction logs) → `graph`
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
+mod bkt;
 mod error;
 mod eval;
 mod graph;
@@ -18,6 +19,12 @@ mod recommend;
 mod record;
 mod report;
 
+pub use bkt::{
+    Bounds, FEW_LEARNERS, Fallback, Fallbacks, FitInfo, FitOptions, FixedParams, GUESS_SLIP_MARGIN,
+    ItemParams, LEARNER_CLASSES, LearnerState, MODEL_FORMAT, MODEL_VERSION, Model, PROB_FLOOR,
+    ParamName, Params, PredictionRow, Progress, Replay, SkillModel, SkillStats, Step, Variant, fit,
+    predict,
+};
 pub use error::{Error, Location, Result};
 pub use eval::simulate;
 pub use eval::{
@@ -58,8 +65,9 @@ pub use record::proof::{
 pub use record::rows::{
     ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
 };
+pub use record::time::parse_date_time;
 pub use report::{
-    Activity as LearnerActivity, CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive,
-    InactiveRule, LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck,
-    Summary, TopPick, build_report, format_gap, format_order, learner_activity,
+    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule, LearnerActivity,
+    LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
+    build_report, format_gap, format_order, learner_activity,
 };

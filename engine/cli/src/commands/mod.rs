@@ -2,4 +2,8 @@
 
 pub mod data;
 pub mod demo;
+pub mod eval;
 pub mod graph;
+pub mod record;
+pub mod fit;
+pub mod predict;

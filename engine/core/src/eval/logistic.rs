@@ -1,12 +1,19 @@
-//! What AFM and PFA share: the dense design matrix columns per skill, feature scaling, and the
-//! L2-regularised logistic regression fitted with `linfa-logistic` (L-BFGS).
+//! What AFM and PFA share: per-skill design matrices built from each learner's running counts,
+//! feature scaling, and the L2-regularised logistic regression fitted with `linfa-logistic`
+//! (L-BFGS).
+//!
+//! Both models are fitted **per skill**: skill k's regression sees every training observation of
+//! k (a multi-skill response is an observation of each of its skills, as in per-skill BKT). For
+//! single-skill responses this is exactly the joint model (the skill's intercept absorbs the
+//! global one); it keeps each design matrix a few columns wide, where a joint dense matrix would
+//! be responses × 3·skills (linfa-logistic takes dense matrices only) and take minutes per fold.
 
 use linfa::DatasetBase;
 use linfa::traits::Fit;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 
-use crate::{Error, InteractionLog, Result};
+use crate::{Error, InteractionLog, Response, Result};
 
 /// Strength of the L2 penalty `α/2 · ‖w‖²` on the summed log-likelihood (the intercept is not
 /// penalised). Small against the thousands of responses per fold; it keeps the weights of skills
@@ -26,71 +33,104 @@ pub(crate) fn sigmoid(z: f64) -> f64 {
     }
 }
 
-/// Dense column numbers for the skills that occur in the training data (others get no column and
-/// weight 0).
-pub(crate) struct SkillColumns {
-    /// Column of each skill id, `u32::MAX` for skills absent from training.
-    pub(crate) of_skill: Vec<u32>,
-    /// Number of skills with a column.
-    pub(crate) len: usize,
+/// The log-odds of `p`, with `p` kept inside (1e-6, 1 − 1e-6).
+pub(crate) fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
 }
 
-impl SkillColumns {
-    pub(crate) fn of(train: &InteractionLog) -> SkillColumns {
-        let mut of_skill = vec![u32::MAX; train.skills().len()];
-        let mut len = 0;
-        for (s, col) in of_skill.iter_mut().enumerate() {
-            if train.skill_observations(s as u32) > 0 {
-                *col = len as u32;
-                len += 1;
+/// Calls `f(response, counts)` for every response of `log`, learner by learner in time order,
+/// with `counts[skill]` = the learner's earlier (correct, incorrect) responses on that skill.
+pub(crate) fn for_each_with_counts(
+    log: &InteractionLog,
+    mut f: impl FnMut(&Response<'_>, &[(u32, u32)]),
+) {
+    let mut counts = vec![(0u32, 0u32); log.skills().len()];
+    let mut touched: Vec<u32> = Vec::new();
+    for l in 0..log.learners().len() as u32 {
+        for &s in &touched {
+            counts[s as usize] = (0, 0);
+        }
+        touched.clear();
+        for row in log.learner_responses(l) {
+            let r = log.response(row);
+            f(&r, &counts);
+            for &s in r.skills {
+                let c = &mut counts[s as usize];
+                if *c == (0, 0) {
+                    touched.push(s);
+                }
+                if r.correct {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
             }
         }
-        SkillColumns { of_skill, len }
-    }
-
-    pub(crate) fn get(&self, skill: u32) -> Option<usize> {
-        match self.of_skill.get(skill as usize) {
-            Some(&c) if c != u32::MAX => Some(c as usize),
-            _ => None,
-        }
     }
 }
 
-/// Accumulates the root mean square of a count feature per column, to scale the count columns to
-/// about 1 before L-BFGS (a column of counts in the hundreds next to 0/1 indicators makes the
-/// problem badly conditioned). Weights are mapped back to raw counts after the fit.
-pub(crate) struct RmsScale {
-    sum_sq: Vec<f64>,
-    n: Vec<u64>,
+/// One skill's training observations: a row-major feature matrix of `width` columns and the
+/// outcomes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SkillRows {
+    pub(crate) x: Vec<f64>,
+    pub(crate) y: Vec<bool>,
 }
 
-impl RmsScale {
-    pub(crate) fn new(columns: usize) -> Self {
-        Self {
-            sum_sq: vec![0.0; columns],
-            n: vec![0; columns],
+/// What a per-skill fit gives: the intercept and one weight per column, in raw feature units;
+/// `constant` when the skill's training outcomes hold one class only (then the weights are 0 and
+/// the intercept is the logit of the smoothed rate `(correct + g) / (n + 1)`).
+pub(crate) struct SkillFit {
+    pub(crate) intercept: f64,
+    pub(crate) weights: Vec<f64>,
+    pub(crate) constant: bool,
+}
+
+/// Fits skill rows of `width` columns: each column is divided by its RMS (at least 1) for the
+/// fit and the weights mapped back. `init` = (weights in raw units, intercept) warm-starts it.
+/// `global` is the training correct rate, for skills with one outcome only.
+pub(crate) fn fit_skill(
+    model: &str,
+    rows: &SkillRows,
+    width: usize,
+    global: f64,
+    init: Option<(&[f64], f64)>,
+) -> Result<SkillFit> {
+    let n = rows.y.len();
+    let correct = rows.y.iter().filter(|&&c| c).count();
+    if correct == 0 || correct == n {
+        return Ok(SkillFit {
+            intercept: logit((correct as f64 + global) / (n as f64 + 1.0)),
+            weights: vec![0.0; width],
+            constant: true,
+        });
+    }
+    let mut scale = vec![0.0; width];
+    for row in rows.x.chunks_exact(width) {
+        for (s, v) in scale.iter_mut().zip(row) {
+            *s += v * v;
         }
     }
-
-    pub(crate) fn add(&mut self, column: usize, value: f64) {
-        self.sum_sq[column] += value * value;
-        self.n[column] += 1;
+    for s in &mut scale {
+        *s = (*s / n as f64).sqrt().max(1.0);
     }
-
-    /// The divisor of each column: its RMS, or 1 when that is below 1.
-    pub(crate) fn finish(self) -> Vec<f64> {
-        self.sum_sq
-            .iter()
-            .zip(&self.n)
-            .map(|(&s, &n)| {
-                if n == 0 {
-                    1.0
-                } else {
-                    (s / n as f64).sqrt().max(1.0)
-                }
-            })
-            .collect()
+    let mut x = Array2::from_shape_vec((n, width), rows.x.clone())
+        .map_err(|e| Error::config(format!("{model}: {e}")))?;
+    for mut row in x.rows_mut() {
+        for (v, s) in row.iter_mut().zip(&scale) {
+            *v /= s;
+        }
     }
+    let y = Array1::from(rows.y.clone());
+    let start: Option<Array1<f64>> =
+        init.map(|(w, _)| w.iter().zip(&scale).map(|(w, s)| w * s).collect());
+    let fit = fit_logistic(model, &x, &y, start.as_ref().zip(init.map(|(_, b)| b)))?;
+    Ok(SkillFit {
+        intercept: fit.intercept,
+        weights: fit.weights.iter().zip(&scale).map(|(w, s)| w / s).collect(),
+        constant: false,
+    })
 }
 
 /// A fitted logistic regression, oriented so that `sigmoid(intercept + w·x)` is P(correct).

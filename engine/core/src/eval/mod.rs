@@ -22,8 +22,8 @@
 //! ```
 //!
 //! Multi-skill responses are scored once. How each family combines the skills of one response is
-//! documented on the family: `skill-mean` averages the skills' rates, `afm` and `pfa` add the
-//! skills' terms inside the logit (their original Q-matrix formulation).
+//! documented on the family: `skill-mean`, `afm` and `pfa` average the skills' probabilities
+//! (the logistic models are fitted per skill; see `docs/eval.md`).
 
 mod afm;
 mod baseline;

@@ -1,26 +1,30 @@
 //! `pfa`: Performance Factors Analysis (Pavlik, Cen & Koedinger 2009).
 //!
 //! ```text
-//! logit P(correct) = b + Σ_{k ∈ skills(response)} (β_k + γ_k · s_k + ρ_k · f_k)
+//! logit P(correct on skill k) = β_k + γ_k · s_k + ρ_k · f_k
 //! ```
 //! with `s_k` / `f_k` the learner's numbers of earlier correct / incorrect responses on skill k,
-//! `β_k` the skill's easiness and `γ_k`, `ρ_k` its per-skill weights of successes and failures.
-//! There is no learner parameter: the counts carry what is known about the learner, so a test
-//! learner's prediction uses exactly their own earlier responses. Fitted with linfa-logistic on a
-//! dense design matrix (per skill an indicator and the two counts, each count column scaled to RMS
-//! 1 during the fit; L2 α = 1). Skills absent from the training data contribute 0.
+//! `β_k` the skill's easiness and `γ_k`, `ρ_k` its weights of successes and failures. There is no
+//! learner parameter: the counts carry what is known about the learner, so a test learner's
+//! prediction uses exactly their own earlier responses.
+//!
+//! Fitted per skill with linfa-logistic (see the `logistic` module: counts scaled to RMS 1 during
+//! the fit, L2 α = 1 on γ and ρ). A skill whose training outcomes are all equal gets the constant
+//! smoothed rate; a skill absent from training the global rate. A multi-skill response gets the
+//! mean of its skills' probabilities.
 
-use ndarray::{Array1, Array2};
+use rayon::prelude::*;
 
+use super::baseline::correct_rate;
 use super::family::{LearnerScorer, ModelFamily, Predictor};
-use super::logistic::{RmsScale, SkillColumns, fit_logistic, sigmoid};
+use super::logistic::{SkillRows, fit_skill, for_each_with_counts, logit, sigmoid};
 use crate::{InteractionLog, Response, Result};
 
 /// The Performance Factors Analysis family (see the module documentation for the formula).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Pfa;
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct SkillTerms {
     easiness: f64,
     success: f64,
@@ -28,8 +32,8 @@ struct SkillTerms {
 }
 
 struct PfaPredictor {
-    intercept: f64,
     skills: Vec<SkillTerms>,
+    global: f64,
 }
 
 struct PfaScorer<'a> {
@@ -38,88 +42,41 @@ struct PfaScorer<'a> {
     counts: Vec<(u32, u32)>,
 }
 
-/// Calls `f(row, response, counts)` for every response of `log`, learner by learner in time
-/// order, with `counts[skill]` = the learner's earlier (successes, failures) on that skill.
-fn for_each_with_counts(
-    log: &InteractionLog,
-    mut f: impl FnMut(usize, &Response<'_>, &[(u32, u32)]),
-) {
-    let mut counts = vec![(0u32, 0u32); log.skills().len()];
-    let mut touched: Vec<u32> = Vec::new();
-    for l in 0..log.learners().len() as u32 {
-        for &s in &touched {
-            counts[s as usize] = (0, 0);
-        }
-        touched.clear();
-        for row in log.learner_responses(l) {
-            let r = log.response(row);
-            f(row, &r, &counts);
-            for &s in r.skills {
-                let c = &mut counts[s as usize];
-                if *c == (0, 0) {
-                    touched.push(s);
-                }
-                if r.correct {
-                    c.0 += 1;
-                } else {
-                    c.1 += 1;
-                }
-            }
-        }
-    }
-}
-
 impl ModelFamily for Pfa {
     fn name(&self) -> &str {
         "pfa"
     }
 
     fn fit(&self, train: &InteractionLog, _seed: u64) -> Result<Box<dyn Predictor>> {
-        let cols = SkillColumns::of(train);
-        let m = cols.len;
-        let n = train.n_responses();
-
-        let mut scale = RmsScale::new(2 * m);
-        for_each_with_counts(train, |_, r, counts| {
+        let global = correct_rate(train);
+        let mut rows = vec![SkillRows::default(); train.skills().len()];
+        for_each_with_counts(train, |r, counts| {
             for &s in r.skills {
-                if let Some(c) = cols.get(s) {
-                    let (succ, fail) = counts[s as usize];
-                    scale.add(c, f64::from(succ));
-                    scale.add(m + c, f64::from(fail));
-                }
+                let (succ, fail) = counts[s as usize];
+                let rows = &mut rows[s as usize];
+                rows.x.extend([f64::from(succ), f64::from(fail)]);
+                rows.y.push(r.correct);
             }
         });
-        let scale = scale.finish();
-
-        let mut x = Array2::<f64>::zeros((n, 3 * m));
-        let mut y = Array1::from_elem(n, false);
-        for_each_with_counts(train, |row, r, counts| {
-            for &s in r.skills {
-                if let Some(c) = cols.get(s) {
-                    let (succ, fail) = counts[s as usize];
-                    x[[row, c]] += 1.0;
-                    x[[row, m + c]] += f64::from(succ) / scale[c];
-                    x[[row, 2 * m + c]] += f64::from(fail) / scale[m + c];
+        let skills = rows
+            .par_iter()
+            .map(|rows| {
+                if rows.y.is_empty() {
+                    return Ok(SkillTerms {
+                        easiness: logit(global),
+                        success: 0.0,
+                        failure: 0.0,
+                    });
                 }
-            }
-            y[row] = r.correct;
-        });
-        let fit = fit_logistic("pfa", &x, &y, None)?;
-
-        let skills = (0..train.skills().len() as u32)
-            .map(|s| match cols.get(s) {
-                Some(c) => SkillTerms {
-                    easiness: fit.weights[c],
-                    success: fit.weights[m + c] / scale[c],
-                    failure: fit.weights[2 * m + c] / scale[m + c],
-                },
-                None => SkillTerms::default(),
+                let fit = fit_skill("pfa", rows, 2, global, None)?;
+                Ok(SkillTerms {
+                    easiness: fit.intercept,
+                    success: fit.weights[0],
+                    failure: fit.weights[1],
+                })
             })
-            .collect();
-        Ok(Box::new(PfaPredictor {
-            intercept: fit.intercept,
-            skills,
-        }))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Box::new(PfaPredictor { skills, global }))
     }
 }
 
@@ -134,14 +91,20 @@ impl Predictor for PfaPredictor {
 
 impl LearnerScorer for PfaScorer<'_> {
     fn predict(&mut self, r: &Response<'_>) -> f64 {
-        let mut z = self.model.intercept;
+        if r.skills.is_empty() {
+            return self.model.global;
+        }
+        let mut sum = 0.0;
         for &s in r.skills {
             let s = s as usize;
-            if let (Some(t), Some(&(succ, fail))) = (self.model.skills.get(s), self.counts.get(s)) {
-                z += t.easiness + t.success * f64::from(succ) + t.failure * f64::from(fail);
-            }
+            sum += match (self.model.skills.get(s), self.counts.get(s)) {
+                (Some(t), Some(&(succ, fail))) => {
+                    sigmoid(t.easiness + t.success * f64::from(succ) + t.failure * f64::from(fail))
+                }
+                _ => self.model.global,
+            };
         }
-        sigmoid(z)
+        sum / r.skills.len() as f64
     }
 
     fn observe(&mut self, r: &Response<'_>) {

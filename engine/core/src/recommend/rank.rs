@@ -148,6 +148,8 @@ pub(crate) fn recommend(
             goal_distance: goals.any.then(|| goals.distance[s as usize]),
             kind,
         };
+        let own = &t.dynamics[s as usize];
+        let skill_level = components(own, &situation, policy);
         let mut offered = false;
         for &(a, pair) in &t.skill_activities[s as usize] {
             if !t
@@ -158,8 +160,13 @@ pub(crate) fn recommend(
             {
                 continue;
             }
-            let (parts, gain, p_correct) =
-                components(&t.pair_dynamics[pair as usize], &situation, policy);
+            let d = &t.pair_dynamics[pair as usize];
+            // Most activities have no item parameters of their own: reuse the skill's numbers.
+            let (parts, gain, p_correct) = if d == own {
+                skill_level
+            } else {
+                components(d, &situation, policy)
+            };
             top.offer(Candidate {
                 score: parts.score(policy),
                 topo: t.topo_position[s as usize],
@@ -174,7 +181,7 @@ pub(crate) fn recommend(
             offered = true;
         }
         if !offered {
-            let (parts, gain, p_correct) = components(&t.dynamics[s as usize], &situation, policy);
+            let (parts, gain, p_correct) = skill_level;
             top.offer(Candidate {
                 score: parts.score(policy),
                 topo: t.topo_position[s as usize],

@@ -17,8 +17,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 /// Why a value has no canonical form, or a text is not strict JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,19 +54,10 @@ pub fn canonicalize(value: &Value) -> Result<String, JcsError> {
     Ok(out)
 }
 
-/// Parses `text` as JSON, refusing what I-JSON (RFC 7493) forbids and serde_json would accept
-/// silently: duplicate member names. Lone surrogates and non-finite numbers are refused by the
-/// parser itself.
+/// Parses `text` as strict JSON: RFC 8259 grammar, plus what I-JSON (RFC 7493) forbids and
+/// serde_json would accept silently (duplicate member names), with correctly rounded numbers.
 pub fn parse_strict(text: &str) -> Result<Value, JcsError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = StrictValue::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match parsed {
-        Ok(StrictValue(v)) => Ok(v),
-        Err(e) if e.classify() == serde_json::error::Category::Data => {
-            Err(JcsError::NotIJson(e.to_string()))
-        }
-        Err(e) => Err(JcsError::Syntax(e.to_string())),
-    }
+    super::strict::parse(text)
 }
 
 fn write_value(value: &Value, out: &mut String) -> Result<(), JcsError> {
@@ -189,82 +179,10 @@ pub(crate) fn write_double(x: f64, out: &mut String) {
     }
 }
 
-/// A `serde_json::Value` that refuses duplicate member names while being parsed.
-struct StrictValue(Value);
-
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom(format!("number {v} is not finite")))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(StrictValue(v)) = seq.next_element()? {
-            items.push(v);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            if members.contains_key(&name) {
-                return Err(de::Error::custom(format!("duplicate member name '{name}'")));
-            }
-            let StrictValue(v) = map.next_value()?;
-            members.insert(name, v);
-        }
-        Ok(Value::Object(members))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
 
     fn canon(text: &str) -> String {
         canonicalize(&parse_strict(text).unwrap()).unwrap()

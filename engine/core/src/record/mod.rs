@@ -2,7 +2,7 @@
 //! shaped after Open Badges 3.0 / CLR 2.0 achievement credentials, secured with a Data Integrity
 //! proof (cryptosuite eddsa-jcs-2022) by an issuer identified with a `did:key`.
 //!
-//! Submodules, one job each: [`jcs`] (RFC 8785 canonical JSON), [`did_key`] (key identifiers),
+//! Submodules, one job each: [`jcs`] (RFC 8785 canonical JSON), `strict` (a strict JSON reader), [`did_key`] (key identifiers),
 //! [`key`] (the issuer's key pair and key file), [`proof`] (eddsa-jcs-2022 sign/verify),
 //! [`failure`] (why verification fails), [`rows`] (the canonical form of a learner's rows for the
 //! evidence digest), [`credential`] (issue and verify mastery records), `time` (date-times).
@@ -14,4 +14,5 @@ pub(crate) mod jcs;
 pub(crate) mod key;
 pub(crate) mod proof;
 pub(crate) mod rows;
-mod time;
+mod strict;
+pub(crate) mod time;

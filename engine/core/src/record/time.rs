@@ -17,6 +17,12 @@ pub(crate) fn parse(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Parses an RFC 3339 date-time with a time zone, e.g. `2026-11-24T16:00:00Z`, as credentials
+/// write them.
+pub fn parse_date_time(text: &str) -> Option<SystemTime> {
+    parse(text).map(SystemTime::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use crate::InteractionLog;
 
 /// One learner's activity, per report skill.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Activity {
+pub struct LearnerActivity {
     /// Responses (each scored once).
     pub responses: u64,
     /// Attempts per report skill.
@@ -29,10 +29,10 @@ pub fn learner_activity(
     log: &InteractionLog,
     skill_map: &[Option<usize>],
     n_skills: usize,
-) -> Vec<Activity> {
+) -> Vec<LearnerActivity> {
     (0..log.learners().len() as u32)
         .map(|learner| {
-            let mut a = Activity {
+            let mut a = LearnerActivity {
                 responses: 0,
                 attempts: vec![0; n_skills],
                 correct: vec![0; n_skills],

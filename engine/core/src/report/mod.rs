@@ -34,7 +34,7 @@ mod input;
 mod orders;
 mod rules;
 
-pub use activity::{Activity, learner_activity};
+pub use activity::{LearnerActivity, learner_activity};
 pub use groups::{Group, GroupRule, Grouping};
 pub use input::{CohortInput, LearnerInput, ReportSettings, SkillRef, TopPick};
 pub use orders::{format_gap, format_order};

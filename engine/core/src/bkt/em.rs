@@ -1,0 +1,367 @@
+//! The E-step kernel: scaled forward pass and a two-state smoother giving the expected counts
+//! EM needs, over flat slices with one reusable buffer (no allocation per sequence).
+//!
+//! States: 0 = unknown, 1 = known. For observation `t` with correctness `c`, emission
+//! `e₀ = P(c | unknown)` (guess or 1 − guess) and `e₁ = P(c | known)` (1 − slip or slip).
+//!
+//! Forward: `b = a ⊙ e`, `filt_t = b₁ / (b₀ + b₁)` = P(known at t | responses ≤ t), then the
+//! transition `a' = bᵀ T`. The mass `a₀ + a₁` is the likelihood so far; it is rescaled (and its
+//! logarithm banked) only when it drops below 1e-200, so long sequences never underflow and the
+//! logarithm is rarely taken.
+//!
+//! Backward (a Rauch–Tung–Striebel style smoother for a two-state chain): with
+//! `p_{t+1} = filt_t T` the one-step prediction and `γ_{t+1}` the smoothed posterior,
+//! `ξ_t(i, j) = filt_t(i) T(i, j) γ_{t+1}(j) / p_{t+1}(j)` and `γ_t(i) = Σ_j ξ_t(i, j)`.
+//! The divisions do not depend on `γ`, so they stay off the loop-carried dependency chain.
+
+use crate::log::Sequence;
+
+/// Likelihood mass below which the forward pass rescales.
+const RESCALE_BELOW: f64 = 1e-200;
+/// Guards the smoother's divisions when a one-step prediction is exactly 0 (then the matching
+/// posterior is 0 too, and the quotient must be 0, not NaN).
+const TINY: f64 = 1e-300;
+
+/// Where an observation's parameters come from: one slot per skill ([`Tied`]) or one per item
+/// ([`PerObs`], the slot index of each observation).
+pub(crate) trait Slots: Copy {
+    /// The slot of observation `t` of the sequence.
+    fn at(&self, t: usize) -> usize;
+}
+
+/// Every observation uses slot 0.
+#[derive(Clone, Copy)]
+pub(crate) struct Tied;
+
+impl Slots for Tied {
+    #[inline(always)]
+    fn at(&self, _t: usize) -> usize {
+        0
+    }
+}
+
+/// Observation `t` uses slot `self.0[t]`.
+#[derive(Clone, Copy)]
+pub(crate) struct PerObs<'a>(pub &'a [u32]);
+
+impl Slots for PerObs<'_> {
+    #[inline(always)]
+    fn at(&self, t: usize) -> usize {
+        self.0[t] as usize
+    }
+}
+
+/// Emission table of one slot: `[P(wrong|unknown), P(right|unknown), P(wrong|known), P(right|known)]`
+/// = `[1 − g, g, s, 1 − s]`, indexed by `2·state + correct`.
+pub(crate) fn emission_row(guess: f64, slip: f64) -> [f64; 4] {
+    [1.0 - guess, guess, slip, 1.0 - slip]
+}
+
+/// Transition table of one slot: `[learn, 1 − learn, forget, 1 − forget]`.
+pub(crate) fn transition_row(learn: f64, forget: f64) -> [f64; 4] {
+    [learn, 1.0 - learn, forget, 1.0 - forget]
+}
+
+/// Expected counts of one E-step (summed over sequences, weighted).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Counts {
+    /// Log-likelihood of the data (for the standard model; the mixture computes its own).
+    pub ll: f64,
+    /// Per prior class: Σ w·γ₀(known) over sequences.
+    pub prior_known: Vec<f64>,
+    /// Per prior class: Σ w over sequences.
+    pub prior_total: Vec<f64>,
+    /// Per emission slot: `[Σ γ(unknown)·c, Σ γ(unknown), Σ γ(known)·(1 − c), Σ γ(known)]`.
+    pub emit: Vec<[f64; 4]>,
+    /// Per transition slot: `[Σ ξ(unknown→known), Σ γ(unknown), Σ ξ(known→unknown), Σ γ(known)]`
+    /// over all but the last observation of each sequence.
+    pub trans: Vec<[f64; 4]>,
+}
+
+impl Counts {
+    /// Zero counts for the given numbers of prior classes and slots.
+    pub fn zero(classes: usize, emit_slots: usize, trans_slots: usize) -> Self {
+        Self {
+            ll: 0.0,
+            prior_known: vec![0.0; classes],
+            prior_total: vec![0.0; classes],
+            emit: vec![[0.0; 4]; emit_slots],
+            trans: vec![[0.0; 4]; trans_slots],
+        }
+    }
+
+    /// Adds `other` (same shape) into `self`, element by element.
+    pub fn add(&mut self, other: &Counts) {
+        self.ll += other.ll;
+        add_all(&mut self.prior_known, &other.prior_known);
+        add_all(&mut self.prior_total, &other.prior_total);
+        for (a, b) in self.emit.iter_mut().zip(&other.emit) {
+            add_all(a, b);
+        }
+        for (a, b) in self.trans.iter_mut().zip(&other.trans) {
+            add_all(a, b);
+        }
+    }
+}
+
+fn add_all(a: &mut [f64], b: &[f64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += *y;
+    }
+}
+
+/// Forward–backward over one sequence: adds `weight ×` its expected counts into `emit_acc` and
+/// `trans_acc`, and returns (log-likelihood, γ₀(known)). `filt` is scratch space, grown as needed.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub(crate) fn forward_backward<E: Slots, T: Slots>(
+    emit: &[[f64; 4]],
+    trans: &[[f64; 4]],
+    prior: f64,
+    weight: f64,
+    correct: &[u8],
+    e_slot: E,
+    t_slot: T,
+    filt: &mut Vec<f64>,
+    emit_acc: &mut [[f64; 4]],
+    trans_acc: &mut [[f64; 4]],
+) -> (f64, f64) {
+    let n = correct.len();
+    if n == 0 {
+        return (0.0, prior);
+    }
+    if filt.len() < n {
+        filt.resize(n, 0.0);
+    }
+    let filt = &mut filt[..n];
+
+    // Forward.
+    let mut a0 = 1.0 - prior;
+    let mut a1 = prior;
+    let mut ll = 0.0;
+    for t in 0..n {
+        let c = usize::from(correct[t] & 1);
+        let em = &emit[e_slot.at(t)];
+        let b0 = a0 * em[c];
+        let b1 = a1 * em[2 + c];
+        let sum = b0 + b1;
+        filt[t] = b1 / sum;
+        let tr = &trans[t_slot.at(t)];
+        a1 = b1 * tr[3] + b0 * tr[0];
+        a0 = b1 * tr[2] + b0 * tr[1];
+        if sum < RESCALE_BELOW {
+            ll += sum.ln();
+            let inv = 1.0 / sum;
+            a0 *= inv;
+            a1 *= inv;
+        }
+    }
+    ll += (a0 + a1).ln();
+
+    // Backward smoother.
+    let mut g1 = filt[n - 1];
+    {
+        let c = f64::from(correct[n - 1] & 1);
+        let acc = &mut emit_acc[e_slot.at(n - 1)];
+        let g0 = weight * (1.0 - g1);
+        let k1 = weight * g1;
+        acc[0] += g0 * c;
+        acc[1] += g0;
+        acc[2] += k1 * (1.0 - c);
+        acc[3] += k1;
+    }
+    for t in (0..n - 1).rev() {
+        let tr = &trans[t_slot.at(t)];
+        let ft = filt[t];
+        let fu = 1.0 - ft;
+        let p1 = ft * tr[3] + fu * tr[0];
+        let p0 = ft * tr[2] + fu * tr[1];
+        let ip1 = 1.0 / p1.max(TINY);
+        let ip0 = 1.0 / p0.max(TINY);
+        let stay = ft * tr[3] * ip1;
+        let lose = ft * tr[2] * ip0;
+        let gain = fu * tr[0] * ip1;
+        let xi11 = stay * g1;
+        let xi10 = lose * (1.0 - g1);
+        let xi01 = gain * g1;
+        let gt1 = xi11 + xi10;
+        let gt0 = 1.0 - gt1;
+        let ta = &mut trans_acc[t_slot.at(t)];
+        ta[0] += weight * xi01;
+        ta[1] += weight * gt0;
+        ta[2] += weight * xi10;
+        ta[3] += weight * gt1;
+        let c = f64::from(correct[t] & 1);
+        let ea = &mut emit_acc[e_slot.at(t)];
+        let w0 = weight * gt0;
+        let w1 = weight * gt1;
+        ea[0] += w0 * c;
+        ea[1] += w0;
+        ea[2] += w1 * (1.0 - c);
+        ea[3] += w1;
+        g1 = gt1;
+    }
+    (ll, g1)
+}
+
+/// The log-likelihood of one sequence (forward pass only).
+#[inline]
+pub(crate) fn log_likelihood<E: Slots, T: Slots>(
+    emit: &[[f64; 4]],
+    trans: &[[f64; 4]],
+    prior: f64,
+    correct: &[u8],
+    e_slot: E,
+    t_slot: T,
+) -> f64 {
+    let mut a0 = 1.0 - prior;
+    let mut a1 = prior;
+    let mut ll = 0.0;
+    for (t, &c) in correct.iter().enumerate() {
+        let c = usize::from(c & 1);
+        let em = &emit[e_slot.at(t)];
+        let b0 = a0 * em[c];
+        let b1 = a1 * em[2 + c];
+        let sum = b0 + b1;
+        let tr = &trans[t_slot.at(t)];
+        a1 = b1 * tr[3] + b0 * tr[0];
+        a0 = b1 * tr[2] + b0 * tr[1];
+        if sum < RESCALE_BELOW {
+            ll += sum.ln();
+            let inv = 1.0 / sum;
+            a0 *= inv;
+            a1 *= inv;
+        }
+    }
+    ll + (a0 + a1).ln()
+}
+
+/// A skill's sequences cut into blocks of about [`BLOCK_OBSERVATIONS`] observations; block
+/// boundaries depend only on the data, so summing block counts in block order gives the same
+/// floating-point result whatever the number of threads.
+pub(crate) const BLOCK_OBSERVATIONS: usize = 1 << 15;
+
+/// Cuts sequences (by length) into blocks of at least [`BLOCK_OBSERVATIONS`] observations
+/// (the last may be smaller). Returns ranges of sequence indices.
+pub(crate) fn blocks(seqs: &[Sequence<'_>]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, s) in seqs.iter().enumerate() {
+        size += s.correct.len();
+        if size >= BLOCK_OBSERVATIONS {
+            out.push(start..i + 1);
+            start = i + 1;
+            size = 0;
+        }
+    }
+    if start < seqs.len() {
+        out.push(start..seqs.len());
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::needless_range_loop)]
+mod tests {
+    use super::*;
+
+    /// Enumerates all 2^n hidden paths: P(path, obs) summed, and exact posteriors.
+    fn brute(p: [f64; 5], obs: &[u8]) -> (f64, Vec<f64>, f64, f64) {
+        let [prior, learn, forget, guess, slip] = p;
+        let n = obs.len();
+        let mut total = 0.0;
+        let mut known = vec![0.0; n];
+        let mut x01 = 0.0;
+        let mut x10 = 0.0;
+        for path in 0..(1u32 << n) {
+            let k = |t: usize| (path >> t) & 1 == 1;
+            let mut pr = if k(0) { prior } else { 1.0 - prior };
+            for t in 0..n {
+                let pc = if k(t) { 1.0 - slip } else { guess };
+                pr *= if obs[t] == 1 { pc } else { 1.0 - pc };
+                if t + 1 < n {
+                    pr *= match (k(t), k(t + 1)) {
+                        (false, false) => 1.0 - learn,
+                        (false, true) => learn,
+                        (true, false) => forget,
+                        (true, true) => 1.0 - forget,
+                    };
+                }
+            }
+            total += pr;
+            for (t, kt) in known.iter_mut().enumerate() {
+                if k(t) {
+                    *kt += pr;
+                }
+            }
+            for t in 0..n.saturating_sub(1) {
+                match (k(t), k(t + 1)) {
+                    (false, true) => x01 += pr,
+                    (true, false) => x10 += pr,
+                    _ => {}
+                }
+            }
+        }
+        for kt in &mut known {
+            *kt /= total;
+        }
+        (total.ln(), known, x01 / total, x10 / total)
+    }
+
+    #[test]
+    fn forward_backward_matches_path_enumeration() {
+        let p = [0.3, 0.2, 0.05, 0.25, 0.1];
+        let obs = [0u8, 1, 0, 1, 1, 1, 0, 1];
+        let emit = [emission_row(p[3], p[4])];
+        let trans = [transition_row(p[1], p[2])];
+        let mut buf = Vec::new();
+        let mut ea = [[0.0; 4]];
+        let mut ta = [[0.0; 4]];
+        let (ll, g0) = forward_backward(
+            &emit, &trans, p[0], 1.0, &obs, Tied, Tied, &mut buf, &mut ea, &mut ta,
+        );
+        let (ll_ref, known, x01, x10) = brute(p, &obs);
+        assert!((ll - ll_ref).abs() < 1e-12, "{ll} vs {ll_ref}");
+        assert!((g0 - known[0]).abs() < 1e-12);
+        let sum_known: f64 = known.iter().sum();
+        assert!((ea[0][3] - sum_known).abs() < 1e-12);
+        let wrong_known: f64 = known
+            .iter()
+            .zip(&obs)
+            .map(|(k, &o)| if o == 0 { *k } else { 0.0 })
+            .sum();
+        assert!((ea[0][2] - wrong_known).abs() < 1e-12);
+        assert!((ta[0][0] - x01).abs() < 1e-12);
+        assert!((ta[0][2] - x10).abs() < 1e-12);
+        let known_but_last: f64 = known[..obs.len() - 1].iter().sum();
+        assert!((ta[0][3] - known_but_last).abs() < 1e-12);
+        let ll_only = log_likelihood(&emit, &trans, p[0], &obs, Tied, Tied);
+        assert!((ll_only - ll_ref).abs() < 1e-12);
+    }
+
+    #[test]
+    fn long_sequences_do_not_underflow() {
+        // 20,000 attempts with near-extreme parameters: the likelihood is far below f64's range.
+        let obs: Vec<u8> = (0..20_000u32).map(|t| u8::from(t % 3 != 0)).collect();
+        let emit = [emission_row(1e-6, 1e-6)];
+        let trans = [transition_row(1e-6, 0.0)];
+        let mut buf = Vec::new();
+        let mut ea = [[0.0; 4]];
+        let mut ta = [[0.0; 4]];
+        let (ll, g0) = forward_backward(
+            &emit, &trans, 0.5, 1.0, &obs, Tied, Tied, &mut buf, &mut ea, &mut ta,
+        );
+        assert!(ll.is_finite() && ll < -10_000.0, "{ll}");
+        assert!(g0.is_finite());
+        assert!(
+            ea.iter()
+                .flatten()
+                .chain(ta.iter().flatten())
+                .all(|v| v.is_finite())
+        );
+        assert!((ea[0][1] + ea[0][3] - 20_000.0).abs() < 1e-6);
+        let ll2 = log_likelihood(&emit, &trans, 0.5, &obs, Tied, Tied);
+        assert!((ll - ll2).abs() < 1e-9 * ll.abs());
+    }
+}

@@ -1,0 +1,1011 @@
+//! Fitting: per skill, EM from several starting points (the best log-likelihood wins), with
+//! bounds, fixed parameters, warm starts, a deterministic parallel reduction and a progress /
+//! cancel callback.
+
+use std::ops::{ControlFlow, Range};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::em::{self, Counts, PerObs, Slots, Tied};
+use super::model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
+use super::params::{Bounds, FixedParams, PROB_FLOOR, ParamName, Params, Variant};
+use crate::error::{Error, Result};
+use crate::log::{InteractionLog, NONE_ID, Sequence};
+
+/// Skills with fewer training learners than this are flagged `few_learners`.
+pub const FEW_LEARNERS: u64 = 10;
+
+/// Settings of [`fit`]. Threads: `fit` runs on the caller's rayon pool (wrap the call in
+/// `ThreadPool::install` to choose the count); the result does not depend on it.
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    /// Which variant to fit.
+    pub variant: Variant,
+    /// Ranges the M-step keeps each parameter in (default: guess, slip < 0.5).
+    pub bounds: Bounds,
+    /// Starting points per skill (default 5): the first is the warm start (or the textbook start
+    /// prior 0.5, learn 0.1, guess 0.2, slip 0.1), the others are drawn from the seeded
+    /// generator. At least 1.
+    pub restarts: u32,
+    /// Seed of the restarts' generator (default 0).
+    pub seed: u64,
+    /// EM stops when the relative change of the log-likelihood between two iterations is at most
+    /// `tol` (default 1e-6). Must be > 0.
+    pub tol: f64,
+    /// EM stops after this many iterations even when not converged (default 200). At least 1.
+    pub max_iter: u32,
+    /// Parameters held at given values.
+    pub fixed: FixedParams,
+    /// A model whose parameters are the first starting point (skills and items it knows).
+    pub warm_start: Option<Model>,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            variant: Variant::default(),
+            bounds: Bounds::default(),
+            restarts: 5,
+            seed: 0,
+            tol: 1e-6,
+            max_iter: 200,
+            fixed: FixedParams::default(),
+            warm_start: None,
+        }
+    }
+}
+
+impl FitOptions {
+    /// Checks the settings: `restarts ≥ 1`, `tol > 0`, `max_iter ≥ 1`, bounds inside `[0, 1]`.
+    pub fn validate(&self) -> Result<()> {
+        if self.restarts == 0 {
+            return Err(Error::config("restarts must be at least 1"));
+        }
+        if !(self.tol > 0.0 && self.tol.is_finite()) {
+            return Err(Error::config(format!(
+                "tol must be a positive number, got {}",
+                self.tol
+            )));
+        }
+        if self.max_iter == 0 {
+            return Err(Error::config("max_iter must be at least 1"));
+        }
+        for name in ParamName::ALL {
+            let (lo, hi) = self.bounds.range(name);
+            if !(0.0..=1.0).contains(&lo) || !(0.0..=1.0).contains(&hi) || lo > hi {
+                return Err(Error::config(format!(
+                    "bounds of {} must satisfy 0 ≤ min ≤ max ≤ 1, got [{lo}, {hi}]",
+                    name.as_str()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How far a fit has come, passed to the progress callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Skills whose fit is finished.
+    pub skills_done: usize,
+    /// Skills to fit.
+    pub skills_total: usize,
+    /// EM iterations run so far, over all skills and restarts.
+    pub iterations: usize,
+}
+
+/// Fits a BKT model of `options.variant` to `log`.
+///
+/// `progress` is called after every EM iteration and every finished skill (from worker threads);
+/// returning `ControlFlow::Break(())` stops the fit with [`Error::Cancelled`].
+///
+/// ```
+/// use pathwise::{FitOptions, LogBuilder, RawRow, fit};
+/// let mut b = LogBuilder::new();
+/// for (l, answers) in [("a", [0, 1, 1, 1]), ("b", [0, 0, 1, 1]), ("c", [1, 1, 1, 1])] {
+///     for (t, c) in answers.iter().enumerate() {
+///         b.push(RawRow { learner: l, skills: &["add"], item: None, correct: *c == 1,
+///                         order: t as i64, group: None });
+///     }
+/// }
+/// let model = fit(&b.build(), &FitOptions::default(), |_| std::ops::ControlFlow::Continue(()))?;
+/// let add = model.skill("add").unwrap();
+/// assert!(add.params().guess < 0.5 && add.params().slip < 0.5);
+/// assert_eq!(add.stats().observations, 12);
+/// # Ok::<(), pathwise::Error>(())
+/// ```
+pub fn fit<F>(log: &InteractionLog, options: &FitOptions, progress: F) -> Result<Model>
+where
+    F: Fn(Progress) -> ControlFlow<()> + Sync,
+{
+    options.validate()?;
+    if options.variant.learner_prior {
+        return super::mixture::fit_mixture(log, options, &progress);
+    }
+    let skills: Vec<u32> = (0..log.skills().len() as u32)
+        .filter(|&s| log.skill_observations(s) > 0)
+        .collect();
+    let tracker = Tracker::new(skills.len(), &progress);
+    let fitted: Vec<SkillModel> = skills
+        .par_iter()
+        .map(|&s| {
+            let data = SkillData::new(log, s, options.variant);
+            let result = fit_skill(&data, log, options, &tracker)?;
+            tracker.skill_done()?;
+            Ok(result)
+        })
+        .collect::<Result<_>>()?;
+    let info = FitInfo {
+        restarts: options.restarts,
+        seed: options.seed,
+        iterations: fitted
+            .iter()
+            .map(|s| s.stats().iterations)
+            .max()
+            .unwrap_or(0),
+        converged: fitted.iter().all(|s| s.stats().converged),
+        log_likelihood: fitted.iter().map(|s| s.stats().log_likelihood).sum(),
+        input_sha256: None,
+    };
+    Model::new(options.variant, fitted, Vec::new(), info)
+}
+
+/// Shared progress state: counters and the cancel flag.
+pub(crate) struct Tracker<'a, F> {
+    total: usize,
+    done: AtomicUsize,
+    iterations: AtomicUsize,
+    cancelled: AtomicBool,
+    progress: &'a F,
+}
+
+impl<'a, F: Fn(Progress) -> ControlFlow<()> + Sync> Tracker<'a, F> {
+    pub(crate) fn new(total: usize, progress: &'a F) -> Self {
+        Self {
+            total,
+            done: AtomicUsize::new(0),
+            iterations: AtomicUsize::new(0),
+            cancelled: AtomicBool::new(false),
+            progress,
+        }
+    }
+
+    fn report(&self) -> Result<()> {
+        if self.cancelled.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let p = Progress {
+            skills_done: self.done.load(Ordering::Relaxed),
+            skills_total: self.total,
+            iterations: self.iterations.load(Ordering::Relaxed),
+        };
+        if (self.progress)(p).is_break() {
+            self.cancelled.store(true, Ordering::Relaxed);
+            return Err(Error::Cancelled);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn iteration_done(&self) -> Result<()> {
+        self.iterations.fetch_add(1, Ordering::Relaxed);
+        self.report()
+    }
+
+    pub(crate) fn skill_done(&self) -> Result<()> {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.report()
+    }
+
+    pub(crate) fn skills_done(&self, n: usize) -> Result<()> {
+        self.done.fetch_add(n, Ordering::Relaxed);
+        self.report()
+    }
+}
+
+/// One skill's training data, cut into blocks, with per-observation item slots when the variant
+/// has per-item parameters (slot 0 = observations without an item; slots 1.. = items in order of
+/// first appearance).
+pub(crate) struct SkillData<'a> {
+    pub skill: u32,
+    pub seqs: Vec<Sequence<'a>>,
+    pub offsets: Vec<usize>,
+    pub blocks: Vec<Range<usize>>,
+    pub slots: Vec<u32>,
+    pub items: Vec<u32>,
+    pub per_item_emit: bool,
+    pub per_item_trans: bool,
+    pub observations: u64,
+    pub correct: u64,
+}
+
+impl<'a> SkillData<'a> {
+    pub(crate) fn new(log: &'a InteractionLog, skill: u32, variant: Variant) -> Self {
+        let seqs: Vec<Sequence<'a>> = log.skill_sequences(skill).collect();
+        let mut offsets = Vec::with_capacity(seqs.len());
+        let mut n = 0usize;
+        let mut correct = 0u64;
+        for s in &seqs {
+            offsets.push(n);
+            n += s.correct.len();
+            correct += s.correct.iter().map(|&c| u64::from(c & 1)).sum::<u64>();
+        }
+        let per_item = variant.item_guess_slip || variant.item_learn;
+        let mut slots = Vec::new();
+        let mut items = vec![NONE_ID];
+        if per_item {
+            slots.reserve(n);
+            let mut local = std::collections::HashMap::new();
+            for s in &seqs {
+                for &item in s.items {
+                    let slot = if item == NONE_ID {
+                        0
+                    } else {
+                        *local.entry(item).or_insert_with(|| {
+                            items.push(item);
+                            (items.len() - 1) as u32
+                        })
+                    };
+                    slots.push(slot);
+                }
+            }
+        }
+        let blocks = em::blocks(&seqs);
+        Self {
+            skill,
+            seqs,
+            offsets,
+            blocks,
+            slots,
+            items,
+            per_item_emit: variant.item_guess_slip,
+            per_item_trans: variant.item_learn,
+            observations: n as u64,
+            correct,
+        }
+    }
+
+    fn n_emit(&self) -> usize {
+        if self.per_item_emit {
+            self.items.len()
+        } else {
+            1
+        }
+    }
+
+    fn n_trans(&self) -> usize {
+        if self.per_item_trans {
+            self.items.len()
+        } else {
+            1
+        }
+    }
+
+    fn seq_slots(&self, q: usize) -> &[u32] {
+        if self.slots.is_empty() {
+            &[]
+        } else {
+            let start = self.offsets[q];
+            &self.slots[start..start + self.seqs[q].correct.len()]
+        }
+    }
+
+    /// Data warnings for the model file.
+    pub(crate) fn flags(&self) -> Vec<String> {
+        let mut flags = Vec::new();
+        if (self.seqs.len() as u64) < FEW_LEARNERS {
+            flags.push("few_learners".to_owned());
+        }
+        if self.correct == self.observations {
+            flags.push("all_correct".to_owned());
+        } else if self.correct == 0 {
+            flags.push("all_incorrect".to_owned());
+        }
+        flags
+    }
+}
+
+/// The parameters of one skill as EM updates them: one prior per learner class, and guess/slip,
+/// learn/forget per slot.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SlotParams {
+    pub prior: Vec<f64>,
+    pub guess: Vec<f64>,
+    pub slip: Vec<f64>,
+    pub learn: Vec<f64>,
+    pub forget: Vec<f64>,
+}
+
+impl SlotParams {
+    fn tables(&self) -> (Vec<[f64; 4]>, Vec<[f64; 4]>) {
+        let emit = self
+            .guess
+            .iter()
+            .zip(&self.slip)
+            .map(|(&g, &s)| em::emission_row(g, s))
+            .collect();
+        let trans = self
+            .learn
+            .iter()
+            .zip(&self.forget)
+            .map(|(&l, &f)| em::transition_row(l, f))
+            .collect();
+        (emit, trans)
+    }
+}
+
+/// One E-step over a skill: per-block counts in parallel, summed in block order. `weights`,
+/// when given, holds one weight per (sequence, class): `weights[q * classes + c]`.
+pub(crate) fn e_step(data: &SkillData<'_>, sp: &SlotParams, weights: Option<&[f64]>) -> Counts {
+    match (data.per_item_emit, data.per_item_trans) {
+        (false, false) => e_step_with(data, sp, weights, |_| Tied, |_| Tied),
+        (true, false) => e_step_with(data, sp, weights, PerObs, |_| Tied),
+        (false, true) => e_step_with(data, sp, weights, |_| Tied, PerObs),
+        (true, true) => e_step_with(data, sp, weights, PerObs, PerObs),
+    }
+}
+
+fn e_step_with<'d, E: Slots, T: Slots>(
+    data: &'d SkillData<'_>,
+    sp: &SlotParams,
+    weights: Option<&[f64]>,
+    mk_e: impl Fn(&'d [u32]) -> E + Sync,
+    mk_t: impl Fn(&'d [u32]) -> T + Sync,
+) -> Counts {
+    let (emit, trans) = sp.tables();
+    let classes = sp.prior.len();
+    let block_counts = |block: &Range<usize>| {
+        let mut counts = Counts::zero(classes, data.n_emit(), data.n_trans());
+        let mut buf = Vec::new();
+        for q in block.clone() {
+            let seq = &data.seqs[q];
+            let slots = data.seq_slots(q);
+            for (c, &prior) in sp.prior.iter().enumerate() {
+                let w = weights.map_or(1.0, |w| w[q * classes + c]);
+                let (ll, g0) = em::forward_backward(
+                    &emit,
+                    &trans,
+                    prior,
+                    w,
+                    seq.correct,
+                    mk_e(slots),
+                    mk_t(slots),
+                    &mut buf,
+                    &mut counts.emit,
+                    &mut counts.trans,
+                );
+                counts.ll += w * ll;
+                counts.prior_known[c] += w * g0;
+                counts.prior_total[c] += w;
+            }
+        }
+        counts
+    };
+    let parts: Vec<Counts> = if data.blocks.len() > 1 {
+        data.blocks.par_iter().map(block_counts).collect()
+    } else {
+        data.blocks.iter().map(block_counts).collect()
+    };
+    let mut total = Counts::zero(classes, data.n_emit(), data.n_trans());
+    for p in &parts {
+        total.add(p);
+    }
+    total
+}
+
+/// Per (sequence, class) log-likelihoods under `sp` (forward pass only), `out[q * classes + c]`.
+pub(crate) fn sequence_log_likelihoods(data: &SkillData<'_>, sp: &SlotParams) -> Vec<f64> {
+    let (emit, trans) = sp.tables();
+    let classes = sp.prior.len();
+    let block_ll = |block: &Range<usize>| {
+        let mut out = Vec::with_capacity(block.len() * classes);
+        for q in block.clone() {
+            let correct = data.seqs[q].correct;
+            let slots = data.seq_slots(q);
+            for &prior in &sp.prior {
+                let ll = match (data.per_item_emit, data.per_item_trans) {
+                    (false, false) => em::log_likelihood(&emit, &trans, prior, correct, Tied, Tied),
+                    (true, false) => {
+                        em::log_likelihood(&emit, &trans, prior, correct, PerObs(slots), Tied)
+                    }
+                    (false, true) => {
+                        em::log_likelihood(&emit, &trans, prior, correct, Tied, PerObs(slots))
+                    }
+                    (true, true) => em::log_likelihood(
+                        &emit,
+                        &trans,
+                        prior,
+                        correct,
+                        PerObs(slots),
+                        PerObs(slots),
+                    ),
+                };
+                out.push(ll);
+            }
+        }
+        out
+    };
+    let parts: Vec<Vec<f64>> = data.blocks.par_iter().map(block_ll).collect();
+    parts.concat()
+}
+
+/// Denominators below this count as "no data" for a slot.
+const NO_DATA: f64 = 1e-9;
+
+/// The M-step: new parameters from expected counts, clamped into the bounds, fixed parameters
+/// held. Slots without data take the pooled estimate of their skill.
+pub(crate) fn m_step(
+    counts: &Counts,
+    sp: &mut SlotParams,
+    options: &FitOptions,
+    fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
+) {
+    let b = &options.bounds;
+    let fixed_value = |name: ParamName| {
+        fixed
+            .and_then(|f| f.get(&name))
+            .map(|v| v.clamp(PROB_FLOOR, 1.0 - PROB_FLOOR))
+    };
+    let ratio = |num: f64, den: f64, old: f64| if den > NO_DATA { num / den } else { old };
+    for (c, prior) in sp.prior.iter_mut().enumerate() {
+        let v = ratio(counts.prior_known[c], counts.prior_total[c], *prior);
+        *prior = fixed_value(ParamName::Prior).unwrap_or_else(|| b.clamp(ParamName::Prior, v));
+    }
+    let pooled = |rows: &[[f64; 4]]| {
+        let mut p = [0.0; 4];
+        for r in rows {
+            for k in 0..4 {
+                p[k] += r[k];
+            }
+        }
+        p
+    };
+    let pe = pooled(&counts.emit);
+    for (k, row) in counts.emit.iter().enumerate() {
+        let (g, s) = (sp.guess[k], sp.slip[k]);
+        let g = if row[1] > NO_DATA {
+            row[0] / row[1]
+        } else {
+            ratio(pe[0], pe[1], g)
+        };
+        let s = if row[3] > NO_DATA {
+            row[2] / row[3]
+        } else {
+            ratio(pe[2], pe[3], s)
+        };
+        sp.guess[k] = fixed_value(ParamName::Guess).unwrap_or_else(|| b.clamp(ParamName::Guess, g));
+        sp.slip[k] = fixed_value(ParamName::Slip).unwrap_or_else(|| b.clamp(ParamName::Slip, s));
+    }
+    let pt = pooled(&counts.trans);
+    for (k, row) in counts.trans.iter().enumerate() {
+        let (l, f) = (sp.learn[k], sp.forget[k]);
+        let l = if row[1] > NO_DATA {
+            row[0] / row[1]
+        } else {
+            ratio(pt[0], pt[1], l)
+        };
+        sp.learn[k] = fixed_value(ParamName::Learn).unwrap_or_else(|| b.clamp(ParamName::Learn, l));
+        if options.variant.forgets {
+            let f = if row[3] > NO_DATA {
+                row[2] / row[3]
+            } else {
+                ratio(pt[2], pt[3], f)
+            };
+            sp.forget[k] =
+                fixed_value(ParamName::Forget).unwrap_or_else(|| b.clamp(ParamName::Forget, f));
+        } else {
+            sp.forget[k] = 0.0;
+        }
+    }
+}
+
+/// The starting point of restart `restart` for a skill: restart 0 is the warm start (or
+/// [`Params::default`]), the others are drawn from a generator seeded by (seed, skill id,
+/// restart), so a skill's fit does not depend on the other skills in the log.
+pub(crate) fn start_params(
+    data: &SkillData<'_>,
+    log: &InteractionLog,
+    options: &FitOptions,
+    restart: u32,
+    classes: usize,
+) -> SlotParams {
+    let skill_name = log.skills().name(data.skill);
+    let forgets = options.variant.forgets;
+    let warm = options
+        .warm_start
+        .as_ref()
+        .and_then(|m| m.skill(skill_name));
+    let mut rng = ChaCha8Rng::seed_from_u64(mix(options.seed, skill_name, restart));
+    let base = if restart == 0 {
+        match warm {
+            Some(w) => *w.params(),
+            None => Params {
+                forget: if forgets { 0.05 } else { 0.0 },
+                ..Params::default()
+            },
+        }
+    } else {
+        Params {
+            prior: rng.random_range(0.05..0.95),
+            learn: rng.random_range(0.01..0.4),
+            forget: if forgets {
+                rng.random_range(0.01..0.2)
+            } else {
+                0.0
+            },
+            guess: rng.random_range(0.05..0.4),
+            slip: rng.random_range(0.05..0.4),
+        }
+    };
+    let mut priors: Vec<f64> = if classes == 1 {
+        vec![base.prior]
+    } else if restart == 0 {
+        match warm.filter(|w| w.class_priors().len() == classes) {
+            Some(w) => w.class_priors().to_vec(),
+            None => (0..classes)
+                .map(|c| (c as f64 + 0.5) / classes as f64)
+                .collect(),
+        }
+    } else {
+        let mut p: Vec<f64> = (0..classes).map(|_| rng.random_range(0.05..0.95)).collect();
+        p.sort_by(f64::total_cmp);
+        p
+    };
+    let fixed = options.fixed.for_skill(skill_name);
+    let b = &options.bounds;
+    let settle = |name: ParamName, v: f64| match fixed.and_then(|f| f.get(&name)) {
+        Some(&x) => x.clamp(PROB_FLOOR, 1.0 - PROB_FLOOR),
+        None => b.clamp(name, v),
+    };
+    for p in &mut priors {
+        *p = settle(ParamName::Prior, *p);
+    }
+    let n_emit = data.n_emit();
+    let n_trans = data.n_trans();
+    let item_warm = |slot: usize| -> Option<&ItemParams> {
+        let w = warm?;
+        let item = *data.items.get(slot)?;
+        if item == NONE_ID || restart != 0 {
+            return None;
+        }
+        w.item_index(log.items().name(item))
+            .and_then(|i| w.items().get(i))
+    };
+    let mut sp = SlotParams {
+        prior: priors,
+        guess: Vec::with_capacity(n_emit),
+        slip: Vec::with_capacity(n_emit),
+        learn: Vec::with_capacity(n_trans),
+        forget: Vec::with_capacity(n_trans),
+    };
+    for k in 0..n_emit {
+        let (g, s) = item_warm(k).map_or((base.guess, base.slip), |it| (it.guess, it.slip));
+        sp.guess.push(settle(ParamName::Guess, g));
+        sp.slip.push(settle(ParamName::Slip, s));
+    }
+    for k in 0..n_trans {
+        let (l, f) = item_warm(k).map_or((base.learn, base.forget), |it| (it.learn, it.forget));
+        sp.learn.push(settle(ParamName::Learn, l));
+        sp.forget.push(if forgets {
+            settle(ParamName::Forget, f)
+        } else {
+            0.0
+        });
+    }
+    sp
+}
+
+/// A 64-bit seed from (seed, skill id, restart) — FNV-1a over the id, then SplitMix64 mixing.
+fn mix(seed: u64, skill: &str, restart: u32) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in skill.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut z = seed ^ h.rotate_left(17) ^ u64::from(restart).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// True when EM has converged: the relative change of the log-likelihood is at most `tol`.
+pub(crate) fn converged(prev: f64, ll: f64, tol: f64) -> bool {
+    (ll - prev).abs() <= tol * prev.abs().max(f64::MIN_POSITIVE)
+}
+
+/// Runs EM for one skill from every starting point; the best log-likelihood wins (ties: the
+/// earlier restart).
+fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
+    data: &SkillData<'_>,
+    log: &InteractionLog,
+    options: &FitOptions,
+    tracker: &Tracker<'_, F>,
+) -> Result<SkillModel> {
+    let fixed = options.fixed.for_skill(log.skills().name(data.skill));
+    let mut best: Option<(SlotParams, f64, u32, bool)> = None;
+    for restart in 0..options.restarts {
+        let mut sp = start_params(data, log, options, restart, 1);
+        let mut prev: Option<f64> = None;
+        let mut iterations = 0u32;
+        let mut done = false;
+        let ll = loop {
+            let counts = e_step(data, &sp, None);
+            tracker.iteration_done()?;
+            if prev.is_some_and(|p| converged(p, counts.ll, options.tol)) {
+                done = true;
+                break counts.ll;
+            }
+            if iterations == options.max_iter {
+                break counts.ll;
+            }
+            m_step(&counts, &mut sp, options, fixed);
+            iterations += 1;
+            prev = Some(counts.ll);
+        };
+        if best.as_ref().is_none_or(|b| ll > b.1) {
+            best = Some((sp, ll, iterations, done));
+        }
+    }
+    let (sp, ll, iterations, done) = best.ok_or_else(|| Error::config("no restarts"))?;
+    let stats = SkillStats {
+        log_likelihood: ll,
+        observations: data.observations,
+        learners: data.seqs.len() as u64,
+        iterations,
+        converged: done,
+        flags: data.flags(),
+    };
+    Ok(skill_model(data, log, &sp, &[1.0], stats))
+}
+
+/// The model of one skill from its slot parameters: slot 0 gives the skill's own values; its
+/// prior is the class-weighted mean of the class priors (`class_weights = [1.0]` without a
+/// learner prior).
+pub(crate) fn skill_model(
+    data: &SkillData<'_>,
+    log: &InteractionLog,
+    sp: &SlotParams,
+    class_weights: &[f64],
+    stats: SkillStats,
+) -> SkillModel {
+    let classes = sp.prior.len();
+    let params = Params {
+        prior: sp
+            .prior
+            .iter()
+            .zip(class_weights)
+            .map(|(p, w)| p * w)
+            .sum::<f64>(),
+        learn: sp.learn[0],
+        forget: sp.forget[0],
+        guess: sp.guess[0],
+        slip: sp.slip[0],
+    };
+    let mut items = Vec::new();
+    if data.per_item_emit || data.per_item_trans {
+        for (k, &item) in data.items.iter().enumerate().skip(1) {
+            let e = if data.per_item_emit { k } else { 0 };
+            let t = if data.per_item_trans { k } else { 0 };
+            items.push(ItemParams {
+                id: log.items().name(item).to_owned(),
+                guess: sp.guess[e],
+                slip: sp.slip[e],
+                learn: sp.learn[t],
+                forget: sp.forget[t],
+            });
+        }
+        items.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    let class_priors = if classes > 1 {
+        sp.prior.clone()
+    } else {
+        Vec::new()
+    };
+    SkillModel::new(
+        log.skills().name(data.skill),
+        params,
+        items,
+        class_priors,
+        stats,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bkt::testdata::cohort;
+    use crate::log::{LogBuilder, RawRow};
+    use proptest::prelude::*;
+
+    fn go(_: Progress) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+
+    fn all_variants() -> Vec<Variant> {
+        let mut out = Vec::new();
+        for bits in 0..16u8 {
+            out.push(Variant {
+                forgets: bits & 1 != 0,
+                item_guess_slip: bits & 2 != 0,
+                item_learn: bits & 4 != 0,
+                learner_prior: bits & 8 != 0,
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn validate_rejects_zero_restarts_and_non_positive_tol() {
+        let bad = [
+            FitOptions {
+                restarts: 0,
+                ..FitOptions::default()
+            },
+            FitOptions {
+                tol: 0.0,
+                ..FitOptions::default()
+            },
+            FitOptions {
+                tol: -1.0,
+                ..FitOptions::default()
+            },
+            FitOptions {
+                max_iter: 0,
+                ..FitOptions::default()
+            },
+        ];
+        for o in bad {
+            assert!(matches!(o.validate(), Err(Error::Config(_))), "{o:?}");
+        }
+        FitOptions::default().validate().unwrap();
+    }
+
+    #[test]
+    fn json_is_byte_identical_for_one_and_two_threads_in_every_variant() {
+        // 2,500 learners × 16 attempts: one skill spans several blocks.
+        let log = cohort(2500, 2, 16..=16, 4, 0.03, 5);
+        assert!(log.skill_observations(0) > em::BLOCK_OBSERVATIONS);
+        for variant in [
+            Variant::default(),
+            Variant {
+                forgets: true,
+                item_guess_slip: true,
+                item_learn: true,
+                learner_prior: true,
+            },
+        ] {
+            let options = FitOptions {
+                variant,
+                restarts: 2,
+                max_iter: 30,
+                ..FitOptions::default()
+            };
+            let run = |threads| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| fit(&log, &options, go)).unwrap().to_json()
+            };
+            assert_eq!(run(1), run(2), "{variant:?}");
+        }
+    }
+
+    #[test]
+    fn every_variant_combination_fits_to_valid_probabilities() {
+        let log = cohort(120, 2, 3..=12, 3, 0.05, 11);
+        for variant in all_variants() {
+            let options = FitOptions {
+                variant,
+                restarts: 2,
+                ..FitOptions::default()
+            };
+            let model = fit(&log, &options, go).unwrap();
+            let text = model.to_json();
+            let back = Model::from_json(&text, "m.json").unwrap();
+            assert_eq!(back.variant(), variant);
+            for s in model.skills() {
+                let p = s.params();
+                assert!(p.guess < 0.5 && p.slip < 0.5, "{variant:?}: {p:?}");
+                assert!(s.stats().log_likelihood.is_finite());
+                assert_eq!(
+                    s.items().is_empty(),
+                    !(variant.item_guess_slip || variant.item_learn)
+                );
+                assert_eq!(p.forget == 0.0, !variant.forgets);
+                assert_eq!(
+                    s.class_priors().len(),
+                    if variant.learner_prior { 2 } else { 0 }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn skills_with_too_little_data_get_a_flagged_finite_model() {
+        let mut b = LogBuilder::new();
+        for (l, skill, c) in [
+            ("a", "easy", true),
+            ("a", "easy", true),
+            ("b", "easy", true),
+            ("a", "hard", false),
+        ] {
+            b.push(RawRow {
+                learner: l,
+                skills: &[skill],
+                item: None,
+                correct: c,
+                order: 0,
+                group: None,
+            });
+        }
+        let log = b.build();
+        for bounds in [Bounds::default(), Bounds::none()] {
+            let options = FitOptions {
+                bounds,
+                variant: Variant {
+                    forgets: true,
+                    ..Variant::default()
+                },
+                ..FitOptions::default()
+            };
+            let model = fit(&log, &options, go).unwrap();
+            let easy = model.skill("easy").unwrap();
+            assert_eq!(easy.stats().flags, ["few_learners", "all_correct"]);
+            assert_eq!(
+                model.skill("hard").unwrap().stats().flags,
+                ["few_learners", "all_incorrect"]
+            );
+            for s in model.skills() {
+                let p = s.params();
+                for v in [
+                    p.prior,
+                    p.learn,
+                    p.forget,
+                    p.guess,
+                    p.slip,
+                    s.stats().log_likelihood,
+                ] {
+                    assert!(v.is_finite(), "{p:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn progress_callback_can_cancel() {
+        let log = cohort(50, 3, 5..=5, 0, 0.0, 1);
+        let calls = AtomicUsize::new(0);
+        let result = fit(&log, &FitOptions::default(), |p| {
+            assert_eq!(p.skills_total, 3);
+            if calls.fetch_add(1, Ordering::Relaxed) >= 4 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        assert!(matches!(result, Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn fixed_parameters_are_held_and_warm_start_is_used() {
+        let log = cohort(200, 1, 5..=10, 0, 0.0, 2);
+        let fixed =
+            FixedParams::from_json(r#"{"s0": {"guess": 0.25, "learn": 0.1}}"#, "f").unwrap();
+        let options = FitOptions {
+            fixed,
+            ..FitOptions::default()
+        };
+        let model = fit(&log, &options, go).unwrap();
+        let p = model.skill("s0").unwrap().params();
+        assert_eq!((p.guess, p.learn), (0.25, 0.1));
+        // Warm-starting from the converged model converges at once to the same optimum.
+        let warm = FitOptions {
+            warm_start: Some(model.clone()),
+            restarts: 1,
+            ..options
+        };
+        let again = fit(&log, &warm, go).unwrap();
+        let s = again.skill("s0").unwrap();
+        assert!(s.stats().iterations <= 2, "{}", s.stats().iterations);
+        assert!((s.params().slip - p.slip).abs() < 1e-4);
+    }
+
+    #[test]
+    fn bounds_none_lets_guess_pass_one_half_on_inverted_data() {
+        // Learners who start right and end wrong: unconstrained EM puts guess above 0.5.
+        let mut b = LogBuilder::new();
+        for l in 0..200 {
+            let name = format!("l{l}");
+            for t in 0..8 {
+                b.push(RawRow {
+                    learner: &name,
+                    skills: &["s"],
+                    item: None,
+                    correct: (t < 4) ^ (l % 7 == 0),
+                    order: t,
+                    group: None,
+                });
+            }
+        }
+        let log = b.build();
+        let free = FitOptions {
+            bounds: Bounds::none(),
+            ..FitOptions::default()
+        };
+        let p_free = *fit(&log, &free, go).unwrap().skill("s").unwrap().params();
+        let p_def = *fit(&log, &FitOptions::default(), go)
+            .unwrap()
+            .skill("s")
+            .unwrap()
+            .params();
+        assert!(p_free.guess > 0.5 || p_free.slip > 0.5, "{p_free:?}");
+        assert!(p_def.guess <= 0.5 - GUESS_SLIP_MARGIN_FOR_TEST && p_def.slip < 0.5);
+    }
+
+    const GUESS_SLIP_MARGIN_FOR_TEST: f64 = super::super::params::GUESS_SLIP_MARGIN;
+
+    /// Runs EM by hand and returns the log-likelihood of every iteration.
+    fn trace(log: &InteractionLog, options: &FitOptions, restart: u32) -> Vec<f64> {
+        let mut out = Vec::new();
+        for s in 0..log.skills().len() as u32 {
+            let data = SkillData::new(log, s, options.variant);
+            let mut sp = start_params(&data, log, options, restart, 1);
+            for i in 0..25 {
+                let counts = e_step(&data, &sp, None);
+                if out.len() <= i {
+                    out.push(0.0);
+                }
+                out[i] += counts.ll;
+                m_step(&counts, &mut sp, options, None);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn em_never_lowers_the_log_likelihood(
+            seed in 0u64..1000,
+            restart in 0u32..4,
+            forget in 0.0f64..0.1,
+            variant in 0usize..8,
+            unbounded in any::<bool>(),
+        ) {
+            let log = cohort(40, 2, 1..=15, 3, forget, seed);
+            let options = FitOptions {
+                variant: all_variants()[variant],
+                bounds: if unbounded { Bounds::none() } else { Bounds::default() },
+                seed,
+                ..FitOptions::default()
+            };
+            let lls = trace(&log, &options, restart);
+            for w in lls.windows(2) {
+                prop_assert!(w[1] >= w[0] - 1e-9 * w[0].abs(), "{:?}", lls);
+            }
+        }
+
+        #[test]
+        fn learner_prior_em_never_lowers_the_log_likelihood(seed in 0u64..1000) {
+            let log = cohort(60, 3, 2..=10, 0, 0.0, seed);
+            let lls = std::sync::Mutex::new(Vec::new());
+            let options = FitOptions {
+                variant: Variant { learner_prior: true, ..Variant::default() },
+                restarts: 1,
+                max_iter: 30,
+                tol: 1e-12,
+                seed,
+                ..FitOptions::default()
+            };
+            super::super::mixture::fit_mixture_traced(&log, &options, &|ll| lls.lock().unwrap().push(ll)).unwrap();
+            let lls = lls.into_inner().unwrap();
+            prop_assert!(lls.len() > 2);
+            for w in lls.windows(2) {
+                prop_assert!(w[1] >= w[0] - 1e-9 * w[0].abs(), "{:?}", lls);
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Bayesian Knowledge Tracing: parameters, EM fitting with every standard variant, the online
+//! filter and prediction. The model, EM, variants, bounds and fallbacks are described with
+//! formulas in `docs/bkt.md`.
+
+mod em;
+mod filter;
+mod fit;
+mod mixture;
+mod model;
+mod model_file;
+mod params;
+mod predict;
+#[cfg(test)]
+mod testdata;
+
+pub use filter::{Fallback, LearnerState, Step};
+pub use fit::{FEW_LEARNERS, FitOptions, Progress, fit};
+pub use mixture::LEARNER_CLASSES;
+pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
+pub use model_file::{MODEL_FORMAT, MODEL_VERSION};
+pub use params::{Bounds, FixedParams, GUESS_SLIP_MARGIN, PROB_FLOOR, ParamName, Params, Variant};
+pub use predict::{Fallbacks, PredictionRow, Replay, predict};

@@ -1,0 +1,331 @@
+//! The fitted model: per-skill parameters, optional per-item parameters, learner-prior classes
+//! and fit statistics.
+
+use std::collections::HashMap;
+
+use super::params::{Params, Variant};
+use crate::error::{Error, Location, Result};
+
+/// Per-item parameters inside one skill. Fields that the model's variant does not fit per item
+/// hold the skill's own values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemParams {
+    /// The item id, as in the log.
+    pub id: String,
+    /// P(correct | unknown) on this item.
+    pub guess: f64,
+    /// P(incorrect | known) on this item.
+    pub slip: f64,
+    /// P(unknown → known) after practising this item.
+    pub learn: f64,
+    /// P(known → unknown) after practising this item.
+    pub forget: f64,
+}
+
+/// What the fit of one skill saw and how it ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SkillStats {
+    /// Log-likelihood of the skill's training observations under the fitted parameters (for
+    /// learner-prior models: the skill's share of the mixture's expected complete log-likelihood
+    /// is not defined, so this is the log-likelihood under the population prior).
+    pub log_likelihood: f64,
+    /// Training observations of the skill.
+    pub observations: u64,
+    /// Training learners with at least one observation of the skill.
+    pub learners: u64,
+    /// EM iterations (M-steps) of the winning restart.
+    pub iterations: u32,
+    /// Whether the winning restart met the tolerance before `max_iter`.
+    pub converged: bool,
+    /// Warnings about the data, e.g. `few_learners`, `all_correct`, `all_incorrect`.
+    pub flags: Vec<String>,
+}
+
+/// One skill of a [`Model`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillModel {
+    id: String,
+    params: Params,
+    class_priors: Vec<f64>,
+    items: Vec<ItemParams>,
+    item_index: HashMap<String, usize>,
+    stats: SkillStats,
+}
+
+impl SkillModel {
+    /// A skill with these parameters. `items` are its per-item parameters (empty when the
+    /// variant has none); `class_priors` the prior of each learner class (empty unless the model
+    /// has a learner prior).
+    pub fn new(
+        id: impl Into<String>,
+        params: Params,
+        items: Vec<ItemParams>,
+        class_priors: Vec<f64>,
+        stats: SkillStats,
+    ) -> Self {
+        let item_index = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.id.clone(), i))
+            .collect();
+        Self {
+            id: id.into(),
+            params,
+            class_priors,
+            items,
+            item_index,
+            stats,
+        }
+    }
+
+    /// The skill id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The skill's own parameters (for items without their own parameters, and unseen items).
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The prior of each learner class (empty unless the model has a learner prior).
+    pub fn class_priors(&self) -> &[f64] {
+        &self.class_priors
+    }
+
+    /// Per-item parameters, sorted by item id.
+    pub fn items(&self) -> &[ItemParams] {
+        &self.items
+    }
+
+    /// The index of `item` in [`SkillModel::items`].
+    pub fn item_index(&self, item: &str) -> Option<usize> {
+        self.item_index.get(item).copied()
+    }
+
+    /// Fit statistics.
+    pub fn stats(&self) -> &SkillStats {
+        &self.stats
+    }
+
+    /// (guess, slip, learn, forget) for an observation on item `item` (an index into
+    /// [`SkillModel::items`]; `None` = no item or an unseen item → the skill's own values).
+    #[inline]
+    pub fn item_values(&self, item: Option<usize>) -> (f64, f64, f64, f64) {
+        match item.and_then(|i| self.items.get(i)) {
+            Some(it) => (it.guess, it.slip, it.learn, it.forget),
+            None => {
+                let p = &self.params;
+                (p.guess, p.slip, p.learn, p.forget)
+            }
+        }
+    }
+}
+
+/// How a model was fitted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FitInfo {
+    /// Random restarts per skill.
+    pub restarts: u32,
+    /// The seed of the restarts' generator.
+    pub seed: u64,
+    /// The largest number of EM iterations over skills.
+    pub iterations: u32,
+    /// Whether every skill converged.
+    pub converged: bool,
+    /// Training log-likelihood of the whole model (the sum over skills; for learner-prior models
+    /// the mixture's log-likelihood).
+    pub log_likelihood: f64,
+    /// SHA-256 of the input files, when the caller provides it.
+    pub input_sha256: Option<String>,
+}
+
+/// A fitted BKT model: one set of parameters per skill (see `docs/bkt.md`).
+///
+/// Skills are kept sorted by id, so the dense skill index of [`Model::skill_index`] is stable for
+/// a given model file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    variant: Variant,
+    skills: Vec<SkillModel>,
+    index: HashMap<String, usize>,
+    class_weights: Vec<f64>,
+    average: Params,
+    average_class_priors: Vec<f64>,
+    fit: FitInfo,
+}
+
+impl Model {
+    /// Assembles a model, checking that every probability is in `[0, 1]`, that skill ids are
+    /// unique and that every skill has one prior per learner class. Skills are sorted by id.
+    /// `class_weights` is empty unless `variant.learner_prior`.
+    pub fn new(
+        variant: Variant,
+        mut skills: Vec<SkillModel>,
+        class_weights: Vec<f64>,
+        fit: FitInfo,
+    ) -> Result<Model> {
+        skills.sort_by(|a, b| a.id.cmp(&b.id));
+        for pair in skills.windows(2) {
+            if pair[0].id == pair[1].id {
+                return Err(Error::input(
+                    Location::subject("skill", &pair[0].id),
+                    "the skill appears twice",
+                ));
+            }
+        }
+        check_probs(&Location::default(), "class weight", &class_weights)?;
+        if variant.learner_prior == class_weights.is_empty() {
+            return Err(Error::input(
+                Location::default(),
+                "learner classes must be given exactly when the variant has a learner prior",
+            ));
+        }
+        for s in &skills {
+            let at = Location::subject("skill", &s.id);
+            let p = &s.params;
+            check_probs(
+                &at,
+                "parameter",
+                &[p.prior, p.learn, p.forget, p.guess, p.slip],
+            )?;
+            check_probs(&at, "class prior", &s.class_priors)?;
+            if s.class_priors.len() != class_weights.len() {
+                return Err(Error::input(
+                    at,
+                    format!(
+                        "has {} class priors but the model has {} learner classes",
+                        s.class_priors.len(),
+                        class_weights.len()
+                    ),
+                ));
+            }
+            for it in &s.items {
+                let at = at.clone().about("item", &it.id);
+                check_probs(
+                    &at,
+                    "item parameter",
+                    &[it.guess, it.slip, it.learn, it.forget],
+                )?;
+            }
+        }
+        let index = skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let n = skills.len().max(1) as f64;
+        let mean =
+            |f: &dyn Fn(&Params) -> f64| skills.iter().map(|s| f(&s.params)).sum::<f64>() / n;
+        let average = if skills.is_empty() {
+            Params::default()
+        } else {
+            Params {
+                prior: mean(&|p| p.prior),
+                learn: mean(&|p| p.learn),
+                forget: mean(&|p| p.forget),
+                guess: mean(&|p| p.guess),
+                slip: mean(&|p| p.slip),
+            }
+        };
+        let average_class_priors = (0..class_weights.len())
+            .map(|c| skills.iter().map(|s| s.class_priors[c]).sum::<f64>() / n)
+            .collect();
+        Ok(Model {
+            variant,
+            skills,
+            index,
+            class_weights,
+            average,
+            average_class_priors,
+            fit,
+        })
+    }
+
+    /// The variant the model was fitted with.
+    pub fn variant(&self) -> Variant {
+        self.variant
+    }
+
+    /// All skills, sorted by id.
+    pub fn skills(&self) -> &[SkillModel] {
+        &self.skills
+    }
+
+    /// Number of skills.
+    pub fn n_skills(&self) -> usize {
+        self.skills.len()
+    }
+
+    /// The dense index of a skill id (its position in [`Model::skills`]).
+    pub fn skill_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The skill with this id.
+    pub fn skill(&self, id: &str) -> Option<&SkillModel> {
+        self.skill_index(id).map(|i| &self.skills[i])
+    }
+
+    /// Weights of the learner classes (empty unless the model has a learner prior).
+    pub fn class_weights(&self) -> &[f64] {
+        &self.class_weights
+    }
+
+    /// Number of learner classes the filter tracks: 1 for models without a learner prior.
+    pub fn n_classes(&self) -> usize {
+        self.class_weights.len().max(1)
+    }
+
+    /// The population-average parameters (unweighted mean over skills): the documented fallback
+    /// for a skill the model has never seen.
+    pub fn average(&self) -> &Params {
+        &self.average
+    }
+
+    /// The prior of class `c` for a skill the model has never seen: the mean over skills.
+    pub(crate) fn fallback_class_prior(&self, c: usize) -> f64 {
+        self.average_class_priors
+            .get(c)
+            .copied()
+            .unwrap_or(self.average.prior)
+    }
+
+    /// The prior of class `c` on skill `skill` (dense index).
+    #[inline]
+    pub(crate) fn class_prior(&self, skill: usize, c: usize) -> f64 {
+        let s = &self.skills[skill];
+        s.class_priors.get(c).copied().unwrap_or(s.params.prior)
+    }
+
+    /// The initial class distribution of a new learner (`[1.0]` without a learner prior).
+    pub(crate) fn initial_classes(&self) -> Vec<f64> {
+        if self.class_weights.is_empty() {
+            vec![1.0]
+        } else {
+            self.class_weights.clone()
+        }
+    }
+
+    /// How the model was fitted.
+    pub fn fit_info(&self) -> &FitInfo {
+        &self.fit
+    }
+
+    /// Sets the input fingerprint recorded in the model file.
+    pub fn set_input_sha256(&mut self, sha256: Option<String>) {
+        self.fit.input_sha256 = sha256;
+    }
+}
+
+fn check_probs(at: &Location, what: &str, values: &[f64]) -> Result<()> {
+    for &v in values {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(Error::input(
+                at.clone(),
+                format!("{what} {v} is not a probability in [0, 1]"),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! A small BKT simulator for the unit tests (the full generator lives in `pathwise-datasets`).
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::log::{InteractionLog, LogBuilder, RawRow};
+
+/// `learners` learners × `skills` skills with `attempts` attempts each, items `q0..q{items}`
+/// (guess shifted per item), skill `k` with prior 0.2 + 0.05k, learn 0.15, forget `forget`,
+/// guess 0.2, slip 0.1.
+pub(crate) fn cohort(
+    learners: usize,
+    skills: usize,
+    attempts: std::ops::RangeInclusive<u32>,
+    items: usize,
+    forget: f64,
+    seed: u64,
+) -> InteractionLog {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut b = LogBuilder::new();
+    let skill_names: Vec<String> = (0..skills).map(|k| format!("s{k}")).collect();
+    let item_names: Vec<String> = (0..items.max(1)).map(|i| format!("q{i}")).collect();
+    for l in 0..learners {
+        let learner = format!("l{l}");
+        let mut order = 0;
+        for (k, skill) in skill_names.iter().enumerate() {
+            let mut known = rng.random_bool(0.2 + 0.05 * k as f64);
+            let n = rng.random_range(attempts.clone());
+            for _ in 0..n {
+                let i = rng.random_range(0..item_names.len());
+                let guess = 0.2 + 0.1 * (i as f64 / item_names.len() as f64);
+                let correct = rng.random_bool(if known { 0.9 } else { guess });
+                b.push(RawRow {
+                    learner: &learner,
+                    skills: &[skill.as_str()],
+                    item: (items > 0).then(|| item_names[i].as_str()),
+                    correct,
+                    order,
+                    group: None,
+                });
+                order += 1;
+                known = if known {
+                    !rng.random_bool(forget)
+                } else {
+                    rng.random_bool(0.15)
+                };
+            }
+        }
+    }
+    b.build()
+}
