@@ -28,8 +28,9 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn load_text(name: &str, text: &str, drop: bool) -> (PathBuf, Result<LoadedGraph, String>) {
-    let dir = tempfile::tempdir().unwrap().keep();
-    let path = write(&dir, name, text);
+    // The folder is removed when `dir` drops at the end of this function; only the path is kept.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), name, text);
     let options = GraphOptions {
         drop_cycle_edges: drop,
         skills_file: None,

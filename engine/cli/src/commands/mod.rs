@@ -3,7 +3,7 @@
 pub mod data;
 pub mod demo;
 pub mod eval;
-pub mod graph;
-pub mod record;
 pub mod fit;
+pub mod graph;
 pub mod predict;
+pub mod record;
