@@ -285,7 +285,8 @@ fn bad_arguments_exit_two_with_one_line() {
     let log = fixture();
     fails_with(
         &["eval", &log, "--models", "pfa,bkt9"],
-        "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa",
+        "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa, bkt, bkt-forgets, \
+         bkt-item, bkt-item-learn, bkt-learner-prior",
     );
     fails_with(
         &["eval", &log, "--folds", "1"],
