@@ -132,3 +132,55 @@ fn bkt_with_forgetting_recovers_the_forget_rate() {
     );
     assert!(forget <= 0.01, "forget MAE {forget}");
 }
+
+#[test]
+fn learner_prior_helps_on_cohorts_with_learner_classes_and_never_peeks_ahead() {
+    let mut truths = draw_skill_truths(8, &TruthOptions::default(), 11);
+    for t in &mut truths {
+        t.class_priors = vec![0.1, 0.85];
+    }
+    let spec = |learners, seed| CohortSpec {
+        learners,
+        attempts: 3..=8,
+        skills: truths.clone(),
+        class_weights: vec![0.5, 0.5],
+        seed,
+    };
+    let train = spec(1500, 5).to_log();
+    let test = spec(500, 6).to_log();
+    let standard = fit(&train, &FitOptions::default(), go).unwrap();
+    let mixture_options = FitOptions {
+        variant: Variant {
+            learner_prior: true,
+            ..Variant::default()
+        },
+        ..FitOptions::default()
+    };
+    let mixture = fit(&train, &mixture_options, go).unwrap();
+    let weights = mixture.class_weights();
+    eprintln!("class weights {weights:?}");
+    for s in mixture.skills() {
+        let p = s.class_priors();
+        assert!(
+            (p[0] - 0.1).abs() < 0.08 && (p[1] - 0.85).abs() < 0.08,
+            "{p:?}"
+        );
+    }
+    assert!((weights[0] - 0.5).abs() < 0.05, "{weights:?}");
+    let (a_std, a_mix) = (test_auc(&standard, &test), test_auc(&mixture, &test));
+    eprintln!("held-out AUC standard {a_std:.4} learner prior {a_mix:.4}");
+    assert!(a_mix > a_std + 0.005, "{a_mix} vs {a_std}");
+
+    // No peeking: every test learner's very first prediction is the same population value,
+    // whatever that learner answers later.
+    let pred = predict(&mixture, &test);
+    let mut firsts = std::collections::BTreeMap::new();
+    for r in &pred.rows {
+        let learner = test.response(r.response as usize).learner;
+        firsts.entry(learner).or_insert((r.skill, r.step.p_correct));
+    }
+    for (skill, p) in firsts.values() {
+        let same_skill = firsts.values().find(|(s, _)| s == skill).unwrap();
+        assert_eq!(*p, same_skill.1);
+    }
+}

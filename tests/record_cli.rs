@@ -250,3 +250,194 @@ fn rows_digest_matches_the_library_and_the_documented_lines() {
         stderr(&out)
     );
 }
+
+/// A model with two skills whose parameters make a few correct answers enough for mastery.
+fn write_issue_inputs(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    use pathwise::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
+    let p = Params {
+        prior: 0.3,
+        learn: 0.3,
+        forget: 0.0,
+        guess: 0.2,
+        slip: 0.1,
+    };
+    let skills = ["frac.add_like", "frac.equivalent"]
+        .iter()
+        .map(|s| SkillModel::new(*s, p, vec![], vec![], SkillStats::default()))
+        .collect();
+    let model = Model::new(Variant::default(), skills, vec![], FitInfo::default()).unwrap();
+    let model_path = dir.join("model.json");
+    std::fs::write(&model_path, model.to_json()).unwrap();
+    let graph_path = dir.join("graph.toml");
+    std::fs::write(
+        &graph_path,
+        r#"
+[[skill]]
+id = "frac.equivalent"
+name = "Equivalent fractions"
+
+[[skill]]
+id = "frac.add_like"
+name = "Add fractions with like denominators"
+requires = ["frac.equivalent"]
+standard = "CCSS.MATH.CONTENT.4.NF.B.3.A"
+"#,
+    )
+    .unwrap();
+    let log_path = dir.join("log.csv");
+    let mut log = String::from("learner,skill,item,correct,order\n");
+    for i in 0..6 {
+        log.push_str(&format!("ann,frac.add_like,a{i},1,{}\n", 10 + i));
+        log.push_str(&format!("ann,frac.equivalent,e{i},{},{}\n", i % 2, 20 + i));
+        log.push_str(&format!("bob,frac.add_like,a{i},0,{}\n", 10 + i));
+    }
+    std::fs::write(&log_path, log).unwrap();
+    (model_path, graph_path, log_path)
+}
+
+#[test]
+fn issue_then_verify_with_evidence_that_matches_the_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (did, _) = keygen(dir.path());
+    let key = dir.path().join("issuer.key");
+    let (model, graph, log) = write_issue_inputs(dir.path());
+    let cred = dir.path().join("ann.json");
+    let args = [
+        "record",
+        "issue",
+        "--key",
+        s(&key),
+        "--model",
+        s(&model),
+        "--graph",
+        s(&graph),
+        s(&log),
+        "--learner",
+        "ann",
+        "--learner-did",
+        "did:example:ann",
+        "--issuer-name",
+        "Test School",
+        "--valid-from",
+        "2026-01-01T00:00:00Z",
+        "-o",
+        s(&cred),
+    ];
+    let out = pathwise(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 mastered skill(s)"),
+        "{}",
+        stdout(&out)
+    );
+    let first = std::fs::read(&cred).unwrap();
+    // reproducible with a fixed validFrom
+    assert_eq!(pathwise(&args).status.code(), Some(0));
+    assert_eq!(std::fs::read(&cred).unwrap(), first);
+
+    let vc: serde_json::Value = serde_json::from_slice(&first).unwrap();
+    assert_eq!(vc["credentialSubject"]["id"], "did:example:ann");
+    let a = &vc["credentialSubject"]["achievement"];
+    assert_eq!(
+        a.as_array().unwrap().len(),
+        1,
+        "only frac.add_like is mastered: {a}"
+    );
+    assert_eq!(a[0]["skillId"], "frac.add_like");
+    assert_eq!(a[0]["name"], "Add fractions with like denominators");
+    assert_eq!(
+        a[0]["alignment"][0]["targetCode"],
+        "CCSS.MATH.CONTENT.4.NF.B.3.A"
+    );
+    assert_eq!(a[0]["result"]["attempts"], 6);
+    assert!(
+        a[0]["result"]["masteredAtOrder"].is_string(),
+        "sequence log: {a}"
+    );
+    let model_sha = pathwise::sha256_hex(&std::fs::read(&model).unwrap());
+    let graph_sha = pathwise::sha256_hex(&std::fs::read(&graph).unwrap());
+    assert_eq!(vc["evidence"][1]["sha256"], model_sha.as_str());
+    assert_eq!(vc["evidence"][2]["sha256"], graph_sha.as_str());
+    let rows = pathwise(&["record", "rows", s(&log), "--learner", "ann"]);
+    let rows_sha = stdout(&rows).split_whitespace().next().unwrap().to_owned();
+    assert_eq!(vc["evidence"][0]["sha256"], rows_sha.as_str());
+    assert_eq!(vc["evidence"][0]["rows"], 12);
+
+    let out = pathwise(&["record", "verify", s(&cred), "--issuer", &did]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("frac.add_like"));
+}
+
+#[test]
+fn issue_for_all_learners_writes_one_file_per_learner_with_mastery() {
+    let dir = tempfile::tempdir().unwrap();
+    keygen(dir.path());
+    let key = dir.path().join("issuer.key");
+    let (model, graph, log) = write_issue_inputs(dir.path());
+    let folder = dir.path().join("class");
+    let out = pathwise(&[
+        "record",
+        "issue",
+        "--key",
+        s(&key),
+        "--model",
+        s(&model),
+        "--graph",
+        s(&graph),
+        s(&log),
+        "--all-learners",
+        "-o",
+        s(&folder),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("issued 1 credential(s)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("1 learner(s) with no mastered skill skipped"));
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, ["ann.credential.json"]);
+
+    // bad inputs: exit 2, one line, nothing written
+    let missing = dir.path().join("none.json");
+    let out = pathwise(&[
+        "record",
+        "issue",
+        "--key",
+        s(&key),
+        "--model",
+        s(&missing),
+        "--graph",
+        s(&graph),
+        s(&log),
+        "--learner",
+        "ann",
+        "-o",
+        s(&dir.path().join("x.json")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(!dir.path().join("x.json").exists());
+    let out = pathwise(&[
+        "record",
+        "issue",
+        "--key",
+        s(&key),
+        "--model",
+        s(&model),
+        "--graph",
+        s(&graph),
+        s(&log),
+        "--learner",
+        "zoe",
+        "-o",
+        s(&dir.path().join("x.json")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("zoe"), "{}", stderr(&out));
+    assert!(!dir.path().join("x.json").exists());
+}

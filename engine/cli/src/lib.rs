@@ -33,6 +33,10 @@ pub enum Command {
     Graph(commands::graph::Args),
     /// Compare models by learner-level cross-validation: AUC, RMSE, accuracy, log loss.
     Eval(commands::eval::Args),
+    /// Fit a BKT model to interaction logs and write it as JSON.
+    Fit(commands::fit::Args),
+    /// Score every response of a log with a fitted model: P(correct), P(known) before and after.
+    Predict(commands::predict::Args),
 }
 
 /// What a command that ran to the end found.
@@ -74,6 +78,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Data(args) => commands::data::run(&args),
         Command::Graph(args) => commands::graph::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Fit(args) => commands::fit::run(&args),
+        Command::Predict(args) => commands::predict::run(&args),
     }
 }
 

@@ -58,6 +58,7 @@ pub use record::jcs::{
     JcsError, canonicalize as jcs_canonicalize, parse_strict as jcs_parse_strict,
 };
 pub use record::key::IssuerKey;
+pub use record::mastery::{DEFAULT_MASTERY_THRESHOLD, SkillLabel, mastery_claims};
 pub use record::proof::{
     ASSERTION_METHOD, CRYPTOSUITE, PROOF_TYPE, ProofHashes, VerifiedProof, proof_config,
     proof_hashes, proof_value, sign_document, verify_proof,

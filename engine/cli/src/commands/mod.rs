@@ -5,3 +5,5 @@ pub mod demo;
 pub mod eval;
 pub mod graph;
 pub mod record;
+pub mod fit;
+pub mod predict;

@@ -1,5 +1,8 @@
 //! `pathwise record`: learner-owned verifiable mastery records (see `docs/records.md`).
 //!
+//! - `record issue --key ISSUER.key --model MODEL.json --graph GRAPH LOG... --learner ID
+//!   [--learner-did DID] -o CREDENTIAL.json` (or `--all-learners -o DIR`) issues signed mastery
+//!   records from the BKT model's estimates;
 //! - `record keygen -o ISSUER.key` writes a new Ed25519 issuer key (owner-only file, never
 //!   overwritten) and prints its `did:key`;
 //! - `record verify CREDENTIAL.json [--issuer DID]` checks a credential offline: exit 0 and a
@@ -11,13 +14,17 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use pathwise::{
-    IssuerKey, ROWS_CANONICAL_FORM, VerifiedSummary, VerifyFailure, canonical_learner_rows,
-    parse_date_time, sha256_hex, verify_credential,
+    CredentialInput, DEFAULT_MASTERY_THRESHOLD, EvidenceDigests, IssuerKey, Model,
+    ROWS_CANONICAL_FORM, SkillLabel, VerifiedSummary, VerifyFailure, canonical_learner_rows,
+    issue_credential, learner_rows_digest, mastery_claims, parse_date_time, sha256_hex,
+    verify_credential,
 };
+use pathwise_datasets::{GraphOptions, load_graph};
+use serde_json::Value;
 
 use crate::Outcome;
 use crate::log_args::LogArgs;
@@ -36,6 +43,8 @@ pub struct Args {
 pub enum RecordCommand {
     /// Create an issuer key pair (Ed25519) and print its did:key identifier.
     Keygen(KeygenArgs),
+    /// Issue signed mastery records: the skills the BKT model estimates a learner has mastered.
+    Issue(IssueArgs),
     /// Verify a mastery record credential offline (exit 0 valid, 1 not valid, 2 unreadable).
     Verify(VerifyArgs),
     /// Print the SHA-256 of a learner's interaction rows in canonical form pathwise-rows-v1 (the
@@ -53,6 +62,48 @@ pub struct KeygenArgs {
     /// but it can sign no more).
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `pathwise record issue`.
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// The issuer's key file (from `record keygen`).
+    #[arg(long, value_name = "ISSUER.key")]
+    pub key: PathBuf,
+    /// The fitted model (from `pathwise fit`).
+    #[arg(long, value_name = "MODEL.json")]
+    pub model: PathBuf,
+    /// The skill graph (names and standard codes of the skills).
+    #[arg(long, value_name = "GRAPH")]
+    pub graph: PathBuf,
+    /// The interaction log(s) and how to read them.
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// The learner to issue for, as named in the log.
+    #[arg(long, value_name = "ID", required_unless_present = "all_learners")]
+    pub learner: Option<String>,
+    /// The learner's own DID, used as the credential subject instead of urn:pathwise:learner:ID.
+    #[arg(long, value_name = "DID", requires = "learner")]
+    pub learner_did: Option<String>,
+    /// Issue for every learner of the log who mastered at least one skill; -o is then a folder
+    /// that receives one ID.credential.json per learner (ID percent-encoded).
+    #[arg(long, conflicts_with = "learner")]
+    pub all_learners: bool,
+    /// The credential file (or, with --all-learners, the folder).
+    #[arg(short, long, value_name = "CREDENTIAL.json")]
+    pub out: PathBuf,
+    /// P(known) a skill needs to count as mastered.
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_MASTERY_THRESHOLD)]
+    pub mastery: f64,
+    /// The issuer's display name (e.g. the school), written into the credential.
+    #[arg(long, value_name = "NAME")]
+    pub issuer_name: Option<String>,
+    /// validFrom (RFC 3339) instead of now; fixing it makes the output byte-reproducible.
+    #[arg(long, value_name = "DATE-TIME")]
+    pub valid_from: Option<String>,
+    /// Let the credential expire this many days after validFrom (default: no end).
+    #[arg(long, value_name = "DAYS")]
+    pub valid_days: Option<u64>,
 }
 
 /// Arguments of `pathwise record verify`.
@@ -90,9 +141,125 @@ pub struct RowsArgs {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match &args.command {
         RecordCommand::Keygen(a) => keygen(a),
+        RecordCommand::Issue(a) => issue(a),
         RecordCommand::Verify(a) => verify(a),
         RecordCommand::Rows(a) => rows(a),
     }
+}
+
+fn issue(args: &IssueArgs) -> anyhow::Result<Outcome> {
+    let key_file = args.key.display().to_string();
+    let key_text =
+        std::fs::read_to_string(&args.key).with_context(|| format!("{key_file}: cannot read"))?;
+    let key = IssuerKey::from_key_file(&key_text, &key_file)?;
+    let model_file = args.model.display().to_string();
+    let model_bytes =
+        std::fs::read(&args.model).with_context(|| format!("{model_file}: cannot read"))?;
+    let model_text = std::str::from_utf8(&model_bytes)
+        .map_err(|e| anyhow::anyhow!("{model_file}: not UTF-8 at byte {}", e.valid_up_to()))?;
+    let model = Model::from_json(model_text, &model_file)?;
+    let graph_file = args.graph.display().to_string();
+    let graph_bytes =
+        std::fs::read(&args.graph).with_context(|| format!("{graph_file}: cannot read"))?;
+    let graph = load_graph(&args.graph, &GraphOptions::default())?.graph;
+    let valid_from = match &args.valid_from {
+        Some(t) => parse_date_time(t).ok_or_else(|| {
+            anyhow::anyhow!("--valid-from '{t}': not an RFC 3339 date-time with a time zone")
+        })?,
+        None => {
+            let secs = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            UNIX_EPOCH + Duration::from_secs(secs)
+        }
+    };
+    let valid_until = args
+        .valid_days
+        .map(|days| valid_from + Duration::from_secs(days.saturating_mul(86_400)));
+    let loaded = args.log.load()?;
+    let log = &loaded.log;
+    let label = |skill: &str| {
+        graph.skill_index(skill).map(|s| {
+            let k = graph.skill(s);
+            SkillLabel {
+                name: k.name.clone(),
+                standard: k.standard.clone(),
+            }
+        })
+    };
+    let model_sha256 = sha256_hex(&model_bytes);
+    let graph_sha256 = sha256_hex(&graph_bytes);
+    let credential_for = |learner: &str, did: Option<&String>| -> anyhow::Result<(Value, usize)> {
+        let claims = mastery_claims(&model, log, learner, args.mastery, label)?;
+        let rows = learner_rows_digest(log, learner)
+            .ok_or_else(|| anyhow::anyhow!("learner '{learner}' is not in the log"))?;
+        let n = claims.len();
+        let input = CredentialInput {
+            learner_id: learner.to_owned(),
+            learner_did: did.cloned(),
+            issuer_name: args.issuer_name.clone(),
+            mastery_threshold: args.mastery,
+            claims,
+            evidence: EvidenceDigests {
+                rows_sha256: rows.sha256,
+                rows: rows.rows,
+                model_sha256: Some(model_sha256.clone()),
+                graph_sha256: Some(graph_sha256.clone()),
+            },
+            valid_from,
+            valid_until,
+        };
+        Ok((issue_credential(&input, &key)?, n))
+    };
+    let did = key.did();
+    if let Some(learner) = &args.learner {
+        let (credential, n) = credential_for(learner, args.learner_did.as_ref())?;
+        write_atomic(&args.out, |w| write_json(w, &credential))?;
+        println!(
+            "issued {} for learner {learner}: {n} mastered skill(s), signed by {did}",
+            args.out.display()
+        );
+        if n == 0 {
+            eprintln!(
+                "pathwise: note: learner {learner} has no skill at P(known) >= {}; the credential lists none",
+                args.mastery
+            );
+        }
+        return Ok(Outcome::Success);
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
+    let (mut issued, mut skipped) = (0usize, 0usize);
+    for learner in log.learners().names() {
+        let (credential, n) = credential_for(learner, None)?;
+        if n == 0 {
+            skipped += 1;
+            continue;
+        }
+        let path = args
+            .out
+            .join(format!("{}.credential.json", file_safe(learner)));
+        write_atomic(&path, |w| write_json(w, &credential))?;
+        issued += 1;
+    }
+    println!(
+        "issued {issued} credential(s) into {} signed by {did}; {skipped} learner(s) with no mastered skill skipped",
+        args.out.display()
+    );
+    Ok(Outcome::Success)
+}
+
+/// A learner id as a file name: ASCII letters, digits and `-._~` kept, every other byte as %XX.
+fn file_safe(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_~".contains(&b) || (b == b'.' && !out.is_empty()) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn rows(args: &RowsArgs) -> anyhow::Result<Outcome> {

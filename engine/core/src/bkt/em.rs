@@ -176,8 +176,11 @@ pub(crate) fn forward_backward<E: Slots, T: Slots>(
         let fu = 1.0 - ft;
         let p1 = ft * tr[3] + fu * tr[0];
         let p0 = ft * tr[2] + fu * tr[1];
-        let ip1 = 1.0 / p1.max(TINY);
-        let ip0 = 1.0 / p0.max(TINY);
+        // One division for both reciprocals (p0 + p1 = 1, so the product cannot underflow).
+        let (p1, p0) = (p1.max(TINY), p0.max(TINY));
+        let inv = 1.0 / (p1 * p0);
+        let ip1 = p0 * inv;
+        let ip0 = p1 * inv;
         let stay = ft * tr[3] * ip1;
         let lose = ft * tr[2] * ip0;
         let gain = fu * tr[0] * ip1;

@@ -63,7 +63,9 @@ pub(crate) fn class_update(k: &mut f64, (g, s, l, f): Emission, correct: bool) -
         (1.0 - pc, s)
     };
     let post = if lik > 0.0 { known * e1 / lik } else { known };
-    *k = post * (1.0 - f) + (1.0 - post) * l;
+    // Clamped: rounding can land a hair above 1 (e.g. 1.0000000000000002 after a near-certain
+    // posterior), which `LearnerState::check` would then reject.
+    *k = (post * (1.0 - f) + (1.0 - post) * l).clamp(0.0, 1.0);
     (pc, lik)
 }
 

@@ -226,6 +226,35 @@ impl SkillGraph {
         out.extend((0..self.skills.len() as u32).filter(|&s| self.is_ready(s, mastered)));
     }
 
+    /// The frontier under caller-defined rules, into `out` (cleared first): every skill `s` with
+    /// `!done(s)` whose direct prerequisites all satisfy `prerequisite_ok`, in index order. With
+    /// `done = prerequisite_ok = "mastered"` this is [`SkillGraph::ready_frontier`]; a softer
+    /// `prerequisite_ok` (e.g. P(known) ≥ 0.8 while mastery needs 0.95) opens skills earlier.
+    ///
+    /// ```
+    /// use pathwise::{BuildOptions, SkillGraphBuilder, SkillSpec};
+    /// let mut b = SkillGraphBuilder::new("g");
+    /// b.add_skill(SkillSpec::new("a"));
+    /// b.add_skill(SkillSpec::new("b").requires(["a"]));
+    /// let g = b.build(&BuildOptions::default()).unwrap().graph;
+    /// let known = [0.85, 0.1];
+    /// let mut out = Vec::new();
+    /// g.frontier_where(|s| known[s as usize] >= 0.95, |p| known[p as usize] >= 0.8, &mut out);
+    /// assert_eq!(out, vec![0, 1]);
+    /// ```
+    pub fn frontier_where(
+        &self,
+        done: impl Fn(u32) -> bool,
+        prerequisite_ok: impl Fn(u32) -> bool,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        out.extend(
+            (0..self.skills.len() as u32)
+                .filter(|&s| !done(s) && self.prerequisites(s).iter().all(|&p| prerequisite_ok(p))),
+        );
+    }
+
     /// Skills with no prerequisites, in index order.
     pub fn roots(&self) -> impl Iterator<Item = u32> + '_ {
         (0..self.skills.len() as u32).filter(|&s| self.prerequisites(s).is_empty())

@@ -168,6 +168,13 @@ fn ready_frontier_follows_mastery() {
 }
 
 #[test]
+fn graph_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<SkillGraph>();
+    check::<SkillGraphBuilder>();
+}
+
+#[test]
 fn activity_errors_name_the_activity() {
     let mut b = SkillGraphBuilder::new("g.toml");
     b.add_skill(SkillSpec::new("add"));
@@ -300,6 +307,9 @@ proptest! {
             prop_assert_eq!(frontier.contains(&s), expected, "skill {}", s);
         }
         prop_assert!(frontier.windows(2).all(|w| w[0] < w[1]));
+        let mut same = Vec::new();
+        g.frontier_where(|s| mastered[s as usize], |p| mastered[p as usize], &mut same);
+        prop_assert_eq!(same, frontier);
     }
 
     #[test]

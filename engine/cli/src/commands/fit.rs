@@ -1,0 +1,262 @@
+//! `pathwise fit LOG... -o MODEL.json`: fits a BKT model (any combination of variants) and writes
+//! it atomically, then prints a per-skill report (iterations, converged, log-likelihood,
+//! observations, learners, flags).
+
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pathwise::{Bounds, FitOptions, FixedParams, Model, Variant};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::Outcome;
+use crate::log_args::LogArgs;
+use crate::output::{Format, Table, write_atomic, write_json};
+
+/// Arguments of `pathwise fit`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The log and how to read it.
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    /// Let mastery be lost: fit a forget rate per skill.
+    #[arg(long)]
+    pub forgets: bool,
+
+    /// KT-IDEM: fit guess and slip per item (within each skill).
+    #[arg(long)]
+    pub item_guess_slip: bool,
+
+    /// Fit learn (and, with --forgets, forget) per item.
+    #[arg(long)]
+    pub item_learn: bool,
+
+    /// Two learner classes with their own prior per skill; a learner's class is inferred from
+    /// their own earlier responses only (docs/bkt.md).
+    #[arg(long)]
+    pub learner_prior: bool,
+
+    /// Parameter bounds: `default` (guess, slip ≤ 0.499), `none` (unconstrained EM), or a list
+    /// of PARAM=MAX / PARAM=MIN:MAX changing the defaults, e.g. `guess=0.3,slip=0.3`.
+    #[arg(long, value_name = "SPEC", default_value = "default")]
+    pub bounds: String,
+
+    /// JSON file of parameters to hold fixed: {"<skill>" or "*": {"guess": 0.2, ...}}.
+    #[arg(long, value_name = "FILE")]
+    pub fixed: Option<PathBuf>,
+
+    /// Start EM from this model's parameters (skills and items it knows).
+    #[arg(long, value_name = "MODEL")]
+    pub warm_start: Option<PathBuf>,
+
+    /// Starting points per skill; the best log-likelihood wins.
+    #[arg(long, default_value_t = 5)]
+    pub restarts: u32,
+
+    /// Seed of the restarts' random starting points.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// Stop when the relative change of the log-likelihood is at most this.
+    #[arg(long, default_value_t = 1e-6, allow_negative_numbers = true)]
+    pub tol: f64,
+
+    /// Stop after this many EM iterations even if not converged.
+    #[arg(long, default_value_t = 200)]
+    pub max_iter: u32,
+
+    /// Worker threads [default: all cores]. The model does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Where to write the model (JSON).
+    #[arg(short, long, value_name = "MODEL.json")]
+    pub out: PathBuf,
+
+    /// Format of the per-skill report on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// One line of the per-skill report (also the JSON output).
+#[derive(Debug, Serialize)]
+struct SkillLine<'a> {
+    skill: &'a str,
+    iterations: u32,
+    converged: bool,
+    log_likelihood: f64,
+    observations: u64,
+    learners: u64,
+    flags: &'a [String],
+}
+
+/// Reads a model file (used by `fit --warm-start` and `predict --model`).
+pub fn read_model(path: &Path) -> anyhow::Result<Model> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| pathwise::Error::io(&name, e))?;
+    Ok(Model::from_json(&text, &name)?)
+}
+
+impl Args {
+    /// The library options these arguments stand for (checked, and files read).
+    pub fn options(&self) -> anyhow::Result<FitOptions> {
+        let fixed = match &self.fixed {
+            Some(path) => {
+                let name = path.display().to_string();
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| pathwise::Error::io(&name, e))?;
+                FixedParams::from_json(&text, &name)?
+            }
+            None => FixedParams::default(),
+        };
+        let warm_start = self.warm_start.as_deref().map(read_model).transpose()?;
+        let options = FitOptions {
+            variant: Variant {
+                forgets: self.forgets,
+                item_guess_slip: self.item_guess_slip,
+                item_learn: self.item_learn,
+                learner_prior: self.learner_prior,
+            },
+            bounds: Bounds::parse(&self.bounds)?,
+            restarts: self.restarts,
+            seed: self.seed,
+            tol: self.tol,
+            max_iter: self.max_iter,
+            fixed,
+            warm_start,
+        };
+        options.validate().map_err(|e| match e {
+            pathwise::Error::Config(m) => anyhow::anyhow!("--{}", flag_message(&m)),
+            other => other.into(),
+        })?;
+        Ok(options)
+    }
+}
+
+/// Turns "restarts must be…" into "restarts: restarts must be…" style flag messages.
+fn flag_message(message: &str) -> String {
+    let flag = message
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .replace('_', "-");
+    format!("{flag}: {message}")
+}
+
+/// SHA-256 over the bytes of every input file, in order.
+pub fn input_sha256(paths: &[PathBuf]) -> anyhow::Result<String> {
+    let mut hasher = Sha256::new();
+    for path in paths {
+        let mut f = std::fs::File::open(path)
+            .map_err(|e| pathwise::Error::io(path.display().to_string(), e))?;
+        std::io::copy(&mut f, &mut hasher)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// Runs `pathwise fit`.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let options = args.options()?;
+    let loaded = args.log.load()?;
+    let log = &loaded.log;
+    let sha = input_sha256(&args.log.logs)?;
+
+    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} fitting [{bar:30}] {pos}/{len} skills, {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let progress = |p: pathwise::Progress| {
+        bar.set_length(p.skills_total as u64);
+        bar.set_position(p.skills_done as u64);
+        bar.set_message(format!("{} EM iterations", p.iterations));
+        ControlFlow::Continue(())
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        if n == 0 {
+            anyhow::bail!("--threads: must be at least 1");
+        }
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let mut model = pool.install(|| pathwise::fit(log, &options, progress))?;
+    bar.finish_and_clear();
+    model.set_input_sha256(Some(sha));
+
+    write_atomic(&args.out, |w| Ok(w.write_all(model.to_json().as_bytes())?))?;
+
+    let lines: Vec<SkillLine<'_>> = model
+        .skills()
+        .iter()
+        .map(|s| SkillLine {
+            skill: s.id(),
+            iterations: s.stats().iterations,
+            converged: s.stats().converged,
+            log_likelihood: s.stats().log_likelihood,
+            observations: s.stats().observations,
+            learners: s.stats().learners,
+            flags: &s.stats().flags,
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        Format::Json => write_json(&mut out, &lines)?,
+        format => {
+            let mut t = Table::new([
+                "skill",
+                "iterations",
+                "converged",
+                "log_likelihood",
+                "observations",
+                "learners",
+                "flags",
+            ]);
+            for l in &lines {
+                t.push([
+                    l.skill.to_owned(),
+                    l.iterations.to_string(),
+                    l.converged.to_string(),
+                    format!("{:.3}", l.log_likelihood),
+                    l.observations.to_string(),
+                    l.learners.to_string(),
+                    l.flags.join(" "),
+                ]);
+            }
+            t.write(&mut out, format)?;
+        }
+    }
+    let info = model.fit_info();
+    eprintln!(
+        "pathwise: fitted {} skills on {} observations, log-likelihood {:.3}{}; model written to {}",
+        model.n_skills(),
+        log.n_observations(),
+        info.log_likelihood,
+        if info.converged {
+            String::new()
+        } else {
+            format!(
+                " ({} skills did not converge in {} iterations)",
+                lines.iter().filter(|l| !l.converged).count(),
+                args.max_iter
+            )
+        },
+        args.out.display()
+    );
+    Ok(Outcome::Success)
+}

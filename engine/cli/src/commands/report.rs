@@ -1,0 +1,428 @@
+//! `pathwise report`: cohort reports for teachers — an HTML page and CSV/JSON tables per cohort
+//! (the whole log, or each value of `--group-by`), written atomically into `-o DIR`.
+//! The rules and every column are documented in `docs/report.md`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use pathwise::{
+    CohortInput, CohortReport, InteractionLog, LearnerInput, Location, Model, Policy, Recommender,
+    Replayer, ReportSettings, SkillGraph, SkillRef, TopPick, build_report, learner_activity,
+};
+use pathwise_datasets::{GraphOptions, load_graph};
+use rayon::prelude::*;
+
+use crate::Outcome;
+use crate::log_args::LogArgs;
+use crate::output::{Format, write_json};
+use crate::report::html::PageContext;
+use crate::report::{
+    CohortEntry, FileFormat, cohort_dir_name, cohorts_sheet, index_page, publish_dir,
+    write_cohort, write_sheet,
+};
+
+/// Arguments of `pathwise report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The fitted model (from `pathwise fit`).
+    #[arg(long, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// The skill graph (native TOML/JSON, edge list, Junyi table); gives the curriculum order.
+    #[arg(long, value_name = "GRAPH")]
+    pub graph: PathBuf,
+
+    /// Interaction logs and how to read them.
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    /// One report per value of this log column (e.g. a class id); it becomes the `group` role.
+    #[arg(long, value_name = "COLUMN")]
+    pub group_by: Option<String>,
+
+    /// Only these learners: a file with one id per line (or a CSV whose first column is the id;
+    /// a first line `learner` is a header).
+    #[arg(long, value_name = "FILE")]
+    pub learners: Option<PathBuf>,
+
+    /// Exactly K teaching groups [default: the smallest k in 2..=6 whose simplified silhouette
+    /// is within 0.02 of the best].
+    #[arg(long, value_name = "K")]
+    pub groups: Option<usize>,
+
+    /// A skill is mastered when P(known) ≥ P.
+    #[arg(long, value_name = "P", default_value_t = 0.95)]
+    pub mastery: f64,
+
+    /// Attempts on a skill still not mastered that make a learner "stuck" on it.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub stuck_attempts: u32,
+
+    /// Timestamped logs: inactive after this many days without a response before the log's end.
+    #[arg(long, value_name = "D", default_value_t = 14.0)]
+    pub inactive_days: f64,
+
+    /// Logs ordered by a global sequence: inactive when the last response is more than this
+    /// share of the order range before the end.
+    #[arg(long, value_name = "S", default_value_t = 0.25)]
+    pub inactive_share: f64,
+
+    /// Drop self-loops and the edges that close cycles in the graph instead of failing.
+    #[arg(long)]
+    pub drop_cycle_edges: bool,
+
+    /// Table files as CSV (table, csv) or JSON (json); the terminal summary follows it too.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// The report folder (replaced as a whole, only when everything was written).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Runs `pathwise report`.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let settings = ReportSettings {
+        mastery: args.mastery,
+        stuck_attempts: args.stuck_attempts,
+        inactive_days: args.inactive_days,
+        inactive_share: args.inactive_share,
+        groups: args.groups,
+        ..ReportSettings::default()
+    };
+    settings.validate()?;
+    let model_text = std::fs::read_to_string(&args.model)
+        .with_context(|| format!("{}: cannot read the model", args.model.display()))?;
+    let model = Model::from_json(&model_text, &args.model.display().to_string())?;
+    let mut log_args = args.log.clone();
+    if let Some(column) = &args.group_by {
+        log_args.columns.push(format!("group={column}"));
+    }
+    let log = log_args.load()?.log;
+    let graph_options = GraphOptions {
+        drop_cycle_edges: args.drop_cycle_edges,
+        ..GraphOptions::default()
+    };
+    let graph = load_graph(&args.graph, &graph_options)?.graph;
+    let graph = if graph.n_activities() == 0 {
+        graph.with_log_items(&log)
+    } else {
+        graph
+    };
+    let only = match &args.learners {
+        Some(path) => Some(select_learners(path, &log)?),
+        None => None,
+    };
+    let policy = Policy {
+        mastery: args.mastery,
+        ..Policy::default()
+    };
+    let recommender = Recommender::new(&graph, &model, policy)?;
+    for warning in recommender.warnings() {
+        eprintln!("pathwise: warning: {warning}");
+    }
+    let cohort = Cohort::compute(&log, &graph, &model, &recommender, only.as_deref())?;
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    let logs: Vec<String> = args.log.logs.iter().map(|p| name(p)).collect();
+    let sources = format!(
+        "model {}, graph {}, log {}",
+        name(&args.model),
+        name(&args.graph),
+        logs.join(", ")
+    );
+    let file_format = match args.format {
+        Format::Json => FileFormat::Json,
+        Format::Table | Format::Csv => FileFormat::Csv,
+    };
+    let entries = write_report(
+        &args.out,
+        &cohort,
+        args.group_by.is_some(),
+        &sources,
+        &settings,
+        file_format,
+    )?;
+    let mut out = std::io::stdout().lock();
+    print_summary(&mut out, &args.out, &entries, &cohort, args.format)?;
+    Ok(Outcome::Success)
+}
+
+/// Reads `--learners FILE` and maps every id to the log's dense learner id.
+fn select_learners(path: &Path, log: &InteractionLog) -> anyhow::Result<Vec<u32>> {
+    let file = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("{file}: cannot read the learner list"))?;
+    let mut ids = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 1;
+        let record = record.map_err(|e| {
+            pathwise::Error::input(Location::file(&file).line(line), e.to_string())
+        })?;
+        let id = record.get(0).unwrap_or("").trim();
+        if id.is_empty() || (line == 1 && id == "learner") {
+            continue;
+        }
+        let Some(dense) = log.learners().id(id) else {
+            return Err(pathwise::Error::input(
+                Location::file(&file).line(line),
+                format!("learner '{id}' is not in the log"),
+            )
+            .into());
+        };
+        if !ids.contains(&dense) {
+            ids.push(dense);
+        }
+    }
+    if ids.is_empty() {
+        anyhow::bail!("{file}: the learner list is empty");
+    }
+    Ok(ids)
+}
+
+/// Every learner's figures, computed once and shared by the cohorts.
+struct Cohort {
+    skills: Vec<SkillRef>,
+    order_kind: pathwise::OrderKind,
+    /// (dense learner id, learner, dense group ids) in the order of the report.
+    learners: Vec<(u32, LearnerInput, Vec<u32>)>,
+    /// Group names by dense id.
+    group_names: Vec<String>,
+}
+
+impl Cohort {
+    fn compute(
+        log: &InteractionLog,
+        graph: &SkillGraph,
+        model: &Model,
+        recommender: &Recommender<'_>,
+        only: Option<&[u32]>,
+    ) -> anyhow::Result<Self> {
+        let order = graph.topological_order();
+        let n = order.len();
+        let skills: Vec<SkillRef> = order
+            .iter()
+            .map(|&s| {
+                let skill = graph.skill(s);
+                SkillRef {
+                    id: skill.id.clone(),
+                    name: skill.name.clone(),
+                }
+            })
+            .collect();
+        let skill_map: Vec<Option<usize>> = log
+            .skills()
+            .names()
+            .iter()
+            .map(|id| {
+                graph
+                    .skill_index(id)
+                    .map(|s| graph.topological_position(s) as usize)
+            })
+            .collect();
+        let activity = learner_activity(log, &skill_map, n);
+        let ready_threshold = recommender.policy().ready_threshold();
+        let mastery_threshold = recommender.policy().mastery;
+        let replayer = Replayer::new(model, log);
+        let ids: Vec<u32> = match only {
+            Some(ids) => ids.to_vec(),
+            None => (0..log.learners().len() as u32).collect(),
+        };
+        let learners = ids
+            .par_iter()
+            .map(|&l| -> anyhow::Result<(u32, LearnerInput, Vec<u32>)> {
+                let (state, history) = replayer.replay(l);
+                let by_graph = recommender.mastery(&state)?;
+                let mut mastery = vec![0.0; n];
+                let mut ready = vec![false; n];
+                for (pos, &s) in order.iter().enumerate() {
+                    let m = by_graph[s as usize].clamp(0.0, 1.0);
+                    mastery[pos] = m;
+                    ready[pos] = m < mastery_threshold
+                        && graph
+                            .prerequisites(s)
+                            .iter()
+                            .all(|&p| by_graph[p as usize] >= ready_threshold);
+                }
+                let top = recommender
+                    .recommend_with_history(&state, &history, 1)?
+                    .into_iter()
+                    .next()
+                    .and_then(|rec| {
+                        let s = graph.skill_index(&rec.skill)?;
+                        Some(TopPick {
+                            skill: graph.topological_position(s) as usize,
+                            activity: rec.activity.unwrap_or_default(),
+                            kind: rec.kind.as_str().to_owned(),
+                            reason: rec.reason,
+                        })
+                    });
+                let a = &activity[l as usize];
+                let input = LearnerInput {
+                    id: log.learners().name(l).to_owned(),
+                    responses: a.responses,
+                    attempts: a.attempts.clone(),
+                    correct: a.correct.clone(),
+                    mastery,
+                    ready,
+                    first_order: a.first_order,
+                    last_order: a.last_order,
+                    last_skill: a.last_skill,
+                    top,
+                };
+                Ok((l, input, a.groups.clone()))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self {
+            skills,
+            order_kind: log.order_kind(),
+            learners,
+            group_names: log.groups().names().to_vec(),
+        })
+    }
+
+    /// The input of the cohort of group `group` (every learner when `None`).
+    fn input(&self, group: Option<u32>) -> CohortInput {
+        CohortInput {
+            skills: self.skills.clone(),
+            learners: self
+                .learners
+                .iter()
+                .filter(|(_, _, groups)| group.is_none_or(|g| groups.contains(&g)))
+                .map(|(_, l, _)| l.clone())
+                .collect(),
+            order_kind: self.order_kind,
+        }
+    }
+}
+
+/// Writes the report folder: one cohort, or one sub-folder per group plus an index.
+fn write_report(
+    out: &Path,
+    cohort: &Cohort,
+    grouped: bool,
+    sources: &str,
+    settings: &ReportSettings,
+    format: FileFormat,
+) -> anyhow::Result<Vec<CohortEntry>> {
+    let mut plans: Vec<(String, Option<u32>)> = Vec::new();
+    if grouped {
+        if cohort.group_names.is_empty() {
+            anyhow::bail!("--group-by: no response of the log has a value in that column");
+        }
+        let mut groups: Vec<(String, u32)> = cohort
+            .group_names
+            .iter()
+            .enumerate()
+            .map(|(g, name)| (name.clone(), g as u32))
+            .collect();
+        groups.sort();
+        plans.extend(groups.into_iter().map(|(name, g)| (name, Some(g))));
+    } else {
+        plans.push(("All learners".to_owned(), None));
+    }
+    let computed: Vec<(String, CohortInput, CohortReport)> = plans
+        .into_iter()
+        .map(|(name, g)| {
+            let input = cohort.input(g);
+            let report = build_report(&input, settings)?;
+            Ok((name, input, report))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    publish_dir(out, |dir| {
+        let mut entries = Vec::with_capacity(computed.len());
+        for (name, input, report) in &computed {
+            let (target, folder) = if grouped {
+                let folder = cohort_dir_name(name);
+                let target = dir.join(&folder);
+                std::fs::create_dir(&target)
+                    .with_context(|| format!("{}: cannot create", target.display()))?;
+                (target, folder)
+            } else {
+                (dir.to_path_buf(), String::new())
+            };
+            let ctx = PageContext {
+                title: name,
+                sources,
+                back_link: grouped,
+            };
+            write_cohort(&target, &ctx, input, report, settings, format)?;
+            entries.push(CohortEntry {
+                name: name.clone(),
+                dir: folder,
+                report: report.clone(),
+            });
+        }
+        if grouped {
+            let sheet = cohorts_sheet(&entries);
+            let page = index_page("cohorts", sources, &sheet);
+            std::fs::write(dir.join("index.html"), page)
+                .with_context(|| format!("{}: cannot write", dir.join("index.html").display()))?;
+            write_sheet(dir, &sheet, format)?;
+        }
+        Ok(entries)
+    })
+}
+
+/// The short terminal summary: per cohort, its size, attempts, groups and watch lists.
+fn print_summary(
+    out: &mut dyn Write,
+    dir: &Path,
+    entries: &[CohortEntry],
+    cohort: &Cohort,
+    format: Format,
+) -> anyhow::Result<()> {
+    let sheet = cohorts_sheet(entries);
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({
+                "out": dir.display().to_string(),
+                "page": dir.join("index.html").display().to_string(),
+                "cohorts": sheet.to_json(),
+            });
+            write_json(out, &value)?;
+        }
+        Format::Csv => sheet.write_csv(out)?,
+        Format::Table => {
+            for e in entries {
+                let s = &e.report.summary;
+                let ready_next: Vec<String> = e
+                    .report
+                    .ready_next
+                    .iter()
+                    .take(3)
+                    .map(|&k| {
+                        format!(
+                            "{} ({})",
+                            cohort.skills[k].name, e.report.skills[k].ready
+                        )
+                    })
+                    .collect();
+                writeln!(
+                    out,
+                    "{}: {} learners, {} skills, {} attempts, mean mastery {:.3}",
+                    e.name, s.learners, s.skills, s.responses, s.mean_mastery
+                )?;
+                writeln!(
+                    out,
+                    "  groups {}, stuck learner-skill pairs {}, inactive learners {}",
+                    e.report.grouping.groups.len(),
+                    e.report.stuck.len(),
+                    e.report.inactive.len()
+                )?;
+                if !ready_next.is_empty() {
+                    writeln!(out, "  ready next: {}", ready_next.join(", "))?;
+                }
+            }
+            writeln!(out, "wrote {}", dir.join("index.html").display())?;
+        }
+    }
+    Ok(())
+}
+

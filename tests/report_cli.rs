@@ -1,0 +1,451 @@
+//! End-to-end tests of `pathwise report`: the page's numbers equal the CSV's, ids are escaped,
+//! `--group-by` and `--learners` shape the cohorts, bad input exits 2 with one line and leaves no
+//! folder, and the page renders in headless Chromium.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/report")
+        .join(name)
+}
+
+fn pathwise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pathwise"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A model fitted on the fixture class with the library, written into `dir`.
+fn fitted_model(dir: &Path) -> PathBuf {
+    let options = pathwise_datasets::LogOptions {
+        preset: Some(pathwise_datasets::Preset::Generic),
+        ..Default::default()
+    };
+    let log = pathwise_datasets::load_logs(&[fixture("class.csv")], &options)
+        .unwrap()
+        .log;
+    let model = pathwise::fit(&log, &pathwise::FitOptions::default(), |_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    let path = dir.join("model.json");
+    std::fs::write(&path, model.to_json()).unwrap();
+    path
+}
+
+struct Run {
+    _tmp: tempfile::TempDir,
+    out: PathBuf,
+    output: Output,
+}
+
+fn report(extra: &[&str]) -> Run {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = fitted_model(tmp.path());
+    let out = tmp.path().join("report");
+    let graph = fixture("curriculum.toml");
+    let log = fixture("class.csv");
+    let mut args = vec![
+        "report",
+        "--model",
+        model.to_str().unwrap(),
+        "--graph",
+        graph.to_str().unwrap(),
+        log.to_str().unwrap(),
+        "--preset",
+        "generic",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let output = pathwise(&args);
+    Run {
+        _tmp: tmp,
+        out,
+        output,
+    }
+}
+
+fn assert_ok(run: &Run) {
+    assert_eq!(
+        run.output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&run.output.stderr)
+    );
+}
+
+/// The texts of every `<td class="c-COL…">` cell inside the table opened by `scope`.
+fn cells(page: &str, scope: &str, col: &str) -> Vec<String> {
+    let start = page.find(scope).unwrap_or_else(|| panic!("{scope} on the page"));
+    let end = page[start..]
+        .find("</table>")
+        .map_or(page.len(), |e| start + e);
+    let open = format!("<td class=\"c-{col}");
+    let mut out = Vec::new();
+    let mut rest = &page[start..end];
+    while let Some(at) = rest.find(&open) {
+        let after = &rest[at..];
+        let gt = after.find('>').unwrap();
+        let close = after.find("</td>").unwrap();
+        out.push(unescape(&after[gt + 1..close]));
+        rest = &after[close..];
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn csv_column(path: &Path, col: &str) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let i = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == col)
+        .unwrap_or_else(|| panic!("{col} in {}", path.display()));
+    r.records().map(|rec| rec.unwrap()[i].to_owned()).collect()
+}
+
+fn summary_value(page: &str, key: &str) -> String {
+    let open = format!("<b class=\"s-{key}\">");
+    let at = page.find(&open).unwrap() + open.len();
+    let end = page[at..].find("</b>").unwrap();
+    unescape(&page[at..at + end])
+}
+
+#[test]
+fn page_numbers_equal_the_csv_numbers_and_ids_are_escaped() {
+    let run = report(&[]);
+    assert_ok(&run);
+    let page = std::fs::read_to_string(run.out.join("index.html")).unwrap();
+    assert!(!page.contains("<script>"), "an id reached the page unescaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("ann &amp; bob"));
+    assert!(page.contains("Counting &amp; &lt;numbers&gt;"));
+
+    let learners = run.out.join("learners.csv");
+    let skills = run.out.join("skills.csv");
+    let ids = csv_column(&learners, "learner");
+    assert_eq!(ids.len(), 16);
+    assert_eq!(summary_value(&page, "learners"), "16");
+    assert_eq!(summary_value(&page, "skills"), "4");
+    let responses: u64 = csv_column(&learners, "responses")
+        .iter()
+        .map(|r| r.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(responses, 533);
+    assert_eq!(summary_value(&page, "responses"), "533");
+    assert_eq!(summary_value(&page, "range"), "2024-09-02 – 2024-10-12");
+
+    // Skills in curriculum order, same counts on the page and in the CSV.
+    assert_eq!(csv_column(&skills, "skill"), ["count", "add", "sub", "mul"]);
+    for col in ["mastered", "ready", "not_ready", "mean_mastery", "attempts"] {
+        assert_eq!(
+            cells(&page, "<table class=\"skills\"", col),
+            csv_column(&skills, col),
+            "skills.csv column {col}"
+        );
+    }
+    for i in 0..4 {
+        let row = |c: &str| csv_column(&skills, c)[i].parse::<usize>().unwrap();
+        assert_eq!(row("mastered") + row("ready") + row("not_ready"), 16);
+    }
+    for col in [
+        "learner",
+        "rank",
+        "group",
+        "mastered",
+        "mean_mastery",
+        "top_skill_name",
+        "top_activity",
+        "top_reason",
+    ] {
+        assert_eq!(
+            cells(&page, "<table class=\"learners\"", col),
+            csv_column(&learners, col),
+            "learners.csv column {col}"
+        );
+    }
+    // Every learner with a recommendation has a reason a teacher can read.
+    for (skill, reason) in csv_column(&learners, "top_skill")
+        .iter()
+        .zip(csv_column(&learners, "top_reason"))
+    {
+        assert_eq!(skill.is_empty(), reason.is_empty());
+    }
+    // s02 spun its wheels on addition: 14 attempts, mostly wrong.
+    let stuck = run.out.join("stuck.csv");
+    let stuck_learners = csv_column(&stuck, "learner");
+    let at = stuck_learners.iter().position(|l| l == "s02").unwrap();
+    assert_eq!(csv_column(&stuck, "skill")[at], "add");
+    assert_eq!(csv_column(&stuck, "attempts")[at], "14");
+    assert_eq!(cells(&page, "<table class=\"stuck\"", "learner"), stuck_learners);
+    assert_eq!(
+        cells(&page, "<table class=\"stuck\"", "mastery"),
+        csv_column(&stuck, "mastery")
+    );
+    // s03 and s09 stopped after ten days: no recent activity.
+    let inactive = csv_column(&run.out.join("inactive.csv"), "learner");
+    assert!(inactive.contains(&"s03".to_owned()) && inactive.contains(&"s09".to_owned()));
+    assert_eq!(cells(&page, "<table class=\"inactive\"", "learner"), inactive);
+    // Groups: every learner in exactly one, the page lists the same groups.
+    let groups = run.out.join("groups.csv");
+    let sizes: usize = csv_column(&groups, "learners")
+        .iter()
+        .map(|s| s.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(sizes, 16);
+    assert_eq!(
+        page.matches("<div class=\"group\"").count(),
+        csv_column(&groups, "group").len()
+    );
+    let mastery = run.out.join("mastery.csv");
+    assert_eq!(csv_column(&mastery, "learner"), ids);
+    let stdout = String::from_utf8_lossy(&run.output.stdout);
+    assert!(stdout.starts_with("All learners: 16 learners, 4 skills, 533 attempts"));
+}
+
+#[test]
+fn json_format_writes_the_same_numbers() {
+    let csv_run = report(&[]);
+    let json_run = report(&["--format", "json"]);
+    assert_ok(&csv_run);
+    assert_ok(&json_run);
+    assert!(!json_run.out.join("skills.csv").exists());
+    let text = std::fs::read_to_string(json_run.out.join("skills.json")).unwrap();
+    let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let csv_path = csv_run.out.join("skills.csv");
+    for col in ["mastered", "ready", "mean_mastery"] {
+        let from_csv: Vec<f64> = csv_column(&csv_path, col)
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect();
+        let from_json: Vec<f64> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[col].as_f64().unwrap())
+            .collect();
+        assert_eq!(from_csv, from_json, "{col}");
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&json_run.output.stdout).unwrap();
+    assert_eq!(summary["cohorts"][0]["learners"], 16);
+    assert_eq!(summary["cohorts"][0]["responses"], 533);
+    // Same input, same page and tables, byte for byte.
+    let again = report(&[]);
+    for file in ["index.html", "learners.csv", "skills.csv", "groups.csv", "mastery.csv", "stuck.csv"] {
+        let a = std::fs::read_to_string(csv_run.out.join(file)).unwrap();
+        let b = std::fs::read_to_string(again.out.join(file)).unwrap();
+        assert!(a == b, "{file} differs between two runs");
+    }
+}
+
+#[test]
+fn group_by_writes_one_folder_per_class_and_an_index() {
+    let run = report(&["--group-by", "group"]);
+    assert_ok(&run);
+    let index = std::fs::read_to_string(run.out.join("index.html")).unwrap();
+    assert!(index.contains("<a href=\"5_2Fb_20_3Cx_3E/index.html\">5/b &lt;x&gt;</a>"));
+    assert!(index.contains("<a href=\"5a/index.html\">5a</a>"));
+    let cohorts = run.out.join("cohorts.csv");
+    assert_eq!(csv_column(&cohorts, "cohort"), ["5/b <x>", "5a"]);
+    assert_eq!(csv_column(&cohorts, "learners"), ["8", "8"]);
+    for folder in ["5a", "5_2Fb_20_3Cx_3E"] {
+        let page = std::fs::read_to_string(run.out.join(folder).join("index.html")).unwrap();
+        assert!(page.contains("href=\"../index.html\""));
+        let n = csv_column(&run.out.join(folder).join("learners.csv"), "learner").len();
+        assert_eq!(n, 8);
+    }
+    let a = csv_column(&run.out.join("5a/learners.csv"), "learner");
+    assert!(a.contains(&"ann & bob".to_owned()));
+}
+
+#[test]
+fn learners_file_limits_the_cohort() {
+    let list = fixture("some_learners.csv");
+    let run = report(&["--learners", list.to_str().unwrap(), "--groups", "1"]);
+    assert_ok(&run);
+    let mut ids = csv_column(&run.out.join("learners.csv"), "learner");
+    ids.sort();
+    assert_eq!(ids, ["ann & bob", "s05"]);
+    assert_eq!(csv_column(&run.out.join("groups.csv"), "learners"), ["2"]);
+}
+
+fn assert_one_line_exit_2(run: &Run, needle: &str) {
+    assert_eq!(run.output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.output.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.contains("preset")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("pathwise: error: "), "{err}");
+    assert!(lines[0].contains(needle), "{err}");
+    assert!(!run.out.exists(), "a report folder was left behind");
+    let parent = run.out.parent().unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(parent)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".pathwise-report"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_and_writes_nothing() {
+    let unknown = fixture("unknown_learners.csv");
+    let run = report(&["--learners", unknown.to_str().unwrap()]);
+    assert_one_line_exit_2(&run, "unknown_learners.csv:2");
+    assert!(String::from_utf8_lossy(&run.output.stderr).contains("learner 'nobody'"));
+
+    let run = report(&["--mastery", "1.5"]);
+    assert_one_line_exit_2(&run, "mastery");
+
+    let run = report(&["--group-by", "no_such_column"]);
+    assert_one_line_exit_2(&run, "no_such_column");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let bad_model = tmp.path().join("model.json");
+    std::fs::write(&bad_model, "{ not json").unwrap();
+    let output = pathwise(&[
+        "report",
+        "--model",
+        bad_model.to_str().unwrap(),
+        "--graph",
+        fixture("curriculum.toml").to_str().unwrap(),
+        fixture("class.csv").to_str().unwrap(),
+        "--preset",
+        "generic",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let run = Run {
+        _tmp: tmp,
+        out,
+        output,
+    };
+    assert_one_line_exit_2(&run, "model.json");
+}
+
+#[test]
+fn a_failed_run_keeps_the_previous_report() {
+    let run = report(&[]);
+    assert_ok(&run);
+    let before = std::fs::read(run.out.join("index.html")).unwrap();
+    let model = run.out.parent().unwrap().join("model.json");
+    let output = pathwise(&[
+        "report",
+        "--model",
+        model.to_str().unwrap(),
+        "--graph",
+        fixture("curriculum.toml").to_str().unwrap(),
+        fixture("class.csv").to_str().unwrap(),
+        "--preset",
+        "generic",
+        "--learners",
+        fixture("unknown_learners.csv").to_str().unwrap(),
+        "-o",
+        run.out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(std::fs::read(run.out.join("index.html")).unwrap(), before);
+}
+
+/// The headless Chromium binary, if installed. With `PATHWISE_REQUIRE_CHROMIUM=1` (CI) a
+/// missing browser fails the test instead of skipping it.
+fn chromium() -> Option<PathBuf> {
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
+        let found = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(name))
+                .find(|p| p.is_file())
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    assert!(
+        std::env::var("PATHWISE_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
+        "PATHWISE_REQUIRE_CHROMIUM=1 but no chromium on PATH"
+    );
+    eprintln!("note: chromium not found on PATH; skipping the browser rendering test");
+    None
+}
+
+fn chromium_run(browser: &Path, profile: &Path, args: &[String]) -> Output {
+    Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn the_page_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let run = report(&[]);
+    assert_ok(&run);
+    let url = format!("file://{}", run.out.join("index.html").display());
+    let profile = tempfile::tempdir().unwrap();
+
+    let dom = chromium_run(&browser, profile.path(), &["--dump-dom".into(), url.clone()]);
+    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for key in [
+        "<h1>Cohort report: All learners</h1>",
+        "id=\"summary\"",
+        "<svg class=\"hm\"",
+        "<svg class=\"legend\"",
+        "<table class=\"skills\"",
+        "id=\"ready-next\"",
+        "<div class=\"group\"",
+        "<table class=\"stuck\"",
+        "<table class=\"inactive\"",
+        "<table class=\"learners\"",
+    ] {
+        assert!(dom.contains(key), "the rendered page lacks {key}");
+    }
+    assert!(!dom.contains("ERR_FILE_NOT_FOUND") && !dom.contains("<script>alert"));
+
+    let png = run.out.parent().unwrap().join("page.png");
+    let shot = chromium_run(
+        &browser,
+        profile.path(),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,2000".into(),
+            url,
+        ],
+    );
+    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    let bytes = std::fs::read(&png).expect("a screenshot was written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!((width, height), (1280, 2000));
+    // A blank page compresses to a few kilobytes; the report's heatmap, bars and text do not.
+    assert!(bytes.len() > 40_000, "screenshot is only {} bytes", bytes.len());
+}
