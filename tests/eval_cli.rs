@@ -159,9 +159,19 @@ fn a_learners_later_responses_never_leak_into_their_earlier_predictions() {
     let dir = tempfile::tempdir().unwrap();
     let flipped = flipped_fixture(dir.path());
     let flipped = flipped.to_string_lossy().into_owned();
+    // Every model family, BKT variants included (learner-prior: its class posterior too).
+    let models =
+        "majority,skill-mean,afm,pfa,bkt,bkt-forgets,bkt-item,bkt-item-learn,bkt-learner-prior";
     for split in [
-        &["--folds", "4"][..],
-        &["--split", "time", "--test-fraction", "0.6"][..],
+        &["--folds", "4", "--models", models][..],
+        &[
+            "--split",
+            "time",
+            "--test-fraction",
+            "0.6",
+            "--models",
+            models,
+        ][..],
     ] {
         let a = run_with_predictions(&fixture(), split, dir.path(), "a.csv");
         let b = run_with_predictions(&flipped, split, dir.path(), "b.csv");
@@ -285,7 +295,8 @@ fn bad_arguments_exit_two_with_one_line() {
     let log = fixture();
     fails_with(
         &["eval", &log, "--models", "pfa,bkt9"],
-        "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa",
+        "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa, bkt, bkt-forgets, \
+         bkt-item, bkt-item-learn, bkt-learner-prior",
     );
     fails_with(
         &["eval", &log, "--folds", "1"],

@@ -28,9 +28,9 @@ pub use bkt::{
 pub use error::{Error, Location, Result};
 pub use eval::simulate;
 pub use eval::{
-    Afm, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer, MODEL_NAMES,
-    Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor, Scored,
-    SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
+    Afm, Bkt, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer,
+    MODEL_NAMES, Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor,
+    Scored, SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
     model_families, model_family, rmse, summarize, time_cut,
 };
 pub use graph::{

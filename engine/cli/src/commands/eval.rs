@@ -37,7 +37,8 @@ pub struct Args {
     #[arg(long, default_value_t = 5, value_name = "K")]
     pub folds: usize,
 
-    /// Models to compare, comma-separated (majority, skill-mean, afm, pfa).
+    /// Models to compare, comma-separated: majority, skill-mean, afm, pfa, bkt, bkt-forgets,
+    /// bkt-item, bkt-item-learn, bkt-learner-prior.
     #[arg(
         long,
         value_delimiter = ',',

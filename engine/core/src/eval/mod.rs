@@ -1,5 +1,6 @@
 //! Model evaluation: prediction metrics, learner-level cross-validation and a time split, and the
-//! baseline model families (`majority`, `skill-mean`, `afm`, `pfa`) that BKT is compared with;
+//! model families: the baselines (`majority`, `skill-mean`, `afm`, `pfa`) and the BKT variants
+//! (`bkt`, `bkt-forgets`, `bkt-item`, `bkt-item-learn`, `bkt-learner-prior`);
 //! and, in [`simulate`], simulated learners for comparing teaching policies.
 //!
 //! ```
@@ -27,6 +28,7 @@
 
 mod afm;
 mod baseline;
+mod bkt;
 mod family;
 mod folds;
 mod logistic;
@@ -39,6 +41,7 @@ pub mod simulate;
 
 pub use afm::Afm;
 pub use baseline::{Majority, SkillMean};
+pub use bkt::Bkt;
 pub use family::{LearnerScorer, ModelFamily, Predictor};
 pub use folds::{DEFAULT_TEST_FRACTION, Split, learner_folds, time_cut};
 pub use metrics::{LOG_LOSS_EPS, Metrics, accuracy, auc, log_loss, rmse};
@@ -49,7 +52,17 @@ pub use summary::{FoldSpread, MeanStd, ModelReport, SkillMetrics, summarize};
 use crate::{Error, Result};
 
 /// Names of the model families [`model_family`] knows, in the order they are usually compared.
-pub const MODEL_NAMES: &[&str] = &["majority", "skill-mean", "afm", "pfa"];
+pub const MODEL_NAMES: &[&str] = &[
+    "majority",
+    "skill-mean",
+    "afm",
+    "pfa",
+    "bkt",
+    "bkt-forgets",
+    "bkt-item",
+    "bkt-item-learn",
+    "bkt-learner-prior",
+];
 
 /// The model family called `name` (one of [`MODEL_NAMES`]).
 pub fn model_family(name: &str) -> Result<Box<dyn ModelFamily>> {
@@ -58,12 +71,15 @@ pub fn model_family(name: &str) -> Result<Box<dyn ModelFamily>> {
         "skill-mean" => Box::new(SkillMean),
         "afm" => Box::new(Afm),
         "pfa" => Box::new(Pfa),
-        _ => {
-            return Err(Error::config(format!(
-                "unknown model '{name}'; known models: {}",
-                MODEL_NAMES.join(", ")
-            )));
-        }
+        _ => match Bkt::named(name) {
+            Some(bkt) => Box::new(bkt),
+            None => {
+                return Err(Error::config(format!(
+                    "unknown model '{name}'; known models: {}",
+                    MODEL_NAMES.join(", ")
+                )));
+            }
+        },
     })
 }
 

@@ -48,6 +48,7 @@ fn generated(flip: bool) -> InteractionLog {
 
 fn run(log: &InteractionLog, split: Split) -> Predictions {
     let families = model_families(MODEL_NAMES).unwrap();
+    assert_eq!(families.len(), 9);
     cross_validate(log, &families, &EvalOptions { split, seed: 5 }).unwrap()
 }
 
@@ -165,7 +166,8 @@ fn unknown_and_repeated_model_names_are_errors() {
     let e = model_families(&["pfa", "bkt9"]).err().unwrap();
     assert_eq!(
         e.to_string(),
-        "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa"
+        "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa, bkt, bkt-forgets, \
+         bkt-item, bkt-item-learn, bkt-learner-prior"
     );
     assert!(model_families(&["pfa", "pfa"]).is_err());
 }
