@@ -4,4 +4,6 @@ pub mod data;
 pub mod demo;
 pub mod eval;
 pub mod graph;
+pub mod path;
+pub mod recommend;
 pub mod record;
