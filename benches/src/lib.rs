@@ -1,1 +1,3 @@
 //! Shared helpers for the pathwise benchmarks.
+
+pub mod recommend_world;

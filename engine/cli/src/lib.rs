@@ -31,6 +31,10 @@ pub enum Command {
     Data(commands::data::Args),
     /// Skill graphs: `graph check|stats|dot GRAPH` validates, summarises or draws one.
     Graph(commands::graph::Args),
+    /// Recommend each learner's next activities, with score components and reasons.
+    Recommend(commands::recommend::Args),
+    /// A learner's path to their goals: the skills to learn, in order, with expected practice.
+    Path(commands::path::Args),
     /// Compare models by learner-level cross-validation: AUC, RMSE, accuracy, log loss.
     Eval(commands::eval::Args),
     /// Fit a BKT model to interaction logs and write it as JSON.
@@ -77,6 +81,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Record(args) => commands::record::run(&args),
         Command::Data(args) => commands::data::run(&args),
         Command::Graph(args) => commands::graph::run(&args),
+        Command::Recommend(args) => commands::recommend::run(&args),
+        Command::Path(args) => commands::path::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Fit(args) => commands::fit::run(&args),
         Command::Predict(args) => commands::predict::run(&args),

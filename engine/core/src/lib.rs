@@ -41,8 +41,8 @@ pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
 pub use recommend::{
-    Band, Components, GRID_POINTS, Kind, MAX_OPPORTUNITIES, Plan, PlanStep, Policy, Recommendation,
-    SkillDynamics, Weights,
+    Band, Components, GRID_POINTS, Kind, LearnerHistory, MAX_OPPORTUNITIES, Plan, PlanStep, Policy,
+    Recommendation, Recommender, Replayer, SkillDynamics, Weights,
 };
 pub use record::credential::{
     CREDENTIAL_TYPE, CredentialInput, EvidenceDigests, LEARNER_URN_PREFIX, MasteredAt,

@@ -6,4 +6,6 @@ pub mod eval;
 pub mod fit;
 pub mod graph;
 pub mod predict;
+pub mod path;
+pub mod recommend;
 pub mod record;

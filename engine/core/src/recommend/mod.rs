@@ -5,22 +5,24 @@
 //! `score` (the score and its components), `explain` (the one-line reasons), `plan` (ordering a
 //! path).
 
-// The ranking and planning cores are wired to `Recommender::new(&SkillGraph, &Model, Policy)` once
-// the graph and BKT modules land on main; until then only their tests use them.
-#![allow(dead_code)]
-
 mod dynamics;
 mod explain;
+mod history;
 mod plan;
 mod policy;
 #[cfg(test)]
 mod proptests;
 mod rank;
+mod recommender;
+mod replay;
 mod score;
 mod tables;
 
 pub use dynamics::{GRID_POINTS, MAX_OPPORTUNITIES, SkillDynamics};
+pub use history::LearnerHistory;
 pub use plan::{Plan, PlanStep};
 pub use policy::{Band, Policy, Weights};
 pub use rank::Recommendation;
+pub use recommender::Recommender;
+pub use replay::Replayer;
 pub use score::{Components, Kind};

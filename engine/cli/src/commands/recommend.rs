@@ -1,0 +1,328 @@
+//! `pathwise recommend`: the next activities for each learner of a log, with score components
+//! and reasons. Also holds the set-up `pathwise path` shares (model, graph, log, policy).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use pathwise::{
+    InteractionLog, LearnerHistory, LearnerState, Model, Policy, Recommendation, Recommender,
+    Replayer, SkillGraph,
+};
+use rayon::prelude::*;
+
+use crate::Outcome;
+use crate::log_args::LogArgs;
+use crate::output::{Format, Table, write_atomic};
+
+/// How many learners without a recommendation are named on stderr before a count.
+const NAMED_NOTES: usize = 10;
+
+/// Inputs and settings shared by `recommend` and `path`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Inputs {
+    /// The fitted model (JSON written by `pathwise fit`).
+    #[arg(long, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// The skill graph (TOML, JSON, edge-list CSV or the Junyi exercise table). When it lists no
+    /// activities, the items of the log are the activities.
+    #[arg(long, value_name = "GRAPH")]
+    pub graph: PathBuf,
+
+    /// Break cycles of the graph by dropping the fewest edges found (listed on stderr).
+    #[arg(long)]
+    pub drop_cycle_edges: bool,
+
+    /// The interaction log(s) the learners' states are replayed from.
+    #[command(flatten)]
+    pub log: LogArgs,
+
+    /// Goal skill (repeatable): only skills on the way to a goal count, nearer ones first.
+    #[arg(long = "goal", value_name = "SKILL")]
+    pub goals: Vec<String>,
+
+    /// Mastery threshold on P(known).
+    #[arg(long, value_name = "P", default_value_t = 0.95)]
+    pub mastery: f64,
+
+    /// Softer threshold at which a prerequisite counts as satisfied [default: the mastery
+    /// threshold].
+    #[arg(long, value_name = "P")]
+    pub ready: Option<f64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `pathwise recommend`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Model, graph, log and policy.
+    #[command(flatten)]
+    pub inputs: Inputs,
+
+    /// Learner id (repeatable) [default: every learner of the log].
+    #[arg(long = "learner", value_name = "ID")]
+    pub learners: Vec<String>,
+
+    /// Recommendations per learner.
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub top: usize,
+}
+
+/// The loaded inputs.
+pub(crate) struct Loaded {
+    pub model: Model,
+    pub graph: SkillGraph,
+    pub log: InteractionLog,
+    pub policy: Policy,
+}
+
+impl Inputs {
+    /// Reads the model, the graph and the log, and builds the policy; warnings go to stderr.
+    pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
+        let policy = Policy {
+            mastery: self.mastery,
+            ready: self.ready,
+            goals: self.goals.clone(),
+            ..Policy::default()
+        };
+        policy.validate().context("--mastery/--ready")?;
+        let text = std::fs::read_to_string(&self.model)
+            .with_context(|| format!("{}: cannot read the model", self.model.display()))?;
+        let model = Model::from_json(&text, &self.model.display().to_string())?;
+        let options = pathwise_datasets::GraphOptions {
+            drop_cycle_edges: self.drop_cycle_edges,
+            ..Default::default()
+        };
+        let loaded = pathwise_datasets::load_graph(&self.graph, &options)?;
+        if !loaded.dropped_edges.is_empty() {
+            let edges: Vec<String> = loaded
+                .dropped_edges
+                .iter()
+                .map(|(a, b)| format!("{a} -> {b}"))
+                .collect();
+            eprintln!(
+                "pathwise: warning: dropped {} edge(s) to break cycles: {}",
+                edges.len(),
+                edges.join(", ")
+            );
+        }
+        let log = self.log.load()?.log;
+        let mut graph = loaded.graph;
+        if graph.n_activities() == 0 {
+            eprintln!("pathwise: the graph lists no activities: using the log's items");
+            graph = graph.with_log_items(&log);
+        }
+        let missing: Vec<&str> = log
+            .skills()
+            .names()
+            .iter()
+            .map(String::as_str)
+            .filter(|s| graph.skill_index(s).is_none())
+            .collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "pathwise: warning: {} log skills are not in the graph ({}); their responses \
+                 update the learners' states but they are never recommended",
+                missing.len(),
+                name_list(&missing)
+            );
+        }
+        Ok(Loaded {
+            model,
+            graph,
+            log,
+            policy,
+        })
+    }
+
+    /// Writes `fill`'s output to `--output` atomically, or to stdout.
+    pub(crate) fn write(
+        &self,
+        fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        match &self.output {
+            Some(path) => write_atomic(path, fill),
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                fill(&mut out)?;
+                out.flush()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `a, b, c and N more`.
+pub(crate) fn name_list(ids: &[&str]) -> String {
+    let shown = ids.len().min(5);
+    let mut s = ids[..shown].join(", ");
+    if ids.len() > shown {
+        s.push_str(&format!(" and {} more", ids.len() - shown));
+    }
+    s
+}
+
+/// The dense log ids of the requested learners (all, in id order, when none is named). A named
+/// learner absent from the log is recommended for as a new learner, with a warning.
+pub(crate) fn learners(log: &InteractionLog, named: &[String]) -> Vec<(String, u32)> {
+    if named.is_empty() {
+        return log
+            .learners()
+            .names()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.clone(), i as u32))
+            .collect();
+    }
+    named
+        .iter()
+        .map(|name| match log.learners().id(name) {
+            Some(id) => (name.clone(), id),
+            None => {
+                eprintln!(
+                    "pathwise: warning: learner '{name}' has no responses in the log; \
+                     treating them as a new learner"
+                );
+                (name.clone(), u32::MAX)
+            }
+        })
+        .collect()
+}
+
+/// Reports the log skills the model does not know.
+pub(crate) fn warn_unknown_skills(replayer: &Replayer<'_>) {
+    let unknown = replayer.unknown_skills();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = unknown.iter().map(|(s, _)| s.as_str()).collect();
+        eprintln!(
+            "pathwise: warning: {} log skills are not in the model ({}); their responses use the \
+             model's population-average parameters",
+            unknown.len(),
+            name_list(&names)
+        );
+    }
+}
+
+/// One learner's answer.
+struct Answer {
+    learner: String,
+    recommendations: Vec<Recommendation>,
+    note: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    learner: &'a str,
+    #[serde(flatten)]
+    recommendation: &'a Recommendation,
+}
+
+/// Runs `pathwise recommend`.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let Loaded {
+        model,
+        graph,
+        log,
+        policy,
+    } = args.inputs.load()?;
+    let recommender = Recommender::new(&graph, &model, policy)?;
+    for w in recommender.warnings() {
+        eprintln!("pathwise: warning: {w}");
+    }
+    let replayer = Replayer::new(&model, &log);
+    warn_unknown_skills(&replayer);
+    let learners = learners(&log, &args.learners);
+    let answers = learners
+        .par_iter()
+        .map(|(name, id)| {
+            let (state, history): (LearnerState, LearnerHistory) = replayer.replay(*id);
+            let recommendations = recommender.recommend_with_history(&state, &history, args.top)?;
+            let note = if recommendations.is_empty() && args.top > 0 {
+                Some(recommender.why_none(&state)?)
+            } else {
+                None
+            };
+            Ok(Answer {
+                learner: name.clone(),
+                recommendations,
+                note,
+            })
+        })
+        .collect::<pathwise::Result<Vec<Answer>>>()?;
+    let notes: Vec<&Answer> = answers.iter().filter(|a| a.note.is_some()).collect();
+    for a in notes.iter().take(NAMED_NOTES) {
+        eprintln!(
+            "pathwise: learner '{}': no recommendation: {}",
+            a.learner,
+            a.note.as_deref().unwrap_or_default()
+        );
+    }
+    if notes.len() > NAMED_NOTES {
+        eprintln!(
+            "pathwise: {} more learners have no recommendation",
+            notes.len() - NAMED_NOTES
+        );
+    }
+    args.inputs
+        .write(|out| write_answers(out, &answers, args.inputs.format))?;
+    Ok(Outcome::Success)
+}
+
+fn write_answers(out: &mut dyn Write, answers: &[Answer], format: Format) -> anyhow::Result<()> {
+    if format == Format::Json {
+        let rows: Vec<JsonRow<'_>> = answers
+            .iter()
+            .flat_map(|a| {
+                a.recommendations.iter().map(|r| JsonRow {
+                    learner: &a.learner,
+                    recommendation: r,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let mut table = Table::new([
+        "learner",
+        "rank",
+        "activity",
+        "skill",
+        "kind",
+        "score",
+        "components",
+        "mastery",
+        "p_correct",
+        "reason",
+    ]);
+    for a in answers {
+        for r in &a.recommendations {
+            let c = &r.components;
+            table.push([
+                a.learner.clone(),
+                r.rank.to_string(),
+                r.activity.clone().unwrap_or_default(),
+                r.skill.clone(),
+                r.kind.as_str().to_owned(),
+                format!("{:.3}", r.score),
+                format!(
+                    "gain={:.2} unlock={:.2} goal={:.2} band={:.2} review={:.2}",
+                    c.gain, c.unlock, c.goal, c.band, c.review
+                ),
+                format!("{:.3}", r.mastery),
+                format!("{:.3}", r.p_correct),
+                r.reason.clone(),
+            ]);
+        }
+    }
+    table.write(out, format)
+}
