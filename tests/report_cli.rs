@@ -80,7 +80,9 @@ fn assert_ok(run: &Run) {
 
 /// The texts of every `<td class="c-COL…">` cell inside the table opened by `scope`.
 fn cells(page: &str, scope: &str, col: &str) -> Vec<String> {
-    let start = page.find(scope).unwrap_or_else(|| panic!("{scope} on the page"));
+    let start = page
+        .find(scope)
+        .unwrap_or_else(|| panic!("{scope} on the page"));
     let end = page[start..]
         .find("</table>")
         .map_or(page.len(), |e| start + e);
@@ -128,7 +130,10 @@ fn page_numbers_equal_the_csv_numbers_and_ids_are_escaped() {
     let run = report(&[]);
     assert_ok(&run);
     let page = std::fs::read_to_string(run.out.join("index.html")).unwrap();
-    assert!(!page.contains("<script>"), "an id reached the page unescaped");
+    assert!(
+        !page.contains("<script>"),
+        "an id reached the page unescaped"
+    );
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(page.contains("ann &amp; bob"));
     assert!(page.contains("Counting &amp; &lt;numbers&gt;"));
@@ -189,7 +194,10 @@ fn page_numbers_equal_the_csv_numbers_and_ids_are_escaped() {
     let at = stuck_learners.iter().position(|l| l == "s02").unwrap();
     assert_eq!(csv_column(&stuck, "skill")[at], "add");
     assert_eq!(csv_column(&stuck, "attempts")[at], "14");
-    assert_eq!(cells(&page, "<table class=\"stuck\"", "learner"), stuck_learners);
+    assert_eq!(
+        cells(&page, "<table class=\"stuck\"", "learner"),
+        stuck_learners
+    );
     assert_eq!(
         cells(&page, "<table class=\"stuck\"", "mastery"),
         csv_column(&stuck, "mastery")
@@ -197,7 +205,10 @@ fn page_numbers_equal_the_csv_numbers_and_ids_are_escaped() {
     // s03 and s09 stopped after ten days: no recent activity.
     let inactive = csv_column(&run.out.join("inactive.csv"), "learner");
     assert!(inactive.contains(&"s03".to_owned()) && inactive.contains(&"s09".to_owned()));
-    assert_eq!(cells(&page, "<table class=\"inactive\"", "learner"), inactive);
+    assert_eq!(
+        cells(&page, "<table class=\"inactive\"", "learner"),
+        inactive
+    );
     // Groups: every learner in exactly one, the page lists the same groups.
     let groups = run.out.join("groups.csv");
     let sizes: usize = csv_column(&groups, "learners")
@@ -243,7 +254,14 @@ fn json_format_writes_the_same_numbers() {
     assert_eq!(summary["cohorts"][0]["responses"], 533);
     // Same input, same page and tables, byte for byte.
     let again = report(&[]);
-    for file in ["index.html", "learners.csv", "skills.csv", "groups.csv", "mastery.csv", "stuck.csv"] {
+    for file in [
+        "index.html",
+        "learners.csv",
+        "skills.csv",
+        "groups.csv",
+        "mastery.csv",
+        "stuck.csv",
+    ] {
         let a = std::fs::read_to_string(csv_run.out.join(file)).unwrap();
         let b = std::fs::read_to_string(again.out.join(file)).unwrap();
         assert!(a == b, "{file} differs between two runs");
@@ -293,9 +311,16 @@ fn assert_one_line_exit_2(run: &Run, needle: &str) {
     let leftovers: Vec<_> = std::fs::read_dir(parent)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".pathwise-report"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".pathwise-report")
+        })
         .collect();
-    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -411,8 +436,16 @@ fn the_page_renders_in_headless_chromium() {
     let url = format!("file://{}", run.out.join("index.html").display());
     let profile = tempfile::tempdir().unwrap();
 
-    let dom = chromium_run(&browser, profile.path(), &["--dump-dom".into(), url.clone()]);
-    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    let dom = chromium_run(
+        &browser,
+        profile.path(),
+        &["--dump-dom".into(), url.clone()],
+    );
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
     let dom = String::from_utf8_lossy(&dom.stdout);
     for key in [
         "<h1>Cohort report: All learners</h1>",
@@ -440,12 +473,20 @@ fn the_page_renders_in_headless_chromium() {
             url,
         ],
     );
-    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
     let bytes = std::fs::read(&png).expect("a screenshot was written");
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
     let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
     assert_eq!((width, height), (1280, 2000));
     // A blank page compresses to a few kilobytes; the report's heatmap, bars and text do not.
-    assert!(bytes.len() > 40_000, "screenshot is only {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 40_000,
+        "screenshot is only {} bytes",
+        bytes.len()
+    );
 }

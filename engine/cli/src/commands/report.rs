@@ -18,8 +18,8 @@ use crate::log_args::LogArgs;
 use crate::output::{Format, write_json};
 use crate::report::html::PageContext;
 use crate::report::{
-    CohortEntry, FileFormat, cohort_dir_name, cohorts_sheet, index_page, publish_dir,
-    write_cohort, write_sheet,
+    CohortEntry, FileFormat, cohort_dir_name, cohorts_sheet, index_page, publish_dir, write_cohort,
+    write_sheet,
 };
 
 /// Arguments of `pathwise report`.
@@ -124,8 +124,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     }
     let cohort = Cohort::compute(&log, &graph, &model, &recommender, only.as_deref())?;
     let name = |p: &Path| {
-        p.file_name()
-            .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     };
     let logs: Vec<String> = args.log.logs.iter().map(|p| name(p)).collect();
     let sources = format!(
@@ -162,9 +164,8 @@ fn select_learners(path: &Path, log: &InteractionLog) -> anyhow::Result<Vec<u32>
     let mut ids = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 1;
-        let record = record.map_err(|e| {
-            pathwise::Error::input(Location::file(&file).line(line), e.to_string())
-        })?;
+        let record = record
+            .map_err(|e| pathwise::Error::input(Location::file(&file).line(line), e.to_string()))?;
         let id = record.get(0).unwrap_or("").trim();
         if id.is_empty() || (line == 1 && id == "learner") {
             continue;
@@ -397,12 +398,7 @@ fn print_summary(
                     .ready_next
                     .iter()
                     .take(3)
-                    .map(|&k| {
-                        format!(
-                            "{} ({})",
-                            cohort.skills[k].name, e.report.skills[k].ready
-                        )
-                    })
+                    .map(|&k| format!("{} ({})", cohort.skills[k].name, e.report.skills[k].ready))
                     .collect();
                 writeln!(
                     out,
@@ -425,4 +421,3 @@ fn print_summary(
     }
     Ok(())
 }
-
