@@ -24,11 +24,46 @@ fn unknown_subcommand_is_a_usage_error_with_exit_two() {
 }
 
 #[test]
-fn unfinished_demo_says_so_on_one_line_and_exits_two() {
-    let out = pathwise(&["demo"]);
+fn demo_runs_end_to_end_and_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("demo");
+    let out = pathwise(&["demo", "-o", out_dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "curriculum.toml",
+        "cohort.csv",
+        "model.json",
+        "credential-7A-01.json",
+    ] {
+        assert!(out_dir.join(file).exists(), "{file} missing");
+    }
+    // Every step printed its command, and the credential verified.
+    assert!(stdout.contains("$ pathwise fit --forgets --item-guess-slip"));
+    assert!(stdout.contains("$ pathwise record verify"));
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("model.json")).unwrap())
+            .unwrap();
+    assert_eq!(model["format"], "pathwise-model");
+    // The three classes reached 37 of the curriculum's 70 skills; the rest are never practised.
+    assert_eq!(model["skills"].as_object().unwrap().len(), 37);
+    assert!(out_dir.join("report").join("index.html").exists());
+    assert!(stdout.contains("VALID: signature by did:key:z6Mk"));
+}
+
+#[test]
+fn demo_into_an_unwritable_place_is_one_line_and_exit_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let out = pathwise(&["demo", "-o", blocker.join("sub").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1);
-    assert!(err.starts_with("pathwise: error: the demo is not built yet"));
-    assert!(out.stdout.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("pathwise: error: "));
 }

@@ -41,6 +41,12 @@ pub enum Command {
     Fit(commands::fit::Args),
     /// Score every response of a log with a fitted model: P(correct), P(known) before and after.
     Predict(commands::predict::Args),
+    /// Replay a log in time order as a deployed system would: predict each response before it is revealed.
+    Replay(commands::replay::Args),
+    /// Cohort report for teachers: a self-contained HTML page plus CSV/JSON tables.
+    Report(commands::report::Args),
+    /// Simulated learners on a skill graph: compare teaching policies (pathwise, baselines).
+    Simulate(commands::simulate::Args),
 }
 
 /// What a command that ran to the end found.
@@ -86,6 +92,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Eval(args) => commands::eval::run(&args),
         Command::Fit(args) => commands::fit::run(&args),
         Command::Predict(args) => commands::predict::run(&args),
+        Command::Replay(args) => commands::replay::run(&args),
+        Command::Report(args) => commands::report::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
     }
 }
 

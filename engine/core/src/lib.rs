@@ -30,8 +30,9 @@ pub use eval::simulate;
 pub use eval::{
     Afm, Bkt, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer,
     MODEL_NAMES, Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor,
-    Scored, SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, learner_folds, log_loss,
-    model_families, model_family, rmse, summarize, time_cut,
+    ReplayOptions, ReplayReport, ReplayStep, Scored, SkillMean, SkillMetrics, Split, accuracy, auc,
+    cross_validate, learner_folds, log_loss, model_families, model_family, replay, rmse, summarize,
+    time_cut, walk_order,
 };
 pub use graph::{
     Activity, ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, Skill, SkillGraph,

@@ -1,23 +1,234 @@
-//! `pathwise demo`: the main job, end to end, on the built-in demo curriculum and cohort.
-//!
-//! Not built yet: the loaders, the skill graph and the BKT engine it runs do not exist so far, so
-//! the command says so and exits with code 2 instead of printing invented results.
+//! `pathwise demo`: the main job, end to end, on the built-in demo curriculum (70 skills from
+//! counting to linear systems) and a generated cohort of three classes (see
+//! `pathwise_datasets::write_demo_cohort`). Every step is an ordinary `pathwise` command run
+//! in-process on files written to the output folder, so the demo doubles as a tour of the CLI: the
+//! commands are printed as they run and can be re-run by hand.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
-use crate::Outcome;
+use anyhow::Context;
+use clap::Parser;
+use pathwise_datasets::{DEMO_COHORT_CSV, DEMO_CURRICULUM_TOML, write_demo_cohort};
+
+use crate::output::write_atomic;
+use crate::{Cli, Outcome};
 
 /// Arguments of `pathwise demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder for the demo's output files.
+    /// Folder for the demo's files (curriculum, cohort, model, recommendations, report).
     #[arg(short, long, default_value = "pathwise-demo")]
     pub out: PathBuf,
+
+    /// Only regenerate the demo cohort CSV into this file (used to refresh
+    /// `datasets/demo/cohort.csv`) and exit.
+    #[arg(long, value_name = "FILE")]
+    pub write_cohort: Option<PathBuf>,
 }
 
 /// Runs the demo.
-pub fn run(_args: &Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!(
-        "the demo is not built yet: it needs the log loaders, skill graph and BKT engine (issues 2-4)"
-    )
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.write_cohort {
+        write_atomic(path, |w| Ok(write_demo_cohort(w)?))?;
+        return Ok(Outcome::Success);
+    }
+    let dir = &args.out;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    let curriculum = dir.join("curriculum.toml");
+    let cohort = dir.join("cohort.csv");
+    write_atomic(&curriculum, |w| {
+        Ok(w.write_all(DEMO_CURRICULUM_TOML.as_bytes())?)
+    })?;
+    write_atomic(&cohort, |w| Ok(w.write_all(DEMO_COHORT_CSV.as_bytes())?))?;
+    let p = |name: &str| dir.join(name).into_os_string();
+    let model = p("model.json");
+    // The demo's issuer key is the demo's own: a re-run makes a fresh one (keygen never overwrites).
+    let key = dir.join("issuer.key");
+    if key.exists() {
+        std::fs::remove_file(&key).with_context(|| format!("{}: cannot replace", key.display()))?;
+    }
+
+    println!(
+        "pathwise demo: a 70-skill curriculum and three simulated classes, in {}\n",
+        dir.display()
+    );
+    let steps: Vec<(&str, Vec<OsString>)> = vec![
+        (
+            "What the cohort log holds",
+            args_of(["data", "stats"], [&cohort]),
+        ),
+        (
+            "The curriculum graph",
+            args_of(["graph", "stats"], [&curriculum]),
+        ),
+        (
+            "Fit BKT with forgetting and item-level guess/slip",
+            args_of(
+                ["fit", "--forgets", "--item-guess-slip", "--quiet", "-o"],
+                [Path::new(&model), &cohort],
+            ),
+        ),
+        (
+            "Next activities for three learners, with reasons",
+            args_of(
+                [
+                    "recommend",
+                    "--learner",
+                    "7A-01",
+                    "--learner",
+                    "7B-05",
+                    "--learner",
+                    "7C-03",
+                    "--top",
+                    "2",
+                    "--model",
+                ],
+                [
+                    Path::new(&model),
+                    Path::new("--graph"),
+                    &curriculum,
+                    &cohort,
+                ],
+            ),
+        ),
+        (
+            "A path to solving linear equations for learner 7C-03",
+            args_of(
+                [
+                    "path",
+                    "--learner",
+                    "7C-03",
+                    "--goal",
+                    "eq.two_step",
+                    "--model",
+                ],
+                [
+                    Path::new(&model),
+                    Path::new("--graph"),
+                    &curriculum,
+                    &cohort,
+                ],
+            ),
+        ),
+        (
+            "The teacher's cohort report, one page per class (open report/index.html)",
+            args_of(
+                ["report", "--group-by", "group", "--model"],
+                [
+                    Path::new(&model),
+                    Path::new("--graph"),
+                    &curriculum,
+                    Path::new("-o"),
+                    Path::new(&p("report")),
+                    &cohort,
+                ],
+            ),
+        ),
+        (
+            "Cross-validate BKT against the baselines (5 folds, every learner tested once)",
+            args_of(
+                [
+                    "eval",
+                    "--models",
+                    "majority,skill-mean,pfa,bkt,bkt-forgets",
+                    "--folds",
+                    "5",
+                ],
+                [&cohort],
+            ),
+        ),
+        (
+            "Compare teaching policies on simulated learners (pathwise vs random)",
+            args_of(
+                [
+                    "simulate",
+                    "--learners",
+                    "100",
+                    "--steps",
+                    "120",
+                    "--runs",
+                    "3",
+                    "--policy",
+                    "pathwise",
+                    "--graph",
+                ],
+                [&curriculum],
+            ),
+        ),
+        (
+            "",
+            args_of(
+                [
+                    "simulate",
+                    "--learners",
+                    "100",
+                    "--steps",
+                    "120",
+                    "--runs",
+                    "3",
+                    "--policy",
+                    "random",
+                    "--graph",
+                ],
+                [&curriculum],
+            ),
+        ),
+        (
+            "A learner's signed mastery record: issuer key, credential, offline verification",
+            args_of(["record", "keygen", "-o"], [Path::new(&p("issuer.key"))]),
+        ),
+        (
+            "",
+            args_of(
+                ["record", "issue", "--learner", "7A-01", "--key"],
+                [
+                    Path::new(&p("issuer.key")),
+                    Path::new("--model"),
+                    Path::new(&model),
+                    Path::new("--graph"),
+                    &curriculum,
+                    Path::new("-o"),
+                    Path::new(&p("credential-7A-01.json")),
+                    &cohort,
+                ],
+            ),
+        ),
+        (
+            "",
+            args_of(
+                ["record", "verify"],
+                [Path::new(&p("credential-7A-01.json"))],
+            ),
+        ),
+    ];
+    for (title, argv) in steps {
+        if !title.is_empty() {
+            println!("== {title}");
+        }
+        println!("$ pathwise {}", shown(&argv));
+        let cli = Cli::try_parse_from(std::iter::once(OsString::from("pathwise")).chain(argv))
+            .context("the demo built an invalid command line")?;
+        crate::run(cli)?;
+        println!();
+    }
+    println!("Files are in {}.", dir.display());
+    Ok(Outcome::Success)
+}
+
+/// Command-line words followed by paths.
+fn args_of<const N: usize, const M: usize>(words: [&str; N], paths: [&Path; M]) -> Vec<OsString> {
+    words
+        .iter()
+        .map(OsString::from)
+        .chain(paths.iter().map(|p| p.as_os_str().to_owned()))
+        .collect()
+}
+
+fn shown(argv: &[OsString]) -> String {
+    argv.iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

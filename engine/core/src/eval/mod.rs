@@ -34,6 +34,7 @@ mod folds;
 mod logistic;
 mod metrics;
 mod pfa;
+mod replay;
 mod run;
 mod summary;
 
@@ -46,6 +47,7 @@ pub use family::{LearnerScorer, ModelFamily, Predictor};
 pub use folds::{DEFAULT_TEST_FRACTION, Split, learner_folds, time_cut};
 pub use metrics::{LOG_LOSS_EPS, Metrics, accuracy, auc, log_loss, rmse};
 pub use pfa::Pfa;
+pub use replay::{ReplayOptions, ReplayReport, ReplayStep, replay, walk_order};
 pub use run::{EvalOptions, Predictions, Scored, cross_validate};
 pub use summary::{FoldSpread, MeanStd, ModelReport, SkillMetrics, summarize};
 

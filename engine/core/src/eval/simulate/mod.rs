@@ -17,11 +17,15 @@ mod policy;
 mod world;
 
 pub use policy::{BaselinePolicy, Policy, PolicyName, RecommenderPolicy, View};
-pub use world::{DEFAULT_BLOCKED_LEARN_FACTOR, TrueSkill, World};
+pub use world::{DEFAULT_BLOCKED_LEARN_FACTOR, World, draw_params};
 
 use rayon::prelude::*;
 
+#[cfg(test)]
+use crate::bkt::Params;
+use crate::bkt::{LearnerState, Model};
 use crate::error::{Error, Result};
+use crate::eval::MeanStd;
 
 /// How to run a simulation.
 #[derive(Debug, Clone)]
@@ -111,27 +115,6 @@ pub struct RunFigures {
     pub curve: Vec<f64>,
 }
 
-/// Mean and standard deviation (population, over runs).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MeanStd {
-    /// Mean.
-    pub mean: f64,
-    /// Standard deviation (0 for one run).
-    pub std: f64,
-}
-
-impl MeanStd {
-    fn of(values: impl Iterator<Item = f64> + Clone) -> MeanStd {
-        let n = values.clone().count().max(1) as f64;
-        let mean = values.clone().sum::<f64>() / n;
-        let var = values.map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-        MeanStd {
-            mean,
-            std: var.sqrt(),
-        }
-    }
-}
-
 /// A policy's figures over all runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -149,34 +132,51 @@ pub struct Summary {
     pub curve: Vec<f64>,
 }
 
-/// The tutor's BKT parameters for its estimate: one [`TrueSkill`] per skill (the tutor's belief,
-/// which may differ from the world's truth).
-pub type TutorParams = [TrueSkill];
-
+/// The tutor's learner model: a BKT [`Model`] and, for each world skill, its dense index in that
+/// model. The tutor's estimate of a learner is a [`LearnerState`] of this model, filtered on the
+/// learner's observed answers only.
+#[derive(Debug, Clone, Copy)]
+pub struct Tutor<'a> {
+    /// The tutor's model (its belief, which may differ from the world's truth).
+    pub model: &'a Model,
+    /// `skill_index[s]` = the model's dense index of world skill `s`.
+    pub skill_index: &'a [usize],
+}
 /// Simulates `options.runs` runs of `options.learners` learners under `policy`, calling `record` with
 /// every answer (in run, learner, step order). Deterministic for a seed, whatever the thread count.
 ///
 /// ```
-/// use pathwise::simulate::{BaselinePolicy, SimOptions, TrueSkill, World, run};
-/// let skill = TrueSkill { prior: 0.1, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
-/// let world = World::new(vec![skill; 3], vec![vec![], vec![0], vec![1]], 0.1).unwrap();
+/// use pathwise::Params;
+/// use pathwise::simulate::{BaselinePolicy, SimOptions, Tutor, World, run};
+/// let skill = Params { prior: 0.1, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
+/// let world = World::new(vec![skill; 3], vec![vec![], vec![0], vec![1]], 0.1)?;
+/// let ids = ["a", "b", "c"];
+/// let model = world.as_model(&ids)?; // the tutor knows the truth
+/// let index: Vec<usize> = ids.iter().map(|id| model.skill_index(id).unwrap()).collect();
+/// let tutor = Tutor { model: &model, skill_index: &index };
 /// let options = SimOptions { learners: 50, steps: 40, ..SimOptions::default() };
-/// let tutor = vec![skill; 3];
-/// let summary = run(&world, &tutor, &BaselinePolicy::LowestMasteryReady, &options, |_| {}).unwrap();
+/// let summary = run(&world, tutor, &BaselinePolicy::LowestMasteryReady, &options, |_| {})?;
 /// assert!(summary.mastered.mean > 2.0);
+/// # Ok::<(), pathwise::Error>(())
 /// ```
 pub fn run(
     world: &World,
-    tutor: &TutorParams,
+    tutor: Tutor<'_>,
     policy: &dyn Policy,
     options: &SimOptions,
     mut record: impl FnMut(&SimAttempt),
 ) -> Result<Summary> {
     options.validate(world.n_skills())?;
-    if tutor.len() != world.n_skills() {
+    if tutor.skill_index.len() != world.n_skills()
+        || tutor
+            .skill_index
+            .iter()
+            .any(|&m| m >= tutor.model.n_skills())
+    {
         return Err(Error::Config(format!(
-            "simulate: tutor has {} skills, world {}",
-            tutor.len(),
+            "simulate: the tutor maps {} skills into a model of {}, the world has {}",
+            tutor.skill_index.len(),
+            tutor.model.n_skills(),
             world.n_skills()
         )));
     }
@@ -216,12 +216,21 @@ pub fn run(
         .map(|i| runs.iter().map(|r| r.curve[i]).sum::<f64>() / runs.len() as f64)
         .collect();
     Ok(Summary {
-        mastered: MeanStd::of(runs.iter().map(|r| r.mastered)),
-        steps_to_goals: MeanStd::of(runs.iter().map(|r| r.steps_to_goals)),
-        reached_goals: MeanStd::of(runs.iter().map(|r| r.reached_goals)),
-        learning_gain: MeanStd::of(runs.iter().map(|r| r.learning_gain)),
+        mastered: spread(&runs, |r| r.mastered),
+        steps_to_goals: spread(&runs, |r| r.steps_to_goals),
+        reached_goals: spread(&runs, |r| r.reached_goals),
+        learning_gain: spread(&runs, |r| r.learning_gain),
         curve,
         runs,
+    })
+}
+
+/// Mean ± sample std of one figure over runs (there is at least one run).
+fn spread(runs: &[RunFigures], figure: impl Fn(&RunFigures) -> f64) -> MeanStd {
+    let values: Vec<f64> = runs.iter().map(figure).collect();
+    MeanStd::of(&values).unwrap_or(MeanStd {
+        mean: f64::NAN,
+        std: None,
     })
 }
 
@@ -240,7 +249,7 @@ struct LearnerOutcome {
 #[allow(clippy::too_many_arguments)]
 fn simulate_learner(
     world: &World,
-    tutor: &TutorParams,
+    tutor: Tutor<'_>,
     policy: &dyn Policy,
     options: &SimOptions,
     order: &[u32],
@@ -250,7 +259,12 @@ fn simulate_learner(
 ) -> LearnerOutcome {
     let mut rng = world::learner_rng(seed, learner);
     let mut known = world.new_learner(&mut rng);
-    let mut estimate: Vec<f64> = tutor.iter().map(|t| t.prior).collect();
+    let mut state = LearnerState::new(tutor.model);
+    let mut estimate: Vec<f64> = tutor
+        .skill_index
+        .iter()
+        .map(|&m| state.mastery_dense(m))
+        .collect();
     let mut streak = vec![0u32; world.n_skills()];
     let mut tries = vec![0u32; world.n_skills()];
     let goals_known = |known: &[bool]| goals.iter().filter(|&&g| known[g]).count() as u32;
@@ -266,6 +280,7 @@ fn simulate_learner(
     }
     for step in 0..options.steps {
         let view = View {
+            state: &state,
             estimate: &estimate,
             streak: &streak,
             prerequisites: &world.prerequisites,
@@ -274,8 +289,10 @@ fn simulate_learner(
             streak_to_advance: options.streak_to_advance,
         };
         let s = policy.choose(&view, &mut rng);
-        let correct = world.attempt(&mut known, s, &mut rng);
-        estimate[s] = filter_step(&tutor[s], estimate[s], correct);
+        let correct = world.attempt(&mut known, s, tries[s], &mut rng);
+        let m = tutor.skill_index[s];
+        state.observe_dense(tutor.model, m, None, correct);
+        estimate[s] = state.mastery_dense(m);
         streak[s] = if correct { streak[s] + 1 } else { 0 };
         outcome.attempts.push((s as u32, tries[s], correct));
         tries[s] += 1;
@@ -287,22 +304,6 @@ fn simulate_learner(
     }
     outcome.mastered_end = known.iter().filter(|&&k| k).count();
     outcome
-}
-
-/// One step of the BKT filter: posterior given the answer, then the learn/forget transition.
-fn filter_step(p: &TrueSkill, known: f64, correct: bool) -> f64 {
-    let (if_known, if_unknown) = if correct {
-        (1.0 - p.slip, p.guess)
-    } else {
-        (p.slip, 1.0 - p.guess)
-    };
-    let evidence = known * if_known + (1.0 - known) * if_unknown;
-    let posterior = if evidence > 0.0 {
-        known * if_known / evidence
-    } else {
-        known
-    };
-    posterior * (1.0 - p.forget) + (1.0 - posterior) * p.learn
 }
 
 fn run_figures(learners: &[LearnerOutcome], steps: usize, n_goals: usize) -> RunFigures {
@@ -370,8 +371,8 @@ fn topological_order(prerequisites: &[Vec<u32>]) -> Result<Vec<u32>> {
 mod tests {
     use super::*;
 
-    fn chain(n: usize) -> (World, Vec<TrueSkill>) {
-        let skill = TrueSkill {
+    fn chain(n: usize) -> (World, Model, Vec<usize>) {
+        let skill = Params {
             prior: 0.05,
             learn: 0.25,
             forget: 0.0,
@@ -381,15 +382,19 @@ mod tests {
         let prerequisites = (0..n)
             .map(|s| if s == 0 { vec![] } else { vec![s as u32 - 1] })
             .collect();
-        (
-            World::new(vec![skill; n], prerequisites, 0.05).unwrap(),
-            vec![skill; n],
-        )
+        let world = World::new(vec![skill; n], prerequisites, 0.05).unwrap();
+        let ids: Vec<String> = (0..n).map(|s| format!("s{s:02}")).collect();
+        let model = world.as_model(&ids).unwrap();
+        let index = ids
+            .iter()
+            .map(|id| model.skill_index(id).unwrap())
+            .collect();
+        (world, model, index)
     }
 
     #[test]
     fn same_seed_same_outcome_and_log() {
-        let (world, tutor) = chain(5);
+        let (world, model, index) = chain(5);
         let options = SimOptions {
             learners: 30,
             steps: 25,
@@ -400,7 +405,10 @@ mod tests {
         let mut first = Vec::new();
         let a = run(
             &world,
-            &tutor,
+            Tutor {
+                model: &model,
+                skill_index: &index,
+            },
             &BaselinePolicy::RandomReady,
             &options,
             |x| first.push(*x),
@@ -409,7 +417,10 @@ mod tests {
         let mut second = Vec::new();
         let b = run(
             &world,
-            &tutor,
+            Tutor {
+                model: &model,
+                skill_index: &index,
+            },
             &BaselinePolicy::RandomReady,
             &options,
             |x| second.push(*x),
@@ -423,7 +434,7 @@ mod tests {
 
     #[test]
     fn prerequisite_aware_policy_beats_random_on_a_chain() {
-        let (world, tutor) = chain(8);
+        let (world, model, index) = chain(8);
         let options = SimOptions {
             learners: 200,
             steps: 60,
@@ -432,13 +443,26 @@ mod tests {
         };
         let smart = run(
             &world,
-            &tutor,
+            Tutor {
+                model: &model,
+                skill_index: &index,
+            },
             &BaselinePolicy::LowestMasteryReady,
             &options,
             |_| {},
         )
         .unwrap();
-        let random = run(&world, &tutor, &BaselinePolicy::Random, &options, |_| {}).unwrap();
+        let random = run(
+            &world,
+            Tutor {
+                model: &model,
+                skill_index: &index,
+            },
+            &BaselinePolicy::Random,
+            &options,
+            |_| {},
+        )
+        .unwrap();
         assert!(
             smart.learning_gain.mean > random.learning_gain.mean + 0.1,
             "{} vs {}",
@@ -482,38 +506,50 @@ mod tests {
     }
 
     #[test]
-    fn filter_step_matches_bkt() {
-        let p = TrueSkill {
-            prior: 0.3,
-            learn: 0.2,
-            forget: 0.0,
-            guess: 0.25,
-            slip: 0.1,
-        };
-        // Correct: posterior = 0.3*0.9 / (0.3*0.9 + 0.7*0.25) = 0.27/0.445.
-        let post = 0.27 / 0.445;
-        let expected = post + (1.0 - post) * 0.2;
-        assert!((filter_step(&p, 0.3, true) - expected).abs() < 1e-12);
-    }
-
-    #[test]
     fn bad_options_are_config_errors() {
-        let (world, tutor) = chain(2);
+        let (world, model, index) = chain(2);
         let bad = SimOptions {
             goals: vec![5],
             ..SimOptions::default()
         };
-        assert!(run(&world, &tutor, &BaselinePolicy::Random, &bad, |_| {}).is_err());
+        assert!(
+            run(
+                &world,
+                Tutor {
+                    model: &model,
+                    skill_index: &index
+                },
+                &BaselinePolicy::Random,
+                &bad,
+                |_| {}
+            )
+            .is_err()
+        );
         let zero = SimOptions {
             learners: 0,
             ..SimOptions::default()
         };
-        assert!(run(&world, &tutor, &BaselinePolicy::Random, &zero, |_| {}).is_err());
-        let cyclic = World::new(tutor.clone(), vec![vec![1], vec![0]], 0.1).unwrap();
+        assert!(
+            run(
+                &world,
+                Tutor {
+                    model: &model,
+                    skill_index: &index
+                },
+                &BaselinePolicy::Random,
+                &zero,
+                |_| {}
+            )
+            .is_err()
+        );
+        let cyclic = World::new(world.skills.clone(), vec![vec![1], vec![0]], 0.1).unwrap();
         assert!(
             run(
                 &cyclic,
-                &tutor,
+                Tutor {
+                    model: &model,
+                    skill_index: &index
+                },
                 &BaselinePolicy::Random,
                 &SimOptions::default(),
                 |_| {}

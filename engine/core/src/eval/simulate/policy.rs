@@ -7,12 +7,15 @@ use std::str::FromStr;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::bkt::LearnerState;
 use crate::error::Error;
 
 /// What a policy may look at when it chooses: the tutor's view of one learner.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
-    /// Estimated P(known) per skill (the BKT filter over the learner's observed responses).
+    /// The tutor's state of this learner (in the tutor model's skill order).
+    pub state: &'a LearnerState,
+    /// Estimated P(known) per world skill (the BKT filter over the learner's observed responses).
     pub estimate: &'a [f64],
     /// Current run of consecutive correct answers per skill.
     pub streak: &'a [u32],
@@ -103,14 +106,13 @@ fn lowest(view: &View<'_>, keep: impl Fn(usize) -> bool) -> Option<usize> {
     best
 }
 
-/// A policy backed by a recommender: a function from the estimate to the skill to practise, or
-/// `None` when it has nothing to suggest (then the lowest-mastery skill is practised as review).
+/// A policy backed by a recommender: a function from the tutor's state of the learner to the world
+/// skill to practise, or `None` when it has nothing to suggest (then `lowest-mastery-ready` chooses).
 pub struct RecommenderPolicy<F>(pub F);
 
-impl<F: Fn(&[f64]) -> Option<usize> + Sync> Policy for RecommenderPolicy<F> {
+impl<F: Fn(&LearnerState) -> Option<usize> + Sync> Policy for RecommenderPolicy<F> {
     fn choose(&self, view: &View<'_>, rng: &mut ChaCha8Rng) -> usize {
-        (self.0)(view.estimate)
-            .unwrap_or_else(|| BaselinePolicy::LowestMasteryReady.choose(view, rng))
+        (self.0)(view.state).unwrap_or_else(|| BaselinePolicy::LowestMasteryReady.choose(view, rng))
     }
 }
 
@@ -168,8 +170,19 @@ mod tests {
     use super::*;
     use crate::eval::simulate::world::learner_rng;
 
+    fn state() -> &'static LearnerState {
+        static STATE: std::sync::OnceLock<LearnerState> = std::sync::OnceLock::new();
+        STATE.get_or_init(|| {
+            let skill = crate::bkt::Params::default();
+            let world =
+                crate::eval::simulate::World::new(vec![skill; 3], vec![vec![]; 3], 0.1).unwrap();
+            LearnerState::new(&world.as_model(&["a", "b", "c"]).unwrap())
+        })
+    }
+
     fn view<'a>(estimate: &'a [f64], streak: &'a [u32], prerequisites: &'a [Vec<u32>]) -> View<'a> {
         View {
+            state: state(),
             estimate,
             streak,
             prerequisites,
@@ -225,9 +238,12 @@ mod tests {
         let v = view(&estimate, &[0, 0, 0], &prerequisites);
         let mut rng = learner_rng(3, 0);
         assert_eq!(
-            RecommenderPolicy(|_: &[f64]| Some(1)).choose(&v, &mut rng),
+            RecommenderPolicy(|_: &LearnerState| Some(1)).choose(&v, &mut rng),
             1
         );
-        assert_eq!(RecommenderPolicy(|_: &[f64]| None).choose(&v, &mut rng), 2);
+        assert_eq!(
+            RecommenderPolicy(|_: &LearnerState| None).choose(&v, &mut rng),
+            2
+        );
     }
 }

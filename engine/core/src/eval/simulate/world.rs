@@ -5,35 +5,19 @@ use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::bkt::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
 use crate::error::{Error, Result};
 
-/// True BKT parameters of one skill in a simulated world.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrueSkill {
-    /// P(known) before the first attempt.
-    pub prior: f64,
-    /// P(unknown → known) per attempt, when every prerequisite is known.
-    pub learn: f64,
-    /// P(known → unknown) per attempt.
-    pub forget: f64,
-    /// P(correct | unknown).
-    pub guess: f64,
-    /// P(incorrect | known).
-    pub slip: f64,
-}
-
-impl TrueSkill {
-    /// Draws plausible parameters from `rng`: prior 0.05–0.35, learn 0.08–0.30, forget 0–0.02,
-    /// guess 0.10–0.30, slip 0.05–0.15 (uniform). These are the documented defaults `simulate` uses
-    /// when no model is given.
-    pub fn draw(rng: &mut impl Rng) -> TrueSkill {
-        TrueSkill {
-            prior: rng.random_range(0.05..0.35),
-            learn: rng.random_range(0.08..0.30),
-            forget: rng.random_range(0.0..0.02),
-            guess: rng.random_range(0.10..0.30),
-            slip: rng.random_range(0.05..0.15),
-        }
+/// Draws plausible true parameters of one skill from `rng`: prior 0.05–0.35, learn 0.08–0.30,
+/// forget 0–0.02, guess 0.10–0.30, slip 0.05–0.15 (uniform). These are the documented defaults
+/// `simulate` uses when no model is given.
+pub fn draw_params(rng: &mut impl Rng) -> Params {
+    Params {
+        prior: rng.random_range(0.05..0.35),
+        learn: rng.random_range(0.08..0.30),
+        forget: rng.random_range(0.0..0.02),
+        guess: rng.random_range(0.10..0.30),
+        slip: rng.random_range(0.05..0.15),
     }
 }
 
@@ -46,9 +30,11 @@ pub const DEFAULT_BLOCKED_LEARN_FACTOR: f64 = 0.1;
 /// multiplied by `blocked_learn_factor` (default [`DEFAULT_BLOCKED_LEARN_FACTOR`]).
 #[derive(Debug, Clone)]
 pub struct World {
-    pub(crate) skills: Vec<TrueSkill>,
+    pub(crate) skills: Vec<Params>,
     pub(crate) prerequisites: Vec<Vec<u32>>,
     pub(crate) blocked_learn_factor: f64,
+    /// Per skill, the true (guess, slip) of each of its items, used in turn; empty = the skill's.
+    pub(crate) items: Vec<Vec<(f64, f64)>>,
 }
 
 impl World {
@@ -57,7 +43,7 @@ impl World {
     /// Fails with [`Error::Config`] when there are no skills, the lengths differ, an index is out of range, a probability is
     /// outside [0, 1], or the factor is outside [0, 1].
     pub fn new(
-        skills: Vec<TrueSkill>,
+        skills: Vec<Params>,
         prerequisites: Vec<Vec<u32>>,
         blocked_learn_factor: f64,
     ) -> Result<World> {
@@ -94,11 +80,30 @@ impl World {
                 "simulated world: prerequisite index {bad} out of range"
             )));
         }
+        let items = vec![Vec::new(); skills.len()];
         Ok(World {
             skills,
             prerequisites,
             blocked_learn_factor,
+            items,
         })
+    }
+
+    /// Gives skills item-level difficulty (KT-IDEM style): `items[s]` lists the true (guess, slip)
+    /// of each item of skill `s`; a learner's `k`-th attempt at the skill uses item
+    /// `k % items[s].len()`. An empty list keeps the skill's own guess and slip.
+    pub fn with_items(mut self, items: Vec<Vec<(f64, f64)>>) -> Result<World> {
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        if items.len() != self.skills.len()
+            || !items.iter().flatten().all(|&(g, s)| unit(g) && unit(s))
+        {
+            return Err(Error::Config(
+                "simulated world: item parameters must be one list per skill, probabilities in [0, 1]"
+                    .into(),
+            ));
+        }
+        self.items = items;
+        Ok(self)
     }
 
     /// Number of skills.
@@ -107,8 +112,30 @@ impl World {
     }
 
     /// The true parameters of skill `s`.
-    pub fn skill(&self, s: usize) -> &TrueSkill {
+    pub fn skill(&self, s: usize) -> &Params {
         &self.skills[s]
+    }
+
+    /// The world's truth as a BKT [`Model`] whose skill `s` has id `ids[s]` (a tutor that knows
+    /// the true parameters). Fails when the ids are not one per skill or not unique.
+    pub fn as_model<S: AsRef<str>>(&self, ids: &[S]) -> Result<Model> {
+        if ids.len() != self.skills.len() {
+            return Err(Error::Config(format!(
+                "simulated world: {} ids for {} skills",
+                ids.len(),
+                self.skills.len()
+            )));
+        }
+        let variant = Variant {
+            forgets: self.skills.iter().any(|s| s.forget > 0.0),
+            ..Variant::default()
+        };
+        let skills = ids
+            .iter()
+            .zip(&self.skills)
+            .map(|(id, p)| SkillModel::new(id.as_ref(), *p, vec![], vec![], SkillStats::default()))
+            .collect();
+        Model::new(variant, skills, vec![], FitInfo::default())
     }
 
     /// A fresh learner's true knowledge: each skill known with probability `prior`.
@@ -119,15 +146,27 @@ impl World {
             .collect()
     }
 
-    /// One attempt at skill `s`: draws the response from the true state, then the transition
-    /// (learning, slowed while a prerequisite is unknown; or forgetting). Returns whether it was
-    /// correct.
-    pub(crate) fn attempt(&self, known: &mut [bool], s: usize, rng: &mut ChaCha8Rng) -> bool {
+    /// The `k`-th attempt at skill `s`: draws the response from the true state (the item's guess
+    /// and slip), then the transition (learning, slowed while a prerequisite is unknown; or
+    /// forgetting). Returns whether it was correct.
+    pub(crate) fn attempt(
+        &self,
+        known: &mut [bool],
+        s: usize,
+        k: u32,
+        rng: &mut ChaCha8Rng,
+    ) -> bool {
         let truth = &self.skills[s];
-        let correct = if known[s] {
-            !rng.random_bool(truth.slip)
+        let items = &self.items[s];
+        let (guess, slip) = if items.is_empty() {
+            (truth.guess, truth.slip)
         } else {
-            rng.random_bool(truth.guess)
+            items[k as usize % items.len()]
+        };
+        let correct = if known[s] {
+            !rng.random_bool(slip)
+        } else {
+            rng.random_bool(guess)
         };
         if known[s] {
             if rng.random_bool(truth.forget) {
@@ -159,8 +198,8 @@ pub(crate) fn learner_rng(seed: u64, learner: u64) -> ChaCha8Rng {
 mod tests {
     use super::*;
 
-    fn skill(learn: f64) -> TrueSkill {
-        TrueSkill {
+    fn skill(learn: f64) -> Params {
+        Params {
             prior: 0.0,
             learn,
             forget: 0.0,
@@ -185,12 +224,32 @@ mod tests {
         let mut rng = learner_rng(7, 0);
         let mut known = vec![false, false];
         for _ in 0..50 {
-            world.attempt(&mut known, 1, &mut rng);
+            world.attempt(&mut known, 1, 0, &mut rng);
         }
         assert_eq!(known, vec![false, false]);
         known[0] = true;
-        world.attempt(&mut known, 1, &mut rng);
+        world.attempt(&mut known, 1, 0, &mut rng);
         assert_eq!(known, vec![true, true]);
+    }
+
+    #[test]
+    fn items_take_turns_with_their_own_guess() {
+        let world = World::new(vec![skill(0.0)], vec![vec![]], 0.1)
+            .unwrap()
+            .with_items(vec![vec![(0.0, 0.1), (1.0, 0.1)]])
+            .unwrap();
+        let mut rng = learner_rng(5, 0);
+        let mut unknown = vec![false];
+        let answers: Vec<bool> = (0..6)
+            .map(|k| world.attempt(&mut unknown, 0, k, &mut rng))
+            .collect();
+        assert_eq!(answers, vec![false, true, false, true, false, true]);
+        assert!(
+            World::new(vec![skill(0.0)], vec![vec![]], 0.1)
+                .unwrap()
+                .with_items(vec![])
+                .is_err()
+        );
     }
 
     #[test]
@@ -200,11 +259,11 @@ mod tests {
         let n = 20_000;
         let mut unknown = vec![false];
         let guessed = (0..n)
-            .filter(|_| world.attempt(&mut unknown, 0, &mut rng))
+            .filter(|_| world.attempt(&mut unknown, 0, 0, &mut rng))
             .count();
         let mut known = vec![true];
         let slipped = (0..n)
-            .filter(|_| !world.attempt(&mut known, 0, &mut rng))
+            .filter(|_| !world.attempt(&mut known, 0, 0, &mut rng))
             .count();
         assert!((guessed as f64 / n as f64 - 0.2).abs() < 0.01);
         assert!((slipped as f64 / n as f64 - 0.1).abs() < 0.01);
