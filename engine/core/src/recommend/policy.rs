@@ -32,6 +32,9 @@ pub struct Policy {
     /// *other* skills counts for a skill that is not practised meanwhile (default 0: P(known)
     /// moves only at the skill's own opportunities, as in BKT).
     pub decay_per_response: f64,
+    /// At most this many activities per skill in a recommendation list (default 1, so that the
+    /// top K spans K skills when K are ready; the skill's best-scoring activities are kept).
+    pub activities_per_skill: usize,
 }
 
 impl Default for Policy {
@@ -43,6 +46,7 @@ impl Default for Policy {
             weights: Weights::default(),
             goals: Vec::new(),
             decay_per_response: 0.0,
+            activities_per_skill: 1,
         }
     }
 }

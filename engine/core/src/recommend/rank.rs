@@ -116,6 +116,7 @@ pub(crate) fn recommend(
         k,
         items: Vec::with_capacity(k.min(64) + 1),
     };
+    let mut mine: Vec<Candidate> = Vec::new();
     for &s in &goals.list {
         let m = mastery[s as usize];
         if m >= thr || !prerequisites_ok(s) {
@@ -151,6 +152,7 @@ pub(crate) fn recommend(
         let own = &t.dynamics[s as usize];
         let skill_level = components(own, &situation, policy);
         let mut offered = false;
+        mine.clear();
         for &(a, pair) in &t.skill_activities[s as usize] {
             if !t
                 .activity_skills
@@ -167,7 +169,7 @@ pub(crate) fn recommend(
             } else {
                 components(d, &situation, policy)
             };
-            top.offer(Candidate {
+            mine.push(Candidate {
                 score: parts.score(policy),
                 topo: t.topo_position[s as usize],
                 activity: a,
@@ -178,6 +180,11 @@ pub(crate) fn recommend(
                 p_correct,
                 no_activity: None,
             });
+        }
+        // The skill's best activities only, so that the top K spans several skills.
+        mine.sort_by(|x, y| rank_order(x.key(), y.key()));
+        for c in mine.drain(..).take(policy.activities_per_skill.max(1)) {
+            top.offer(c);
             offered = true;
         }
         if !offered {
@@ -283,16 +290,37 @@ mod tests {
     fn run(mastery: &[f64], goals: &[u32], k: usize) -> Vec<Recommendation> {
         let t = small();
         let g = t.goal_set(goals);
+        let all = Policy {
+            activities_per_skill: usize::MAX,
+            ..Policy::default()
+        };
         recommend(
             &t,
             &g,
-            &Policy::default(),
+            &all,
             Knowledge {
                 mastery,
                 peak: mastery,
             },
             k,
         )
+    }
+
+    #[test]
+    fn one_activity_per_skill_by_default() {
+        let t = small();
+        let g = t.goal_set(&[]);
+        let m = [0.1, 0.97, 0.3, 0.3, 0.1];
+        let knowledge = Knowledge {
+            mastery: &m,
+            peak: &m,
+        };
+        let r = recommend(&t, &g, &Policy::default(), knowledge, 5);
+        let skills: Vec<&str> = r.iter().map(|x| x.skill.as_str()).collect();
+        // add's best activity and sub's (addsub is sub's only one, or add's best).
+        assert_eq!(r.len(), 2, "{skills:?}");
+        assert!(skills.contains(&"add") || skills.contains(&"sub"));
+        assert_eq!(r[0].activity.as_deref(), Some("add-1"));
     }
 
     #[test]
