@@ -139,42 +139,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 [&cohort],
             ),
         ),
-        (
+        simulate_step(
             "Compare teaching policies on simulated learners (pathwise vs random)",
-            args_of(
-                [
-                    "simulate",
-                    "--learners",
-                    "100",
-                    "--steps",
-                    "120",
-                    "--runs",
-                    "3",
-                    "--policy",
-                    "pathwise",
-                    "--graph",
-                ],
-                [&curriculum],
-            ),
+            "pathwise",
+            &curriculum,
         ),
-        (
-            "",
-            args_of(
-                [
-                    "simulate",
-                    "--learners",
-                    "100",
-                    "--steps",
-                    "120",
-                    "--runs",
-                    "3",
-                    "--policy",
-                    "random",
-                    "--graph",
-                ],
-                [&curriculum],
-            ),
-        ),
+        simulate_step("", "random", &curriculum),
         (
             "A learner's signed mastery record: issuer key, credential, offline verification",
             args_of(["record", "keygen", "-o"], [Path::new(&p("issuer.key"))]),
@@ -215,6 +185,23 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     }
     println!("Files are in {}.", dir.display());
     Ok(Outcome::Success)
+}
+
+/// `simulate` of one policy on the demo curriculum: 3 runs of 100 learners, 120 steps.
+fn simulate_step<'a>(title: &'a str, policy: &str, curriculum: &Path) -> (&'a str, Vec<OsString>) {
+    let words = [
+        "simulate",
+        "--learners",
+        "100",
+        "--steps",
+        "120",
+        "--runs",
+        "3",
+        "--policy",
+        policy,
+        "--graph",
+    ];
+    (title, args_of(words, [curriculum]))
 }
 
 /// Command-line words followed by paths.
