@@ -508,53 +508,24 @@ mod tests {
     #[test]
     fn bad_options_are_config_errors() {
         let (world, model, index) = chain(2);
-        let bad = SimOptions {
+        let tutor = Tutor {
+            model: &model,
+            skill_index: &index,
+        };
+        let fails = |world: &World, options: &SimOptions| {
+            run(world, tutor, &BaselinePolicy::Random, options, |_| {}).is_err()
+        };
+        let bad_goal = SimOptions {
             goals: vec![5],
             ..SimOptions::default()
         };
-        assert!(
-            run(
-                &world,
-                Tutor {
-                    model: &model,
-                    skill_index: &index
-                },
-                &BaselinePolicy::Random,
-                &bad,
-                |_| {}
-            )
-            .is_err()
-        );
+        assert!(fails(&world, &bad_goal));
         let zero = SimOptions {
             learners: 0,
             ..SimOptions::default()
         };
-        assert!(
-            run(
-                &world,
-                Tutor {
-                    model: &model,
-                    skill_index: &index
-                },
-                &BaselinePolicy::Random,
-                &zero,
-                |_| {}
-            )
-            .is_err()
-        );
+        assert!(fails(&world, &zero));
         let cyclic = World::new(world.skills.clone(), vec![vec![1], vec![0]], 0.1).unwrap();
-        assert!(
-            run(
-                &cyclic,
-                Tutor {
-                    model: &model,
-                    skill_index: &index
-                },
-                &BaselinePolicy::Random,
-                &SimOptions::default(),
-                |_| {}
-            )
-            .is_err()
-        );
+        assert!(fails(&cyclic, &SimOptions::default()));
     }
 }
