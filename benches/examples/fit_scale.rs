@@ -1,14 +1,33 @@
-//! Fits generated cohorts of growing size and prints rows, fit time and time per row, to check
-//! that fitting time grows linearly with rows and to measure peak memory (run under
-//! `/usr/bin/time -v`).
+//! Fits generated cohorts of growing size and prints rows, fit wall and CPU time, and CPU
+//! nanoseconds per observation per EM iteration, to check that fitting time grows linearly with
+//! rows and to measure peak memory (run under `/usr/bin/time -v`). CPU time (from
+//! `/proc/self/stat`, Linux) is the figure to trust on a loaded machine; run with
+//! `RAYON_NUM_THREADS=1` for per-core figures.
 //!
-//! `CARGO_TARGET_DIR=/work/tgt/release cargo run --release -p pathwise-benches --example fit_scale -- 10000000`
+//! `RAYON_NUM_THREADS=1 CARGO_TARGET_DIR=/work/tgt/release cargo run --release -p pathwise-benches --example fit_scale -- 1000000 10000000`
 
 use std::ops::ControlFlow;
 use std::time::Instant;
 
 use pathwise::{FitOptions, fit};
 use pathwise_datasets::generate::{CohortSpec, TruthOptions, draw_skill_truths};
+
+/// User + system CPU seconds of this process so far (0 when `/proc` is not available).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
 
 fn main() {
     let rows: Vec<usize> = std::env::args()
@@ -20,7 +39,7 @@ fn main() {
     } else {
         rows
     };
-    println!("rows,observations,generate_s,fit_s,ns_per_row,iterations,log_likelihood");
+    println!("rows,observations,generate_s,fit_wall_s,fit_cpu_s,e_steps,cpu_ns_per_obs_per_iter");
     for n in rows {
         // 50 skills × 10 attempts on average: 500 rows per learner.
         let spec = CohortSpec {
@@ -40,18 +59,21 @@ fn main() {
             tol: f64::MIN_POSITIVE,
             ..FitOptions::default()
         };
+        let c1 = cpu_seconds();
         let t1 = Instant::now();
         let model = fit(&log, &options, |_| ControlFlow::Continue(())).expect("fit");
-        let secs = t1.elapsed().as_secs_f64();
+        let wall = t1.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - c1;
+        let e_steps = f64::from(model.fit_info().iterations) + 1.0;
         println!(
-            "{},{},{:.2},{:.2},{:.1},{},{:.1}",
+            "{},{},{:.2},{:.2},{:.2},{},{:.2}",
             log.n_rows(),
             log.n_observations(),
             generate,
-            secs,
-            secs * 1e9 / log.n_rows() as f64,
-            model.fit_info().iterations,
-            model.fit_info().log_likelihood
+            wall,
+            cpu,
+            e_steps,
+            cpu * 1e9 / (log.n_observations() as f64 * e_steps)
         );
     }
 }

@@ -25,6 +25,8 @@ const TINY: f64 = 1e-300;
 /// Where an observation's parameters come from: one slot per skill ([`Tied`]) or one per item
 /// ([`PerObs`], the slot index of each observation).
 pub(crate) trait Slots: Copy {
+    /// True when every observation uses slot 0.
+    const TIED: bool;
     /// The slot of observation `t` of the sequence.
     fn at(&self, t: usize) -> usize;
 }
@@ -34,6 +36,7 @@ pub(crate) trait Slots: Copy {
 pub(crate) struct Tied;
 
 impl Slots for Tied {
+    const TIED: bool = true;
     #[inline(always)]
     fn at(&self, _t: usize) -> usize {
         0
@@ -45,6 +48,7 @@ impl Slots for Tied {
 pub(crate) struct PerObs<'a>(pub &'a [u32]);
 
 impl Slots for PerObs<'_> {
+    const TIED: bool = false;
     #[inline(always)]
     fn at(&self, t: usize) -> usize {
         self.0[t] as usize
@@ -142,13 +146,18 @@ pub(crate) fn forward_backward<E: Slots, T: Slots>(
     for t in 0..n {
         let c = usize::from(correct[t] & 1);
         let em = &emit[e_slot.at(t)];
-        let b0 = a0 * em[c];
-        let b1 = a1 * em[2 + c];
+        let (e0, e1) = (em[c], em[2 + c]);
+        let b0 = a0 * e0;
+        let b1 = a1 * e1;
         let sum = b0 + b1;
         filt[t] = b1 / sum;
         let tr = &trans[t_slot.at(t)];
-        a1 = b1 * tr[3] + b0 * tr[0];
-        a0 = b1 * tr[2] + b0 * tr[1];
+        // Emission × transition coefficients first, so the loop-carried chain is one
+        // multiply-add per state.
+        let (k11, k01, k10, k00) = (e1 * tr[3], e0 * tr[0], e1 * tr[2], e0 * tr[1]);
+        let (a1_old, a0_old) = (a1, a0);
+        a1 = a1_old * k11 + a0_old * k01;
+        a0 = a1_old * k10 + a0_old * k00;
         if sum < RESCALE_BELOW {
             ll += sum.ln();
             let inv = 1.0 / sum;
@@ -158,18 +167,25 @@ pub(crate) fn forward_backward<E: Slots, T: Slots>(
     }
     ll += (a0 + a1).ln();
 
-    // Backward smoother.
+    // Backward smoother. With one slot per skill the counts of the sequence are summed in
+    // registers and weighted once at the end.
+    let mut le = [0.0f64; 4];
+    let mut lt = [0.0f64; 4];
+    let mut add_emit = |t: usize, g1: f64, le: &mut [f64; 4]| {
+        let c = f64::from(correct[t] & 1);
+        let d = [(1.0 - g1) * c, 1.0 - g1, g1 * (1.0 - c), g1];
+        if E::TIED {
+            for (a, v) in le.iter_mut().zip(d) {
+                *a += v;
+            }
+        } else {
+            for (a, v) in emit_acc[e_slot.at(t)].iter_mut().zip(d) {
+                *a += weight * v;
+            }
+        }
+    };
     let mut g1 = filt[n - 1];
-    {
-        let c = f64::from(correct[n - 1] & 1);
-        let acc = &mut emit_acc[e_slot.at(n - 1)];
-        let g0 = weight * (1.0 - g1);
-        let k1 = weight * g1;
-        acc[0] += g0 * c;
-        acc[1] += g0;
-        acc[2] += k1 * (1.0 - c);
-        acc[3] += k1;
-    }
+    add_emit(n - 1, g1, &mut le);
     for t in (0..n - 1).rev() {
         let tr = &trans[t_slot.at(t)];
         let ft = filt[t];
@@ -184,25 +200,32 @@ pub(crate) fn forward_backward<E: Slots, T: Slots>(
         let stay = ft * tr[3] * ip1;
         let lose = ft * tr[2] * ip0;
         let gain = fu * tr[0] * ip1;
-        let xi11 = stay * g1;
         let xi10 = lose * (1.0 - g1);
         let xi01 = gain * g1;
-        let gt1 = xi11 + xi10;
-        let gt0 = 1.0 - gt1;
-        let ta = &mut trans_acc[t_slot.at(t)];
-        ta[0] += weight * xi01;
-        ta[1] += weight * gt0;
-        ta[2] += weight * xi10;
-        ta[3] += weight * gt1;
-        let c = f64::from(correct[t] & 1);
-        let ea = &mut emit_acc[e_slot.at(t)];
-        let w0 = weight * gt0;
-        let w1 = weight * gt1;
-        ea[0] += w0 * c;
-        ea[1] += w0;
-        ea[2] += w1 * (1.0 - c);
-        ea[3] += w1;
+        // γ_t(known) = ξ(1→1) + ξ(1→0) = stay·g1 + lose·(1 − g1), as one multiply-add on the chain.
+        let gt1 = lose + (stay - lose) * g1;
+        let d = [xi01, 1.0 - gt1, xi10, gt1];
+        if T::TIED {
+            for (a, v) in lt.iter_mut().zip(d) {
+                *a += v;
+            }
+        } else {
+            for (a, v) in trans_acc[t_slot.at(t)].iter_mut().zip(d) {
+                *a += weight * v;
+            }
+        }
+        add_emit(t, gt1, &mut le);
         g1 = gt1;
+    }
+    if E::TIED {
+        for (a, v) in emit_acc[0].iter_mut().zip(le) {
+            *a += weight * v;
+        }
+    }
+    if T::TIED {
+        for (a, v) in trans_acc[0].iter_mut().zip(lt) {
+            *a += weight * v;
+        }
     }
     (ll, g1)
 }
