@@ -98,7 +98,7 @@ fn glops_with_column_overrides() {
         &["assistments_glops_pardos2010/glops_long.csv"],
         &options,
     );
-    assert_eq!(l.preset, Preset::Assistments);
+    assert_eq!(l.preset, Preset::Pybkt);
     assert_eq!(counts(&l), (70_668, 4_354, 42, 0));
     assert!((correct_share(&l) - 0.606).abs() < 0.0005);
 }

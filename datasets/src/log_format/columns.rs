@@ -54,12 +54,12 @@ pub(crate) fn resolve(
         ));
     };
     try_resolve(header, &spec, overrides, item_map)
-        .map(|(mapping, _)| mapping)
         .map_err(|missing| missing_error(file, header, Some(preset), &missing))
 }
 
-/// Picks the tabular preset that fits `header` best: every required role must be found; among
-/// those, the one that recognises most columns wins (ties: generic, datashop, assistments, pybkt).
+/// Picks the tabular preset that fits `header` best: every required role must be found (the
+/// overrides count); among those, the one that recognises most header columns wins (ties:
+/// generic, datashop, pybkt, assistments).
 pub(crate) fn detect(
     file: &str,
     header: &[String],
@@ -72,24 +72,14 @@ pub(crate) fn detect(
         let Some(spec) = preset::spec(preset) else {
             continue;
         };
-        let markers = spec
-            .markers
-            .iter()
-            .filter(|m| header.iter().any(|h| h == *m))
-            .count();
+        let score = recognised(header, &spec);
         match try_resolve(header, &spec, overrides, item_map) {
-            Ok((mapping, found)) => {
-                let score = found + markers;
+            Ok(mapping) => {
                 if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
                     best = Some((score, preset, mapping));
                 }
             }
             Err(missing) => {
-                let found = Role::ALL
-                    .into_iter()
-                    .filter(|&r| find_candidate(header, spec.candidates(r)).is_some())
-                    .count();
-                let score = found + markers;
                 if nearest.as_ref().is_none_or(|(s, _, _)| score > *s) {
                     nearest = Some((score, preset, missing));
                 }
@@ -115,16 +105,29 @@ pub(crate) fn detect(
     ))
 }
 
-/// Resolves every role; on success also says how many roles the preset itself (not an override)
-/// found, which detection uses as a score.
+/// How many header columns `spec` knows: candidates of any role, or markers.
+fn recognised(header: &[String], spec: &Spec) -> usize {
+    header
+        .iter()
+        .filter(|h| {
+            spec.markers.contains(&h.as_str())
+                || Role::ALL.into_iter().any(|role| {
+                    spec.candidates(role)
+                        .iter()
+                        .any(|cand| cand.contains(&h.as_str()))
+                })
+        })
+        .count()
+}
+
+/// Resolves every role.
 fn try_resolve(
     header: &[String],
     spec: &Spec,
     overrides: &[(Role, String)],
     item_map: bool,
-) -> std::result::Result<(Mapping, usize), Missing> {
-    let mut found = 0;
-    let mut get = |role: Role, required: bool| -> std::result::Result<Option<Col>, Missing> {
+) -> std::result::Result<Mapping, Missing> {
+    let get = |role: Role, required: bool| -> std::result::Result<Option<Col>, Missing> {
         if let Some((_, name)) = overrides.iter().rev().find(|(r, _)| *r == role) {
             return match find_column(header, name) {
                 Some(i) => Ok(Some(Col {
@@ -141,10 +144,7 @@ fn try_resolve(
         }
         let candidates = spec.candidates(role);
         match find_candidate(header, candidates) {
-            Some(col) => {
-                found += 1;
-                Ok(Some(col))
-            }
+            Some(col) => Ok(Some(col)),
             None if required => Err(Missing {
                 role,
                 taken: taken_columns(header, spec, overrides),
@@ -183,7 +183,7 @@ fn try_resolve(
         drop_rule,
         skill_separator: spec.skill_separator,
     };
-    Ok((mapping, found))
+    Ok(mapping)
 }
 
 /// Columns that the preset or the overrides give a role (left out of closest-match hints).
@@ -358,9 +358,26 @@ mod tests {
             (Role::Order, "position".to_owned()),
         ];
         let (preset, m) = detect("g.csv", &h, &overrides, false).unwrap();
-        assert_eq!(preset, Preset::Assistments);
+        assert_eq!(preset, Preset::Pybkt);
         assert_eq!(m.skill.unwrap().indices, [1]);
         assert!(m.item.is_none());
+    }
+
+    #[test]
+    fn overriding_every_role_still_detects_by_the_columns_present() {
+        // pyBKT's four default columns, each also named with --col: the columns present decide.
+        let h = header(&["order_id", "user_id", "skill_name", "correct"]);
+        let overrides = [
+            (Role::Learner, "user_id".to_owned()),
+            (Role::Skill, "skill_name".to_owned()),
+            (Role::Correct, "correct".to_owned()),
+            (Role::Order, "order_id".to_owned()),
+        ];
+        let (preset, m) = detect("p.csv", &h, &overrides, false).unwrap();
+        assert_eq!(preset, Preset::Pybkt);
+        assert_eq!(m.order.indices, [0]);
+        let (preset, _) = detect("p.csv", &h, &[], false).unwrap();
+        assert_eq!(preset, Preset::Pybkt);
     }
 
     #[test]
@@ -411,10 +428,9 @@ mod tests {
         let e = detect("g.csv", &h, &[], false).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "g.csv:1: cannot tell the log's preset from its header; nearest is assistments, but \
-             no skill column: looked for 'skill_name', 'skill_id', 'skill_idx'; columns present: \
-             'user_id', 'glop_id', 'position', 'correct'; closest match: 'glop_id'; map one with \
-             --col skill=NAME"
+            "g.csv:1: cannot tell the log's preset from its header; nearest is pybkt, but no \
+             skill column: looked for 'skill_name'; columns present: 'user_id', 'glop_id', \
+             'position', 'correct'; closest match: 'glop_id'; map one with --col skill=NAME"
         );
     }
 }

@@ -240,12 +240,14 @@ pub(crate) fn spec(preset: Preset) -> Option<Spec> {
     }
 }
 
-/// Tabular presets in the order detection prefers them when two fit equally well.
+/// Tabular presets in the order detection prefers them when two recognise as many columns.
+/// pybkt comes before assistments: its columns are a subset of assistments', so on a tie the
+/// header has nothing that only assistments knows, and the simpler layout is the better name.
 pub(crate) const DETECTION_ORDER: [Preset; 4] = [
-    Preset::Datashop,
     Preset::Generic,
-    Preset::Assistments,
+    Preset::Datashop,
     Preset::Pybkt,
+    Preset::Assistments,
 ];
 
 #[cfg(test)]
