@@ -3,9 +3,9 @@
 
 use std::io::Write;
 
-use pathwise::{Plan, Recommender, Replayer};
+use pathwise::Plan;
 
-use super::recommend::{Inputs, Loaded, learners, warn_unknown_skills};
+use super::recommend::{Inputs, learners};
 use crate::Outcome;
 use crate::output::{Format, Table};
 
@@ -30,19 +30,10 @@ struct JsonStep<'a> {
 
 /// Runs `pathwise path`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let Loaded {
-        model,
-        graph,
-        log,
-        policy,
-    } = args.inputs.load()?;
-    let recommender = Recommender::new(&graph, &model, policy)?;
-    for w in recommender.warnings() {
-        eprintln!("pathwise: warning: {w}");
-    }
-    let replayer = Replayer::new(&model, &log);
-    warn_unknown_skills(&replayer);
-    let (name, id) = learners(&log, std::slice::from_ref(&args.learner))
+    let loaded = args.inputs.load()?;
+    let (recommender, replayer) = loaded.engines()?;
+    let log = &loaded.log;
+    let (name, id) = learners(log, std::slice::from_ref(&args.learner))
         .pop()
         .unwrap_or((args.learner.clone(), u32::MAX));
     let (state, _) = replayer.replay(id);

@@ -84,6 +84,19 @@ pub(crate) struct Loaded {
     pub policy: Policy,
 }
 
+impl Loaded {
+    /// The recommender and the replayer over these inputs; their warnings go to stderr.
+    pub(crate) fn engines(&self) -> anyhow::Result<(Recommender<'_>, Replayer<'_>)> {
+        let recommender = Recommender::new(&self.graph, &self.model, self.policy.clone())?;
+        for w in recommender.warnings() {
+            eprintln!("pathwise: warning: {w}");
+        }
+        let replayer = Replayer::new(&self.model, &self.log);
+        warn_unknown_skills(&replayer);
+        Ok((recommender, replayer))
+    }
+}
+
 impl Inputs {
     /// Reads the model, the graph and the log, and builds the policy; warnings go to stderr.
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
@@ -199,7 +212,7 @@ pub(crate) fn learners(log: &InteractionLog, named: &[String]) -> Vec<(String, u
 }
 
 /// Reports the log skills the model does not know.
-pub(crate) fn warn_unknown_skills(replayer: &Replayer<'_>) {
+fn warn_unknown_skills(replayer: &Replayer<'_>) {
     let unknown = replayer.unknown_skills();
     if !unknown.is_empty() {
         let names: Vec<&str> = unknown.iter().map(|(s, _)| s.as_str()).collect();
@@ -228,19 +241,10 @@ struct JsonRow<'a> {
 
 /// Runs `pathwise recommend`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let Loaded {
-        model,
-        graph,
-        log,
-        policy,
-    } = args.inputs.load()?;
-    let recommender = Recommender::new(&graph, &model, policy)?;
-    for w in recommender.warnings() {
-        eprintln!("pathwise: warning: {w}");
-    }
-    let replayer = Replayer::new(&model, &log);
-    warn_unknown_skills(&replayer);
-    let learners = learners(&log, &args.learners);
+    let loaded = args.inputs.load()?;
+    let (recommender, replayer) = loaded.engines()?;
+    let log = &loaded.log;
+    let learners = learners(log, &args.learners);
     let answers = learners
         .par_iter()
         .map(|(name, id)| {
