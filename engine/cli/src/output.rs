@@ -97,7 +97,16 @@ pub fn write_atomic(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // A temporary file is private (0600); an output file gets the usual mode (0666 less the umask),
+    // like any file the user creates, so a report folder can be shared or served as it is.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a file in this folder", path.display()))?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
@@ -147,5 +156,18 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         write_atomic(&path, |w| Ok(w.write_all(b"whole")?)).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "whole");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_gives_the_mode_of_an_ordinary_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ordinary = dir.path().join("ordinary");
+        std::fs::File::create(&ordinary).unwrap();
+        let written = dir.path().join("written.csv");
+        write_atomic(&written, |w| Ok(w.write_all(b"x")?)).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&written), mode(&ordinary));
     }
 }
