@@ -202,6 +202,28 @@ fn line_column(text: &str, offset: usize) -> (u64, u64) {
     (line, column)
 }
 
+/// Line numbers of byte offsets in one text, each found by binary search over the newline
+/// offsets (counting newlines per lookup is quadratic on a graph with thousands of tables).
+struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter_map(|(i, b)| (b == b'\n').then_some(i))
+            .collect();
+        Self { newlines }
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line(&self, offset: usize) -> u64 {
+        self.newlines.partition_point(|&n| n < offset) as u64 + 1
+    }
+}
+
 /// Reads a CSV document (header first) with the csv crate; `at(line)` locations are 1-based with
 /// the header on line 1.
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
@@ -232,5 +254,18 @@ mod tests {
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 4), (2, 2));
         assert_eq!(line_column(text, 100), (3, 3));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_column() {
+        let text = "a\n\nbc\nd\n";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line(offset),
+                line_column(text, offset).0,
+                "offset {offset}"
+            );
+        }
     }
 }

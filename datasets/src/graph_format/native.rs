@@ -6,7 +6,7 @@ use pathwise::{ActivitySpec, Error, Location, Result, SkillGraphBuilder, SkillSp
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::line_column;
+use super::{LineIndex, line_column};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,7 +78,8 @@ pub(super) fn read_toml(file: &str, text: &str) -> Result<SkillGraphBuilder> {
         }
         Error::input(at, e.message().trim().replace('\n', " "))
     })?;
-    let at = |start: usize| Location::file(file).line(line_column(text, start).0);
+    let lines = LineIndex::new(text);
+    let at = |start: usize| Location::file(file).line(lines.line(start));
     let mut b = SkillGraphBuilder::new(file);
     for skill in parsed.skill {
         let start = skill.span().start;
