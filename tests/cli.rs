@@ -54,6 +54,29 @@ fn demo_runs_end_to_end_and_writes_its_files() {
     assert_eq!(model["skills"].as_object().unwrap().len(), 37);
     assert!(out_dir.join("report").join("index.html").exists());
     assert!(stdout.contains("VALID: signature by did:key:z6Mk"));
+    // Recovered against true parameters: one row per parameter, true mean, fitted mean, error.
+    let recovery: Vec<Vec<f64>> = ["prior ", "learn ", "forget ", "guess ", "slip "]
+        .iter()
+        .map(|name| {
+            let line = stdout
+                .lines()
+                .find(|l| l.starts_with(name))
+                .unwrap_or_else(|| panic!("no recovery row for {name}: {stdout}"));
+            line.split_whitespace()
+                .skip(1)
+                .map(|v| v.parse().unwrap())
+                .collect()
+        })
+        .collect();
+    for row in &recovery {
+        let [truth, fitted, error] = row[..] else {
+            panic!("{row:?}")
+        };
+        assert!((0.0..=1.0).contains(&truth) && (0.0..=1.0).contains(&fitted));
+        assert!(error < 0.15, "{row:?}");
+    }
+    // The simulation's true prior mean over the 20 well-practised skills.
+    assert_eq!(recovery[0][0], 0.222);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use anyhow::Context;
 use clap::Parser;
 use pathwise_datasets::{DEMO_COHORT_CSV, DEMO_CURRICULUM_TOML, write_demo_cohort};
 
-use crate::output::write_atomic;
+use crate::output::{Format, Table, write_atomic};
 use crate::{Cli, Outcome};
 
 /// Arguments of `pathwise demo`.
@@ -180,8 +180,14 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         println!("$ pathwise {}", shown(&argv));
         let cli = Cli::try_parse_from(std::iter::once(OsString::from("pathwise")).chain(argv))
             .context("the demo built an invalid command line")?;
+        let fitted = matches!(&cli.command, crate::Command::Fit(_));
         crate::run(cli)?;
         println!();
+        if fitted {
+            println!("== How close the fit came to the parameters the cohort was simulated with");
+            print_recovery(Path::new(&model))?;
+            println!();
+        }
     }
     println!("Files are in {}.", dir.display());
     Ok(Outcome::Success)
@@ -218,4 +224,62 @@ fn shown(argv: &[OsString]) -> String {
         .map(|a| a.to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Skills with fewer learners than this are left out of the recovery table (their estimates are
+/// mostly prior).
+const RECOVERY_MIN_LEARNERS: u64 = 20;
+
+/// Prints the true parameters of the demo cohort's simulation beside the fitted ones: mean over
+/// skills with enough learners, and the mean absolute error.
+fn print_recovery(model_path: &Path) -> anyhow::Result<()> {
+    let graph = pathwise_datasets::demo_curriculum();
+    let world = pathwise_datasets::demo_world(&graph)?;
+    let text = std::fs::read_to_string(model_path)
+        .with_context(|| format!("{}: cannot read the model", model_path.display()))?;
+    let model = pathwise::Model::from_json(&text, &model_path.display().to_string())?;
+    let pairs: Vec<(pathwise::Params, pathwise::Params)> = graph
+        .skills()
+        .iter()
+        .enumerate()
+        .filter_map(|(s, skill)| {
+            let fitted = model.skill(&skill.id)?;
+            (fitted.stats().learners >= RECOVERY_MIN_LEARNERS)
+                .then(|| (*world.skill(s), *fitted.params()))
+        })
+        .collect();
+    if pairs.is_empty() {
+        println!("no skill has {RECOVERY_MIN_LEARNERS} learners or more");
+        return Ok(());
+    }
+    let n = pairs.len() as f64;
+    let mut table = Table::new(["parameter", "true_mean", "fitted_mean", "mean_abs_error"]);
+    let values = |p: &pathwise::Params| [p.prior, p.learn, p.forget, p.guess, p.slip];
+    let mean = |f: &dyn Fn(&[f64; 5], &[f64; 5]) -> f64| {
+        pairs
+            .iter()
+            .map(|(t, fit)| f(&values(t), &values(fit)))
+            .sum::<f64>()
+            / n
+    };
+    for (k, name) in ["prior", "learn", "forget", "guess", "slip"]
+        .iter()
+        .enumerate()
+    {
+        table.push([
+            name.to_string(),
+            format!("{:.3}", mean(&|t, _| t[k])),
+            format!("{:.3}", mean(&|_, f| f[k])),
+            format!("{:.3}", mean(&|t, f| (t[k] - f[k]).abs())),
+        ]);
+    }
+    table.write(&mut std::io::stdout().lock(), Format::Table)?;
+    println!(
+        "over the {} skills with at least {RECOVERY_MIN_LEARNERS} learners. The simulation slows \
+         learning {}x while a prerequisite is unknown, so the fitted learn rate is an effective \
+         one; guess and slip also vary by activity around the skill's values.",
+        pairs.len(),
+        pathwise::simulate::DEFAULT_BLOCKED_LEARN_FACTOR.recip()
+    );
+    Ok(())
 }
