@@ -170,6 +170,13 @@ fn bad_input_exits_two_with_one_line_and_no_output() {
         &out,
     ]);
     assert!(e.contains("restarts must be at least 1"), "{e}");
+    // An output folder that does not exist is named before any fitting, with no OS jargon.
+    let missing = dir.path().join("no-such-folder").join("model.json");
+    let e = fails(&["fit", &train, "--preset", "generic", "-o", &s(&missing)]);
+    assert!(
+        e.ends_with("no-such-folder does not exist") && !e.contains("os error"),
+        "{e}"
+    );
     for tol in ["0", "-1"] {
         let e = fails(&[
             "fit", &train, "--preset", "generic", "--tol", tol, "-o", &out,

@@ -87,16 +87,30 @@ impl Table {
     }
 }
 
+/// The folder `path` will be written in (`.` for a bare file name); an error naming it when it
+/// does not exist.
+pub fn existing_folder_of(path: &Path) -> anyhow::Result<&Path> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: cannot write: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
 /// Writes `path` atomically: `fill` writes into a temporary file in the same folder, which is
 /// renamed over `path` only when `fill` succeeded. On error nothing is left behind.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = existing_folder_of(path)?;
     let mut builder = tempfile::Builder::new();
     // A temporary file is private (0600); an output file gets the usual mode (0666 less the umask),
     // like any file the user creates, so a report folder can be shared or served as it is.
@@ -156,6 +170,17 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         write_atomic(&path, |w| Ok(w.write_all(b"whole")?)).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "whole");
+    }
+
+    #[test]
+    fn atomic_write_into_a_missing_folder_names_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("out.csv");
+        let err = write_atomic(&path, |w| Ok(w.write_all(b"x")?)).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.ends_with("does not exist"), "{message}");
+        assert!(message.contains("missing"), "{message}");
+        assert!(!message.contains("os error"), "{message}");
     }
 
     #[cfg(unix)]

@@ -82,6 +82,10 @@ pub struct Args {
 
 /// Runs the evaluation.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    // Fail before a long evaluation, not after it.
+    if let Some(path) = &args.output {
+        crate::output::existing_folder_of(path)?;
+    }
     let split = match args.split {
         SplitKind::Learner => Split::Learner { folds: args.folds },
         SplitKind::Time => Split::Time {

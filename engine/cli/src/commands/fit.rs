@@ -166,6 +166,8 @@ pub fn input_sha256(paths: &[PathBuf]) -> anyhow::Result<String> {
 /// Runs `pathwise fit`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let options = args.options()?;
+    // Fail before a long fit, not after it.
+    crate::output::existing_folder_of(&args.out)?;
     let loaded = args.log.load()?;
     let log = &loaded.log;
     let sha = input_sha256(&args.log.logs)?;

@@ -293,10 +293,7 @@ fn keygen(args: &KeygenArgs) -> anyhow::Result<Outcome> {
 /// Writes a secret atomically with owner-only permissions; refuses to replace an existing file
 /// unless `overwrite`.
 fn write_secret(path: &Path, bytes: &[u8], overwrite: bool) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = crate::output::existing_folder_of(path)?;
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     {
