@@ -114,8 +114,165 @@ fn add_all(a: &mut [f64], b: &[f64]) {
     }
 }
 
+/// The likelihood of one sequence as `exp(log) × mass`: the forward pass banks a logarithm only
+/// when it rescales and leaves the rest as a plain number, so that a caller summing many short
+/// sequences multiplies masses and takes one logarithm per many sequences (a logarithm costs
+/// about as much as a short sequence's whole forward pass).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Likelihood {
+    /// The banked logarithm.
+    pub log: f64,
+    /// The remaining factor.
+    pub mass: f64,
+}
+
+impl Likelihood {
+    /// The likelihood of an empty sequence.
+    const CERTAIN: Likelihood = Likelihood {
+        log: 0.0,
+        mass: 1.0,
+    };
+
+    /// The log-likelihood.
+    pub fn ln(self) -> f64 {
+        self.log + self.mass.ln()
+    }
+}
+
+/// Sums log-likelihoods with one logarithm per run of masses whose product stays above
+/// [`LikelihoodSum::RENORMALISE_BELOW`]. The sum depends only on the order of the additions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LikelihoodSum {
+    log: f64,
+    product: f64,
+}
+
+impl LikelihoodSum {
+    /// Masses below this are banked at once, and so is a product that falls below it: two
+    /// factors each at least this large cannot underflow.
+    const RENORMALISE_BELOW: f64 = 1e-100;
+
+    pub fn new() -> Self {
+        Self {
+            log: 0.0,
+            product: 1.0,
+        }
+    }
+
+    pub fn add(&mut self, l: Likelihood) {
+        self.log += l.log;
+        if l.mass < Self::RENORMALISE_BELOW {
+            self.log += l.mass.ln();
+            return;
+        }
+        self.product *= l.mass;
+        if self.product < Self::RENORMALISE_BELOW {
+            self.log += self.product.ln();
+            self.product = 1.0;
+        }
+    }
+
+    /// The summed log-likelihood.
+    pub fn total(self) -> f64 {
+        self.log + self.product.ln()
+    }
+}
+
+/// Emission × transition coefficients of one step for response `c`:
+/// `[e₀, e₁, e₁·T₁₁, e₀·T₀₁, e₁·T₁₀, e₀·T₀₀]`, so that the forward recursion's loop-carried
+/// chain is one multiply-add per state.
+#[inline(always)]
+fn coefficients(em: &[f64; 4], tr: &[f64; 4], c: usize) -> [f64; 6] {
+    let (e0, e1) = (em[c], em[2 + c]);
+    [e0, e1, e1 * tr[3], e0 * tr[0], e1 * tr[2], e0 * tr[1]]
+}
+
+/// The forward recursion of one sequence, one step at a time.
+struct Forward {
+    a0: f64,
+    a1: f64,
+    ll: f64,
+}
+
+impl Forward {
+    fn new(prior: f64) -> Self {
+        Self {
+            a0: 1.0 - prior,
+            a1: prior,
+            ll: 0.0,
+        }
+    }
+
+    /// Absorbs one response with coefficients `k`; returns filt_t = P(known at t | responses ≤ t).
+    #[inline(always)]
+    fn step(&mut self, k: &[f64; 6]) -> f64 {
+        let [e0, e1, k11, k01, k10, k00] = *k;
+        let b0 = self.a0 * e0;
+        let b1 = self.a1 * e1;
+        let sum = b0 + b1;
+        let (a1, a0) = (self.a1, self.a0);
+        self.a1 = a1 * k11 + a0 * k01;
+        self.a0 = a1 * k10 + a0 * k00;
+        if sum < RESCALE_BELOW {
+            self.ll += sum.ln();
+            let inv = 1.0 / sum;
+            self.a0 *= inv;
+            self.a1 *= inv;
+        }
+        b1 / sum
+    }
+
+    fn likelihood(&self) -> Likelihood {
+        Likelihood {
+            log: self.ll,
+            mass: self.a0 + self.a1,
+        }
+    }
+}
+
+/// One step of the backward smoother from filt_t, the transition row and γ_{t+1}(known):
+/// returns `[ξ_t(0→1), γ_t(unknown), ξ_t(1→0), γ_t(known)]`.
+#[inline(always)]
+fn smooth_step(ft: f64, tr: &[f64; 4], g1: f64) -> [f64; 4] {
+    let fu = 1.0 - ft;
+    let p1 = ft * tr[3] + fu * tr[0];
+    let p0 = ft * tr[2] + fu * tr[1];
+    // One division for both reciprocals (p0 + p1 = 1, so the product cannot underflow).
+    let (p1, p0) = (p1.max(TINY), p0.max(TINY));
+    let inv = 1.0 / (p1 * p0);
+    let ip1 = p0 * inv;
+    let ip0 = p1 * inv;
+    let stay = ft * tr[3] * ip1;
+    let lose = ft * tr[2] * ip0;
+    let gain = fu * tr[0] * ip1;
+    // γ_t(known) = ξ(1→1) + ξ(1→0) = stay·g1 + lose·(1 − g1), as one multiply-add on the chain.
+    let gt1 = lose + (stay - lose) * g1;
+    [gain * g1, 1.0 - gt1, lose * (1.0 - g1), gt1]
+}
+
+/// The emission counts of one observation: `[γ(unknown)·c, γ(unknown), γ(known)·(1 − c), γ(known)]`.
+#[inline(always)]
+fn emit_counts(g1: f64, correct: u8) -> [f64; 4] {
+    let c = f64::from(correct & 1);
+    [(1.0 - g1) * c, 1.0 - g1, g1 * (1.0 - c), g1]
+}
+
+#[inline(always)]
+fn add4(acc: &mut [f64; 4], v: [f64; 4]) {
+    for (a, x) in acc.iter_mut().zip(v) {
+        *a += x;
+    }
+}
+
+#[inline(always)]
+fn add4_weighted(acc: &mut [f64; 4], weight: f64, v: [f64; 4]) {
+    for (a, x) in acc.iter_mut().zip(v) {
+        *a += weight * x;
+    }
+}
+
 /// Forward–backward over one sequence: adds `weight ×` its expected counts into `emit_acc` and
-/// `trans_acc`, and returns (log-likelihood, γ₀(known)). `filt` is scratch space, grown as needed.
+/// `trans_acc`, and returns (likelihood, γ₀(known)). `filt` is scratch space, grown as needed.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub(crate) fn forward_backward<E: Slots, T: Slots>(
@@ -129,105 +286,149 @@ pub(crate) fn forward_backward<E: Slots, T: Slots>(
     filt: &mut Vec<f64>,
     emit_acc: &mut [[f64; 4]],
     trans_acc: &mut [[f64; 4]],
-) -> (f64, f64) {
+) -> (Likelihood, f64) {
     let n = correct.len();
     if n == 0 {
-        return (0.0, prior);
+        return (Likelihood::CERTAIN, prior);
     }
     if filt.len() < n {
         filt.resize(n, 0.0);
     }
     let filt = &mut filt[..n];
 
-    // Forward.
-    let mut a0 = 1.0 - prior;
-    let mut a1 = prior;
-    let mut ll = 0.0;
+    let mut forward = Forward::new(prior);
     for t in 0..n {
         let c = usize::from(correct[t] & 1);
-        let em = &emit[e_slot.at(t)];
-        let (e0, e1) = (em[c], em[2 + c]);
-        let b0 = a0 * e0;
-        let b1 = a1 * e1;
-        let sum = b0 + b1;
-        filt[t] = b1 / sum;
-        let tr = &trans[t_slot.at(t)];
-        // Emission × transition coefficients first, so the loop-carried chain is one
-        // multiply-add per state.
-        let (k11, k01, k10, k00) = (e1 * tr[3], e0 * tr[0], e1 * tr[2], e0 * tr[1]);
-        let (a1_old, a0_old) = (a1, a0);
-        a1 = a1_old * k11 + a0_old * k01;
-        a0 = a1_old * k10 + a0_old * k00;
-        if sum < RESCALE_BELOW {
-            ll += sum.ln();
-            let inv = 1.0 / sum;
-            a0 *= inv;
-            a1 *= inv;
-        }
+        filt[t] = forward.step(&coefficients(&emit[e_slot.at(t)], &trans[t_slot.at(t)], c));
     }
-    ll += (a0 + a1).ln();
 
     // Backward smoother. With one slot per skill the counts of the sequence are summed in
     // registers and weighted once at the end.
     let mut le = [0.0f64; 4];
     let mut lt = [0.0f64; 4];
+    let mut g1 = filt[n - 1];
     let mut add_emit = |t: usize, g1: f64, le: &mut [f64; 4]| {
-        let c = f64::from(correct[t] & 1);
-        let d = [(1.0 - g1) * c, 1.0 - g1, g1 * (1.0 - c), g1];
+        let d = emit_counts(g1, correct[t]);
         if E::TIED {
-            for (a, v) in le.iter_mut().zip(d) {
-                *a += v;
-            }
+            add4(le, d);
         } else {
-            for (a, v) in emit_acc[e_slot.at(t)].iter_mut().zip(d) {
-                *a += weight * v;
-            }
+            add4_weighted(&mut emit_acc[e_slot.at(t)], weight, d);
         }
     };
-    let mut g1 = filt[n - 1];
     add_emit(n - 1, g1, &mut le);
     for t in (0..n - 1).rev() {
-        let tr = &trans[t_slot.at(t)];
-        let ft = filt[t];
-        let fu = 1.0 - ft;
-        let p1 = ft * tr[3] + fu * tr[0];
-        let p0 = ft * tr[2] + fu * tr[1];
-        // One division for both reciprocals (p0 + p1 = 1, so the product cannot underflow).
-        let (p1, p0) = (p1.max(TINY), p0.max(TINY));
-        let inv = 1.0 / (p1 * p0);
-        let ip1 = p0 * inv;
-        let ip0 = p1 * inv;
-        let stay = ft * tr[3] * ip1;
-        let lose = ft * tr[2] * ip0;
-        let gain = fu * tr[0] * ip1;
-        let xi10 = lose * (1.0 - g1);
-        let xi01 = gain * g1;
-        // γ_t(known) = ξ(1→1) + ξ(1→0) = stay·g1 + lose·(1 − g1), as one multiply-add on the chain.
-        let gt1 = lose + (stay - lose) * g1;
-        let d = [xi01, 1.0 - gt1, xi10, gt1];
+        let d = smooth_step(filt[t], &trans[t_slot.at(t)], g1);
         if T::TIED {
-            for (a, v) in lt.iter_mut().zip(d) {
-                *a += v;
-            }
+            add4(&mut lt, d);
         } else {
-            for (a, v) in trans_acc[t_slot.at(t)].iter_mut().zip(d) {
-                *a += weight * v;
-            }
+            add4_weighted(&mut trans_acc[t_slot.at(t)], weight, d);
         }
-        add_emit(t, gt1, &mut le);
-        g1 = gt1;
+        g1 = d[3];
+        add_emit(t, g1, &mut le);
     }
     if E::TIED {
-        for (a, v) in emit_acc[0].iter_mut().zip(le) {
-            *a += weight * v;
-        }
+        add4_weighted(&mut emit_acc[0], weight, le);
     }
     if T::TIED {
-        for (a, v) in trans_acc[0].iter_mut().zip(lt) {
-            *a += weight * v;
+        add4_weighted(&mut trans_acc[0], weight, lt);
+    }
+    (forward.likelihood(), g1)
+}
+
+/// One sequence of a [`forward_backward_tied_pair`] call.
+pub(crate) struct PairInput<'a> {
+    pub prior: f64,
+    pub weight: f64,
+    pub correct: &'a [u8],
+}
+
+/// [`forward_backward`] with one slot per skill for two sequences at once, their steps
+/// interleaved so that the two recursions' loop-carried latencies overlap (each alone is
+/// latency-bound). Adds the first sequence's counts, then the second's, exactly as two calls
+/// would: the results are bit-identical.
+pub(crate) fn forward_backward_tied_pair(
+    emit: &[f64; 4],
+    trans: &[f64; 4],
+    seqs: [PairInput<'_>; 2],
+    bufs: &mut [Vec<f64>; 2],
+    emit_acc: &mut [f64; 4],
+    trans_acc: &mut [f64; 4],
+) -> [(Likelihood, f64); 2] {
+    let [x, y] = seqs;
+    let (nx, ny) = (x.correct.len(), y.correct.len());
+    if nx == 0 || ny == 0 {
+        return [&x, &y].map(|s| {
+            forward_backward(
+                std::slice::from_ref(emit),
+                std::slice::from_ref(trans),
+                s.prior,
+                s.weight,
+                s.correct,
+                Tied,
+                Tied,
+                &mut bufs[0],
+                std::slice::from_mut(emit_acc),
+                std::slice::from_mut(trans_acc),
+            )
+        });
+    }
+    let [fx_buf, fy_buf] = bufs;
+    for (buf, n) in [(&mut *fx_buf, nx), (&mut *fy_buf, ny)] {
+        if buf.len() < n {
+            buf.resize(n, 0.0);
         }
     }
-    (ll, g1)
+    let (filt_x, filt_y) = (&mut fx_buf[..nx], &mut fy_buf[..ny]);
+    let k = [coefficients(emit, trans, 0), coefficients(emit, trans, 1)];
+    let kx = |t: usize| &k[usize::from(x.correct[t] & 1)];
+    let ky = |t: usize| &k[usize::from(y.correct[t] & 1)];
+
+    let common = nx.min(ny);
+    let (mut fx, mut fy) = (Forward::new(x.prior), Forward::new(y.prior));
+    for t in 0..common {
+        filt_x[t] = fx.step(kx(t));
+        filt_y[t] = fy.step(ky(t));
+    }
+    for (t, f) in filt_x.iter_mut().enumerate().skip(common) {
+        *f = fx.step(kx(t));
+    }
+    for (t, f) in filt_y.iter_mut().enumerate().skip(common) {
+        *f = fy.step(ky(t));
+    }
+
+    // Backward, aligned at the ends: step j is t = n − 1 − j in each sequence.
+    let (mut ex, mut ey, mut tx_acc, mut ty_acc) = ([0.0; 4], [0.0; 4], [0.0; 4], [0.0; 4]);
+    let (mut gx, mut gy) = (filt_x[nx - 1], filt_y[ny - 1]);
+    add4(&mut ex, emit_counts(gx, x.correct[nx - 1]));
+    add4(&mut ey, emit_counts(gy, y.correct[ny - 1]));
+    for j in 1..common {
+        let (tx, ty) = (nx - 1 - j, ny - 1 - j);
+        let dx = smooth_step(filt_x[tx], trans, gx);
+        let dy = smooth_step(filt_y[ty], trans, gy);
+        add4(&mut tx_acc, dx);
+        add4(&mut ty_acc, dy);
+        gx = dx[3];
+        gy = dy[3];
+        add4(&mut ex, emit_counts(gx, x.correct[tx]));
+        add4(&mut ey, emit_counts(gy, y.correct[ty]));
+    }
+    for t in (0..nx - common).rev() {
+        let d = smooth_step(filt_x[t], trans, gx);
+        add4(&mut tx_acc, d);
+        gx = d[3];
+        add4(&mut ex, emit_counts(gx, x.correct[t]));
+    }
+    for t in (0..ny - common).rev() {
+        let d = smooth_step(filt_y[t], trans, gy);
+        add4(&mut ty_acc, d);
+        gy = d[3];
+        add4(&mut ey, emit_counts(gy, y.correct[t]));
+    }
+    add4_weighted(emit_acc, x.weight, ex);
+    add4_weighted(trans_acc, x.weight, tx_acc);
+    add4_weighted(emit_acc, y.weight, ey);
+    add4_weighted(trans_acc, y.weight, ty_acc);
+    [(fx.likelihood(), gx), (fy.likelihood(), gy)]
 }
 
 /// The log-likelihood of one sequence (forward pass only).
@@ -344,9 +545,10 @@ mod tests {
         let mut buf = Vec::new();
         let mut ea = [[0.0; 4]];
         let mut ta = [[0.0; 4]];
-        let (ll, g0) = forward_backward(
+        let (likelihood, g0) = forward_backward(
             &emit, &trans, p[0], 1.0, &obs, Tied, Tied, &mut buf, &mut ea, &mut ta,
         );
+        let ll = likelihood.ln();
         let (ll_ref, known, x01, x10) = brute(p, &obs);
         assert!((ll - ll_ref).abs() < 1e-12, "{ll} vs {ll_ref}");
         assert!((g0 - known[0]).abs() < 1e-12);
@@ -367,6 +569,84 @@ mod tests {
     }
 
     #[test]
+    fn interleaved_pair_is_bit_identical_to_two_single_calls() {
+        let emit = emission_row(0.2, 0.1);
+        let trans = transition_row(0.15, 0.03);
+        let seq = |n: usize, salt: u32| -> Vec<u8> {
+            (0..n as u32)
+                .map(|t| u8::from((t * 7 + salt) % 5 < 3))
+                .collect()
+        };
+        for (nx, ny) in [
+            (0, 3),
+            (3, 0),
+            (1, 1),
+            (1, 9),
+            (9, 1),
+            (12, 5),
+            (6, 6),
+            (40, 17),
+        ] {
+            let (x, y) = (seq(nx, 1), seq(ny, 4));
+            let inputs = [(0.3, 1.0, &x), (0.6, 0.25, &y)];
+            let (mut ea, mut ta) = ([[0.0; 4]], [[0.0; 4]]);
+            let mut buf = Vec::new();
+            let singles = inputs.map(|(prior, weight, obs)| {
+                forward_backward(
+                    &[emit],
+                    &[trans],
+                    prior,
+                    weight,
+                    obs,
+                    Tied,
+                    Tied,
+                    &mut buf,
+                    &mut ea,
+                    &mut ta,
+                )
+            });
+            let (mut ep, mut tp) = ([0.0; 4], [0.0; 4]);
+            let pair = forward_backward_tied_pair(
+                &emit,
+                &trans,
+                inputs.map(|(prior, weight, correct)| PairInput {
+                    prior,
+                    weight,
+                    correct,
+                }),
+                &mut [Vec::new(), Vec::new()],
+                &mut ep,
+                &mut tp,
+            );
+            assert_eq!(pair, singles, "lengths {nx}, {ny}");
+            assert_eq!((ep, tp), (ea[0], ta[0]), "lengths {nx}, {ny}");
+        }
+    }
+
+    #[test]
+    fn likelihood_sum_equals_the_sum_of_logarithms_without_underflow() {
+        // Masses from ordinary to the smallest a forward pass leaves (just under its rescale
+        // threshold times an emission), many times over: far below f64's range in product.
+        let masses = [0.5, 0.9, 1e-3, 1e-99, 1e-101, 1e-200 * 1e-6, 1.0, 0.25];
+        let mut sum = LikelihoodSum::new();
+        let mut reference = 0.0;
+        for i in 0..10_000 {
+            let l = Likelihood {
+                log: -((i % 7) as f64),
+                mass: masses[i % masses.len()],
+            };
+            sum.add(l);
+            reference += l.ln();
+        }
+        let total = sum.total();
+        assert!(total.is_finite());
+        assert!(
+            (total - reference).abs() < 1e-9 * reference.abs(),
+            "{total} vs {reference}"
+        );
+    }
+
+    #[test]
     fn long_sequences_do_not_underflow() {
         // 20,000 attempts with near-extreme parameters: the likelihood is far below f64's range.
         let obs: Vec<u8> = (0..20_000u32).map(|t| u8::from(t % 3 != 0)).collect();
@@ -375,9 +655,10 @@ mod tests {
         let mut buf = Vec::new();
         let mut ea = [[0.0; 4]];
         let mut ta = [[0.0; 4]];
-        let (ll, g0) = forward_backward(
+        let (likelihood, g0) = forward_backward(
             &emit, &trans, 0.5, 1.0, &obs, Tied, Tied, &mut buf, &mut ea, &mut ta,
         );
+        let ll = likelihood.ln();
         assert!(ll.is_finite() && ll < -10_000.0, "{ll}");
         assert!(g0.is_finite());
         assert!(

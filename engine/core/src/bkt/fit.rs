@@ -223,7 +223,10 @@ pub(crate) struct SkillData<'a> {
 
 impl<'a> SkillData<'a> {
     pub(crate) fn new(log: &'a InteractionLog, skill: u32, variant: Variant) -> Self {
-        let seqs: Vec<Sequence<'a>> = log.skill_sequences(skill).collect();
+        // Ordered by length (stable, so by learner within a length): neighbours, which the E-step
+        // runs two at a time, then have equal lengths and the loops' exits are predictable.
+        let mut seqs: Vec<Sequence<'a>> = log.skill_sequences(skill).collect();
+        seqs.sort_by_key(|s| s.correct.len());
         let mut offsets = Vec::with_capacity(seqs.len());
         let mut n = 0usize;
         let mut correct = 0u64;
@@ -358,29 +361,81 @@ fn e_step_with<'d, E: Slots, T: Slots>(
     let classes = sp.prior.len();
     let block_counts = |block: &Range<usize>| {
         let mut counts = Counts::zero(classes, data.n_emit(), data.n_trans());
-        let mut buf = Vec::new();
-        for q in block.clone() {
-            let seq = &data.seqs[q];
-            let slots = data.seq_slots(q);
-            for (c, &prior) in sp.prior.iter().enumerate() {
-                let w = weights.map_or(1.0, |w| w[q * classes + c]);
-                let (ll, g0) = em::forward_backward(
+        // Unweighted sequences (no learner classes) multiply their likelihoods and take one
+        // logarithm per many; weighted ones add their weighted logarithms.
+        let mut unweighted = em::LikelihoodSum::new();
+        let mut record = |counts: &mut Counts, c: usize, w: f64, (l, g0): (em::Likelihood, f64)| {
+            match weights {
+                None => unweighted.add(l),
+                Some(_) => counts.ll += w * l.ln(),
+            }
+            counts.prior_known[c] += w * g0;
+            counts.prior_total[c] += w;
+        };
+        let weight = |q: usize, c: usize| weights.map_or(1.0, |w| w[q * classes + c]);
+        let units = block
+            .clone()
+            .flat_map(|q| (0..classes).map(move |c| (q, c)));
+        if E::TIED && T::TIED {
+            // Two (sequence, class) units at a time, interleaved: the same sums in the same order.
+            let mut bufs = [Vec::new(), Vec::new()];
+            let mut pending: Option<(usize, usize)> = None;
+            for (q, c) in units {
+                let Some((pq, pc)) = pending.take() else {
+                    pending = Some((q, c));
+                    continue;
+                };
+                let input = |q: usize, c: usize| em::PairInput {
+                    prior: sp.prior[c],
+                    weight: weight(q, c),
+                    correct: data.seqs[q].correct,
+                };
+                let [first, second] = em::forward_backward_tied_pair(
+                    &emit[0],
+                    &trans[0],
+                    [input(pq, pc), input(q, c)],
+                    &mut bufs,
+                    &mut counts.emit[0],
+                    &mut counts.trans[0],
+                );
+                record(&mut counts, pc, weight(pq, pc), first);
+                record(&mut counts, c, weight(q, c), second);
+            }
+            if let Some((q, c)) = pending {
+                let one = em::forward_backward(
                     &emit,
                     &trans,
-                    prior,
-                    w,
-                    seq.correct,
+                    sp.prior[c],
+                    weight(q, c),
+                    data.seqs[q].correct,
+                    Tied,
+                    Tied,
+                    &mut bufs[0],
+                    &mut counts.emit,
+                    &mut counts.trans,
+                );
+                record(&mut counts, c, weight(q, c), one);
+            }
+        } else {
+            let mut buf = Vec::new();
+            for (q, c) in units {
+                let slots = data.seq_slots(q);
+                let one = em::forward_backward(
+                    &emit,
+                    &trans,
+                    sp.prior[c],
+                    weight(q, c),
+                    data.seqs[q].correct,
                     mk_e(slots),
                     mk_t(slots),
                     &mut buf,
                     &mut counts.emit,
                     &mut counts.trans,
                 );
-                counts.ll += w * ll;
-                counts.prior_known[c] += w * g0;
-                counts.prior_total[c] += w;
+                record(&mut counts, c, weight(q, c), one);
             }
         }
+        counts.ll += unweighted.total();
         counts
     };
     let parts: Vec<Counts> = if data.blocks.len() > 1 {
