@@ -376,6 +376,21 @@ fn e_step_with<'d, E: Slots, T: Slots>(
         let units = block
             .clone()
             .flat_map(|q| (0..classes).map(move |c| (q, c)));
+        let single = |q: usize, c: usize, buf: &mut Vec<f64>, counts: &mut Counts| {
+            let slots = data.seq_slots(q);
+            em::forward_backward(
+                &emit,
+                &trans,
+                sp.prior[c],
+                weight(q, c),
+                data.seqs[q].correct,
+                mk_e(slots),
+                mk_t(slots),
+                buf,
+                &mut counts.emit,
+                &mut counts.trans,
+            )
+        };
         if E::TIED && T::TIED {
             // Two (sequence, class) units at a time, interleaved: the same sums in the same order.
             let mut bufs = [Vec::new(), Vec::new()];
@@ -402,36 +417,13 @@ fn e_step_with<'d, E: Slots, T: Slots>(
                 record(&mut counts, c, weight(q, c), second);
             }
             if let Some((q, c)) = pending {
-                let one = em::forward_backward(
-                    &emit,
-                    &trans,
-                    sp.prior[c],
-                    weight(q, c),
-                    data.seqs[q].correct,
-                    Tied,
-                    Tied,
-                    &mut bufs[0],
-                    &mut counts.emit,
-                    &mut counts.trans,
-                );
+                let one = single(q, c, &mut bufs[0], &mut counts);
                 record(&mut counts, c, weight(q, c), one);
             }
         } else {
             let mut buf = Vec::new();
             for (q, c) in units {
-                let slots = data.seq_slots(q);
-                let one = em::forward_backward(
-                    &emit,
-                    &trans,
-                    sp.prior[c],
-                    weight(q, c),
-                    data.seqs[q].correct,
-                    mk_e(slots),
-                    mk_t(slots),
-                    &mut buf,
-                    &mut counts.emit,
-                    &mut counts.trans,
-                );
+                let one = single(q, c, &mut buf, &mut counts);
                 record(&mut counts, c, weight(q, c), one);
             }
         }
