@@ -235,9 +235,7 @@ const RECOVERY_MIN_LEARNERS: u64 = 20;
 fn print_recovery(model_path: &Path) -> anyhow::Result<()> {
     let graph = pathwise_datasets::demo_curriculum();
     let world = pathwise_datasets::demo_world(&graph)?;
-    let text = std::fs::read_to_string(model_path)
-        .with_context(|| format!("{}: cannot read the model", model_path.display()))?;
-    let model = pathwise::Model::from_json(&text, &model_path.display().to_string())?;
+    let model = super::fit::read_model(model_path)?;
     let pairs: Vec<(pathwise::Params, pathwise::Params)> = graph
         .skills()
         .iter()

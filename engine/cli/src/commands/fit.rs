@@ -98,10 +98,11 @@ struct SkillLine<'a> {
     flags: &'a [String],
 }
 
-/// Reads a model file (used by `fit --warm-start` and `predict --model`).
+/// Reads a model file (`--model` of every command that uses one, and `fit --warm-start`).
 pub fn read_model(path: &Path) -> anyhow::Result<Model> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| pathwise::Error::io(&name, e))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read the model"))?;
     Ok(Model::from_json(&text, &name)?)
 }
 

@@ -7,7 +7,7 @@ use pathwise::Plan;
 
 use super::recommend::{Inputs, learners};
 use crate::Outcome;
-use crate::output::{Format, Table};
+use crate::output::{Format, Table, write_json};
 
 /// Arguments of `pathwise path`.
 #[derive(Debug, clap::Args)]
@@ -61,9 +61,7 @@ fn write_plan(
             .iter()
             .map(|step| JsonStep { learner, step })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(out, &rows);
     }
     let mut table = Table::new([
         "learner",

@@ -12,8 +12,9 @@ use pathwise::{
 use rayon::prelude::*;
 
 use crate::Outcome;
+use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
-use crate::output::{Format, Table, write_atomic};
+use crate::output::{Format, Table, write_atomic, write_json};
 
 /// How many learners without a recommendation are named on stderr before a count.
 const NAMED_NOTES: usize = 10;
@@ -107,9 +108,7 @@ impl Inputs {
             ..Policy::default()
         };
         policy.validate().context("--mastery/--ready")?;
-        let text = std::fs::read_to_string(&self.model)
-            .with_context(|| format!("{}: cannot read the model", self.model.display()))?;
-        let model = Model::from_json(&text, &self.model.display().to_string())?;
+        let model = read_model(&self.model)?;
         let options = pathwise_datasets::GraphOptions {
             drop_cycle_edges: self.drop_cycle_edges,
             ..Default::default()
@@ -292,9 +291,7 @@ fn write_answers(out: &mut dyn Write, answers: &[Answer], format: Format) -> any
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(out, &rows);
     }
     let mut table = Table::new([
         "learner",

@@ -14,6 +14,7 @@ use pathwise_datasets::{GraphOptions, load_graph};
 use rayon::prelude::*;
 
 use crate::Outcome;
+use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
 use crate::output::{Format, write_json};
 use crate::report::html::PageContext;
@@ -92,9 +93,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ..ReportSettings::default()
     };
     settings.validate()?;
-    let model_text = std::fs::read_to_string(&args.model)
-        .with_context(|| format!("{}: cannot read the model", args.model.display()))?;
-    let model = Model::from_json(&model_text, &args.model.display().to_string())?;
+    let model = read_model(&args.model)?;
     let mut log_args = args.log.clone();
     if let Some(column) = &args.group_by {
         log_args.columns.push(format!("group={column}"));

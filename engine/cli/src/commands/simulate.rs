@@ -16,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::Outcome;
+use crate::commands::fit::read_model;
 use crate::output::{Format, Table, write_atomic, write_json};
 
 /// Arguments of `pathwise simulate`.
@@ -91,11 +92,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     )?;
     let graph = &loaded.graph;
     let fitted = match &args.model {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read", path.display()))?;
-            Some(Model::from_json(&text, &path.display().to_string())?)
-        }
+        Some(path) => Some(read_model(path)?),
         None => None,
     };
     let world = world_of(graph, fitted.as_ref(), args)?;
