@@ -502,26 +502,29 @@ fn some_id(id: u32) -> Option<u32> {
     (id != NONE_ID).then_some(id)
 }
 
+/// A row with an item and no group, for tests.
+#[cfg(test)]
+pub(crate) fn test_row<'a>(
+    learner: &'a str,
+    skills: &'a [&'a str],
+    item: &'a str,
+    correct: bool,
+    order: i64,
+) -> RawRow<'a> {
+    RawRow {
+        learner,
+        skills,
+        item: Some(item),
+        correct,
+        order,
+        group: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_row as row;
     use super::*;
-
-    fn row<'a>(
-        learner: &'a str,
-        skills: &'a [&'a str],
-        item: &'a str,
-        correct: bool,
-        order: i64,
-    ) -> RawRow<'a> {
-        RawRow {
-            learner,
-            skills,
-            item: Some(item),
-            correct,
-            order,
-            group: None,
-        }
-    }
 
     #[test]
     fn sorts_by_learner_then_order_keeping_ties_in_file_order() {

@@ -83,24 +83,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{LogBuilder, RawRow};
-
-    fn row<'a>(
-        learner: &'a str,
-        skills: &'a [&'a str],
-        item: &'a str,
-        correct: bool,
-        order: i64,
-    ) -> RawRow<'a> {
-        RawRow {
-            learner,
-            skills,
-            item: Some(item),
-            correct,
-            order,
-            group: None,
-        }
-    }
+    use crate::LogBuilder;
+    use crate::log::test_row as row;
 
     #[test]
     fn canonical_form_is_documented_bytes_and_ignores_file_order_and_other_learners() {
