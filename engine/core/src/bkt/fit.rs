@@ -364,19 +364,21 @@ fn e_step_with<'d, E: Slots, T: Slots>(
         // Unweighted sequences (no learner classes) multiply their likelihoods and take one
         // logarithm per many; weighted ones add their weighted logarithms.
         let mut unweighted = em::LikelihoodSum::new();
-        let mut record = |counts: &mut Counts, c: usize, w: f64, (l, g0): (em::Likelihood, f64)| {
-            match weights {
-                None => unweighted.add(l),
-                Some(_) => counts.ll += w * l.ln(),
-            }
-            counts.prior_known[c] += w * g0;
-            counts.prior_total[c] += w;
-        };
         let weight = |q: usize, c: usize| weights.map_or(1.0, |w| w[q * classes + c]);
+        let mut record =
+            |counts: &mut Counts, (q, c): (usize, usize), (l, g0): (em::Likelihood, f64)| {
+                let w = weight(q, c);
+                match weights {
+                    None => unweighted.add(l),
+                    Some(_) => counts.ll += w * l.ln(),
+                }
+                counts.prior_known[c] += w * g0;
+                counts.prior_total[c] += w;
+            };
         let units = block
             .clone()
             .flat_map(|q| (0..classes).map(move |c| (q, c)));
-        let single = |q: usize, c: usize, buf: &mut Vec<f64>, counts: &mut Counts| {
+        let single = |(q, c): (usize, usize), buf: &mut Vec<f64>, counts: &mut Counts| {
             let slots = data.seq_slots(q);
             em::forward_backward(
                 &emit,
@@ -393,38 +395,40 @@ fn e_step_with<'d, E: Slots, T: Slots>(
         };
         if E::TIED && T::TIED {
             // Two (sequence, class) units at a time, interleaved: the same sums in the same order.
+            let units: Vec<(usize, usize)> = units.collect();
             let mut bufs = [Vec::new(), Vec::new()];
-            let mut pending: Option<(usize, usize)> = None;
-            for (q, c) in units {
-                let Some((pq, pc)) = pending.take() else {
-                    pending = Some((q, c));
-                    continue;
-                };
-                let input = |q: usize, c: usize| em::PairInput {
-                    prior: sp.prior[c],
-                    weight: weight(q, c),
-                    correct: data.seqs[q].correct,
-                };
-                let [first, second] = em::forward_backward_tied_pair(
-                    &emit[0],
-                    &trans[0],
-                    [input(pq, pc), input(q, c)],
-                    &mut bufs,
-                    &mut counts.emit[0],
-                    &mut counts.trans[0],
-                );
-                record(&mut counts, pc, weight(pq, pc), first);
-                record(&mut counts, c, weight(q, c), second);
-            }
-            if let Some((q, c)) = pending {
-                let one = single(q, c, &mut bufs[0], &mut counts);
-                record(&mut counts, c, weight(q, c), one);
+            for pair in units.chunks(2) {
+                match *pair {
+                    [a, b] => {
+                        let input = |(q, c): (usize, usize)| em::PairInput {
+                            prior: sp.prior[c],
+                            weight: weight(q, c),
+                            correct: data.seqs[q].correct,
+                        };
+                        let [first, second] = em::forward_backward_tied_pair(
+                            &emit[0],
+                            &trans[0],
+                            [input(a), input(b)],
+                            &mut bufs,
+                            &mut counts.emit[0],
+                            &mut counts.trans[0],
+                        );
+                        record(&mut counts, a, first);
+                        record(&mut counts, b, second);
+                    }
+                    _ => {
+                        for &unit in pair {
+                            let one = single(unit, &mut bufs[0], &mut counts);
+                            record(&mut counts, unit, one);
+                        }
+                    }
+                }
             }
         } else {
             let mut buf = Vec::new();
-            for (q, c) in units {
-                let one = single(q, c, &mut buf, &mut counts);
-                record(&mut counts, c, weight(q, c), one);
+            for unit in units {
+                let one = single(unit, &mut buf, &mut counts);
+                record(&mut counts, unit, one);
             }
         }
         counts.ll += unweighted.total();
