@@ -11,7 +11,7 @@ pub mod html;
 pub mod sheets;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use pathwise::{CohortInput, CohortReport, ReportSettings};
@@ -98,19 +98,13 @@ pub fn publish_dir<T>(
     out: &Path,
     fill: impl FnOnce(&Path) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        anyhow::bail!("{}: the folder does not exist", parent.display());
-    }
+    let parent = crate::output::existing_folder_of(out)?;
     if out.exists() && !out.is_dir() {
         anyhow::bail!("{}: exists and is not a folder", out.display());
     }
     let tmp = tempfile::Builder::new()
         .prefix(".pathwise-report-")
-        .tempdir_in(&parent)
+        .tempdir_in(parent)
         .with_context(|| format!("{}: cannot create a folder here", parent.display()))?;
     let value = fill(tmp.path())?;
     // A temporary folder is private (0700); a report folder is an ordinary one.
@@ -125,7 +119,7 @@ pub fn publish_dir<T>(
         if out.exists() {
             let old = tempfile::Builder::new()
                 .prefix(".pathwise-report-old-")
-                .tempdir_in(&parent)?
+                .tempdir_in(parent)?
                 .keep();
             std::fs::remove_dir(&old)?;
             std::fs::rename(out, &old)?;

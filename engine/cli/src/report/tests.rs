@@ -252,6 +252,21 @@ fn a_failed_fill_leaves_no_folder_and_keeps_the_old_one() {
 }
 
 #[test]
+fn a_report_into_a_missing_folder_names_the_folder_and_runs_nothing() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("missing").join("report");
+    let mut ran = false;
+    let err = publish_dir(&out, |_| -> anyhow::Result<()> {
+        ran = true;
+        Ok(())
+    })
+    .unwrap_err();
+    assert!(err.to_string().ends_with("missing does not exist"), "{err}");
+    assert!(!ran);
+    assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+}
+
+#[test]
 fn a_big_cohort_is_bucketed_and_the_page_stays_small() {
     let input = input(4150, 110);
     let settings = ReportSettings::default();
