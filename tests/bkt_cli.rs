@@ -1,17 +1,13 @@
 //! `pathwise fit` and `pathwise predict` end to end on a generated cohort, and their one-line,
 //! exit-2 errors on bad input (with no output file left behind).
 
+mod common;
+
+use common::pathwise;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use pathwise_datasets::generate::{CohortSpec, TruthOptions, draw_skill_truths};
-
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn ok(args: &[&str]) -> Output {
     let out = pathwise(args);

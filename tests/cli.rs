@@ -1,13 +1,8 @@
 //! Integration tests of the `pathwise` binary: exit codes and one-line errors (DESIGN.md contracts).
 
-use std::process::Command;
+mod common;
 
-fn pathwise(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use common::pathwise;
 
 #[test]
 fn help_exits_zero() {

@@ -1,8 +1,10 @@
 //! `pathwise data stats` end to end on the hand-made fixtures in `datasets/fixtures/`: values,
 //! formats, preset detection notes, and one-line errors with exit code 2.
 
+mod common;
+
+use common::pathwise;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -10,13 +12,6 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 fn stats_json(args: &[&str]) -> (serde_json::Value, String) {

@@ -2,18 +2,14 @@
 //! learner's later responses, JSON contract, determinism across thread counts, and one-line
 //! exit-2 errors.
 
+mod common;
+
+use common::pathwise;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
-
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn fixture() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

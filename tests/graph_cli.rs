@@ -2,8 +2,10 @@
 //! exit codes, one-line errors, DOT escaping, atomic `-o`, and the Junyi table when the shared
 //! datasets are present (`$PATHWISE_SHARED_DATASETS` or `../shared/datasets` from the workspace).
 
+mod common;
+
+use common::pathwise;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn demo() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -24,13 +26,6 @@ fn shared() -> Option<PathBuf> {
         );
     }
     found
-}
-
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 fn succeeds(args: &[&str]) -> (String, String) {

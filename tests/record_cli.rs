@@ -1,18 +1,14 @@
 //! `pathwise record`: keygen → issue (library) → verify round trip, tampering, bad files, key
 //! file permissions, and the exit-code contract (0 valid, 1 not valid, 2 unreadable input).
 
+mod common;
+
+use common::pathwise;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pathwise::{CredentialInput, EvidenceDigests, IssuerKey, MasteredAt, MasteryClaim};
-
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -2,6 +2,9 @@
 //! `--group-by` and `--learners` shape the cohorts, bad input exits 2 with one line and leaves no
 //! folder, and the page renders in headless Chromium.
 
+mod common;
+
+use common::pathwise;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -9,13 +12,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/report")
         .join(name)
-}
-
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 /// A model fitted on the fixture class with the library, written into `dir`.

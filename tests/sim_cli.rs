@@ -1,14 +1,10 @@
 //! `pathwise simulate` and `pathwise replay` end to end on the demo curriculum and cohort.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn pathwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use common::pathwise;
+use std::path::PathBuf;
+use std::process::Output;
 
 fn repo_file(path: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
