@@ -201,6 +201,17 @@ fn key_file_is_owner_only_and_never_silently_replaced() {
     assert_eq!(mode, 0o600, "mode {mode:o} after --force");
     // only the key file: no temporary file left behind
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    // A key into a folder that does not exist: one line naming the folder.
+    let missing = dir.path().join("no-such-folder").join("issuer.key");
+    let out = pathwise(&["record", "keygen", "-o", s(&missing)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.trim_end().ends_with("no-such-folder does not exist"),
+        "{err}"
+    );
 }
 
 #[test]
