@@ -366,3 +366,24 @@ fn baselines_learn_something_on_the_kdd_cup_sample() {
     assert!(auc("pfa") > auc("skill-mean"), "{}", auc("pfa"));
     assert!(auc("afm") > auc("skill-mean"), "{}", auc("afm"));
 }
+
+#[test]
+fn output_into_a_missing_folder_is_one_line_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder").join("eval.json");
+    let out = pathwise(&[
+        "eval",
+        &fixture(),
+        "--models",
+        "bkt",
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.trim_end().ends_with("no-such-folder does not exist"),
+        "{stderr}"
+    );
+}
