@@ -177,11 +177,15 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         if !title.is_empty() {
             println!("== {title}");
         }
-        println!("$ pathwise {}", shown(&argv));
+        let line = shown(&argv);
+        println!("$ pathwise {line}");
         let cli = Cli::try_parse_from(std::iter::once(OsString::from("pathwise")).chain(argv))
             .context("the demo built an invalid command line")?;
         let fitted = matches!(&cli.command, crate::Command::Fit(_));
-        crate::run(cli)?;
+        // A step that finds a failure (a credential that does not verify) fails the demo.
+        if matches!(crate::run(cli)?, Outcome::Failure) {
+            anyhow::bail!("demo step `pathwise {line}` failed");
+        }
         println!();
         if fitted {
             println!("== How close the fit came to the parameters the cohort was simulated with");

@@ -394,11 +394,36 @@ pub struct VerifiedEvidence {
     pub sha256: String,
 }
 
-/// Verifies a credential's text: its eddsa-jcs-2022 proof by the `did:key` it names, that a
-/// `did:key` issuer is the signing key, that the issuer is `expected_issuer` (when given), and
-/// that `now` is within `validFrom`..`validUntil` (and before the proof's `expires`).
+/// Verifies a credential's text: its eddsa-jcs-2022 proof by the `did:key` it names, that it is
+/// a VC Data Model 2.0 credential (`@context` starting with the v2 context, a `type` that
+/// includes `VerifiableCredential`, a `credentialSubject`), that a `did:key` issuer is the
+/// signing key, that the issuer is `expected_issuer` (when given), and that `now` is within
+/// `validFrom`..`validUntil`, not before the proof's `created` and not after its `expires`.
 ///
-/// Works offline: `did:key` identifiers carry their public key.
+/// Works offline: `did:key` identifiers carry their public key. Text that is not JSON gives
+/// [`VerifyFailure::NotJson`]; every other failure means the credential is not valid.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use pathwise::VerifyFailure;
+/// let key = pathwise::IssuerKey::from_seed(2);
+/// let unsigned = serde_json::json!({
+///     "@context": ["https://www.w3.org/ns/credentials/v2"],
+///     "type": ["VerifiableCredential"],
+///     "issuer": key.did(),
+///     "validFrom": "2026-01-01T00:00:00Z",
+///     "credentialSubject": {"id": "did:example:ann"},
+/// });
+/// let issued = UNIX_EPOCH + Duration::from_secs(1_767_225_600); // 2026-01-01T00:00:00Z
+/// let text = pathwise::sign_document(&unsigned, &key, issued).unwrap().to_string();
+/// let later = issued + Duration::from_secs(86_400);
+/// let ok = pathwise::verify_credential(&text, Some(&key.did()), later).unwrap();
+/// assert!(ok.issuer_is_signer);
+/// assert_eq!(
+///     pathwise::verify_credential(&text.replace("example:ann", "example:bob"), None, later),
+///     Err(VerifyFailure::SignatureMismatch)
+/// );
+/// ```
 pub fn verify_credential(
     json: &str,
     expected_issuer: Option<&str>,
@@ -409,6 +434,7 @@ pub fn verify_credential(
         other => VerifyFailure::MalformedCredential(other.to_string()),
     })?;
     let proof = verify_proof(&doc)?;
+    check_data_model(&doc)?;
     let malformed = |m: &str| VerifyFailure::MalformedCredential(m.to_owned());
     let (issuer, issuer_name) = match doc.get("issuer") {
         Some(Value::String(id)) => (id.clone(), None),
@@ -473,6 +499,14 @@ pub fn verify_credential(
             });
         }
     }
+    // A proof made after `now` (the issuer's clock or a backdated check): not valid yet either.
+    if let Some(created) = &proof.created {
+        if time::parse(created).is_some_and(|t| now < t) {
+            return Err(VerifyFailure::NotYetValid {
+                valid_from: created.clone(),
+            });
+        }
+    }
     if let Some(expires) = &proof.expires {
         if time::parse(expires).is_some_and(|t| now > t) {
             return Err(VerifyFailure::Expired {
@@ -488,6 +522,40 @@ pub fn verify_credential(
         valid_from,
         valid_until,
     ))
+}
+
+/// The VC Data Model 2.0 rules every credential meets, whoever issued it: `@context` is a list
+/// that starts with the v2 context, `type` includes `VerifiableCredential`, and there is a
+/// `credentialSubject` (an object, or a non-empty list of objects).
+fn check_data_model(doc: &Value) -> Result<(), VerifyFailure> {
+    let malformed =
+        |m: String| -> Result<(), VerifyFailure> { Err(VerifyFailure::MalformedCredential(m)) };
+    let context_ok = match doc.get("@context") {
+        Some(Value::Array(list)) => list.first().and_then(Value::as_str) == Some(VC_CONTEXT_V2),
+        _ => false,
+    };
+    if !context_ok {
+        return malformed(format!(
+            "\"@context\" must be a list starting with \"{VC_CONTEXT_V2}\" (VC Data Model 2.0)"
+        ));
+    }
+    let type_ok = match doc.get("type") {
+        Some(Value::String(t)) => t == "VerifiableCredential",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "VerifiableCredential"),
+        _ => false,
+    };
+    if !type_ok {
+        return malformed("\"type\" does not include \"VerifiableCredential\"".into());
+    }
+    let subject_ok = match doc.get("credentialSubject") {
+        Some(Value::Object(_)) => true,
+        Some(Value::Array(list)) => !list.is_empty() && list.iter().all(Value::is_object),
+        _ => false,
+    };
+    if !subject_ok {
+        return malformed("no \"credentialSubject\" object".into());
+    }
+    Ok(())
 }
 
 fn str_of(v: Option<&Value>) -> Option<String> {
@@ -630,7 +698,51 @@ mod tests {
         assert!(a1.get("alignment").is_none());
         assert_eq!(vc["evidence"][0]["sha256"], "a".repeat(64));
         assert_eq!(vc["evidence"][2]["name"], "Skill graph file");
-        assert_eq!(vc["proof"]["cryptosuite"], "eddsa-jcs-2022");
+        assert_eq!(vc["@context"], json!([VC_CONTEXT_V2]));
+        assert_eq!(
+            vc["type"],
+            json!(["VerifiableCredential", "MasteryRecordCredential"])
+        );
+        assert_eq!(vc["issuer"]["type"], json!(["Profile"]));
+        assert_eq!(vc["issuer"]["name"], "Example School");
+        assert_eq!(
+            vc["credentialSubject"]["type"],
+            json!(["AchievementSubject"])
+        );
+        assert_eq!(vc["credentialSubject"]["masteryThreshold"], 0.95);
+        assert_eq!(a0["type"], json!(["Achievement"]));
+        assert_eq!(a0["achievementType"], "Competency");
+        assert_eq!(a0["skillId"], "frac.add");
+        assert_eq!(a0["name"], "Add fractions");
+        assert_eq!(a0["result"]["attempts"], 12);
+        assert_eq!(a1["result"]["attempts"], 3);
+        assert_eq!(a1["result"]["masteryProbability"], 0.999);
+        let names: Vec<&str> = (0..3)
+            .map(|i| vc["evidence"][i]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["Interaction rows", "Model file", "Skill graph file"]
+        );
+        assert_eq!(vc["evidence"][0]["learnerId"], "ann lee/7");
+        assert_eq!(vc["evidence"][0]["rows"], 15);
+        assert_eq!(vc["evidence"][0]["canonicalForm"], "pathwise-rows-v1");
+        assert_eq!(vc["evidence"][1]["sha256"], "b".repeat(64));
+        assert_eq!(vc["evidence"][2]["sha256"], "c".repeat(64));
+        let proof = &vc["proof"];
+        assert_eq!(proof["type"], "DataIntegrityProof");
+        assert_eq!(proof["cryptosuite"], "eddsa-jcs-2022");
+        assert_eq!(proof["proofPurpose"], "assertionMethod");
+        let mb = key.did()["did:key:".len()..].to_owned();
+        assert_eq!(
+            proof["verificationMethod"],
+            format!("did:key:{mb}#{mb}").as_str()
+        );
+        assert_eq!(proof["created"], "2023-11-14T22:15:00Z");
+        assert_eq!(proof["@context"], vc["@context"]);
+        let sig = proof["proofValue"].as_str().unwrap();
+        assert_eq!(bs58::decode(&sig[1..]).into_vec().unwrap().len(), 64);
+        assert!(sig.starts_with('z'), "{sig}");
         let id = vc["id"].as_str().unwrap();
         assert!(
             id.starts_with("urn:uuid:") && id.as_bytes()[23] == b'8',
@@ -685,6 +797,56 @@ mod tests {
             verify_credential("{\"a\":1,\"a\":1}", None, now),
             Err(VerifyFailure::MalformedCredential(m)) if m.contains("duplicate")
         ));
+    }
+
+    #[test]
+    fn documents_that_are_not_vc_2_0_credentials_are_malformed() {
+        let key = IssuerKey::from_seed(5);
+        let mut vc = issue_credential(&input(), &key).unwrap();
+        vc.as_object_mut().unwrap().remove("proof");
+        for (path, value, needle) in [
+            (
+                "/@context",
+                json!(["https://www.w3.org/2018/credentials/v1"]),
+                "@context",
+            ),
+            ("/@context", json!(VC_CONTEXT_V2), "@context"),
+            (
+                "/type",
+                json!(["MasteryRecordCredential"]),
+                "VerifiableCredential",
+            ),
+            ("/credentialSubject", json!([]), "credentialSubject"),
+            ("/credentialSubject", json!("urn:x"), "credentialSubject"),
+        ] {
+            let mut doc = vc.clone();
+            *doc.pointer_mut(path).unwrap() = value;
+            let text = sign_document(&doc, &key, at(1_700_000_100))
+                .unwrap()
+                .to_string();
+            match verify_credential(&text, None, at(1_750_000_000)) {
+                Err(VerifyFailure::MalformedCredential(m)) if m.contains(needle) => {}
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_proof_created_after_now_is_not_yet_valid() {
+        // validFrom 2023-11-14, but signed (created) 2025-10-09: checked in between.
+        let key = IssuerKey::from_seed(5);
+        let mut vc = issue_credential(&input(), &key).unwrap();
+        vc.as_object_mut().unwrap().remove("proof");
+        let text = sign_document(&vc, &key, at(1_760_000_000))
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            verify_credential(&text, None, at(1_750_000_000)),
+            Err(VerifyFailure::NotYetValid {
+                valid_from: "2025-10-09T08:53:20Z".into()
+            })
+        );
+        assert!(verify_credential(&text, None, at(1_760_000_000)).is_ok());
     }
 
     #[test]

@@ -141,21 +141,8 @@ pub(crate) fn write_double(x: f64, out: &mut String) {
     if x < 0.0 {
         out.push('-');
     }
-    // Rust's `{:e}` gives the shortest digit string that round-trips: its length is ECMAScript's
-    // `k`. Among the k-digit strings, ECMAScript takes the one closest to x, ties to even, which
-    // is x correctly rounded to k significant digits: Rust's exact `{:.(k-1)e}` (ties to even).
-    // Rust's shortest mode alone may pick the other candidate on a tie (1424953923781206.25).
-    let shortest = format!("{:e}", x.abs());
-    let k = shortest
-        .split('e')
-        .next()
-        .map_or(1, |m| m.chars().filter(char::is_ascii_digit).count());
-    let sci = format!("{:.*e}", k.saturating_sub(1), x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exp: i32 = exp.parse().unwrap_or(0);
+    let (digits, n) = ecmascript_digits(x.abs());
     let k = digits.len() as i32;
-    let n = exp + 1; // x = 0.digits × 10^n
     if k <= n && n <= 21 {
         out.push_str(&digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
@@ -177,6 +164,63 @@ pub(crate) fn write_double(x: f64, out: &mut String) {
         out.push(if n >= 1 { '+' } else { '-' });
         out.push_str(&(n - 1).abs().to_string());
     }
+}
+
+/// ECMAScript's digits `s` (k of them, no trailing zero) and exponent `n` of a positive finite
+/// `x`, with `x` = 0.s × 10^n: the fewest digits that read back as `x`; among those, the k-digit
+/// decimal closest to `x` (ties: even last digit).
+fn ecmascript_digits(x: f64) -> (String, i32) {
+    // Rust's `{:e}` gives the shortest digit string that reads back as x: its length is `k`.
+    // Among k-digit strings, ECMAScript takes the one closest to x that reads back as x. The
+    // closest of all is x correctly rounded to k digits, Rust's exact `{:.(k-1)e}` (ties to
+    // even), which Rust's shortest mode may not pick on a tie (1424953923781206.25).
+    let shortest = sci_digits(&format!("{x:e}"));
+    let k = shortest.0.len();
+    let nearest = sci_digits(&format!("{:.*e}", k.saturating_sub(1), x));
+    if reads_back(&nearest, x) {
+        return nearest;
+    }
+    // The nearest k-digit decimal can fall outside the interval of decimals that read back as x
+    // when x is a power of two: that interval is half as wide below x as above. Then the nearest
+    // k-digit decimal on the other side of x is the answer: 2^-24 = 5.9604644775390625e-8 is
+    // written 5.960464477539063e-8, since 5.960464477539062e-8 reads back as the double below it.
+    let (digits, n) = &nearest;
+    let m: u64 = digits.parse().unwrap_or(0);
+    let scale = 10u64.pow(digits.len() as u32 - 1); // smallest k-digit mantissa
+    let below = format!("0.{digits}e{n}")
+        .parse::<f64>()
+        .is_ok_and(|y| y < x);
+    let other = match (below, m) {
+        (true, m) if m + 1 == scale * 10 => (scale, n + 1), // 99…9 + 1 = 100…0
+        (true, m) => (m + 1, *n),
+        (false, m) if m == scale => (scale * 10 - 1, n - 1), // 100…0 - 1 = 99…9
+        (false, m) => (m - 1, *n),
+    };
+    let other = trim_trailing_zeros(other.0.to_string(), other.1);
+    if reads_back(&other, x) {
+        other
+    } else {
+        shortest // always reads back as x; not reached for IEEE-754 doubles
+    }
+}
+
+/// The significant digits (no trailing zero) and `n` of Rust's `d.ddde±x` form: 0.ddd × 10^n.
+fn sci_digits(sci: &str) -> (String, i32) {
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    trim_trailing_zeros(digits, exp.parse::<i32>().unwrap_or(0) + 1)
+}
+
+fn trim_trailing_zeros(mut digits: String, n: i32) -> (String, i32) {
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
+    (digits, n)
+}
+
+/// Whether 0.`digits` × 10^`n` reads back (rounds to nearest) as `x`.
+fn reads_back((digits, n): &(String, i32), x: f64) -> bool {
+    format!("0.{digits}e{n}").parse::<f64>() == Ok(x)
 }
 
 #[cfg(test)]
@@ -279,6 +323,149 @@ mod tests {
             canon("[1e21, 1e20, 1e-6, 1e-7, 123e-2]"),
             "[1e+21,100000000000000000000,0.000001,1e-7,1.23]"
         );
+    }
+
+    /// Powers of two are where the nearest k-digit decimal may not read back as the double (the
+    /// rounding interval is half as wide below them); ECMAScript then takes the nearest one above.
+    /// Expected strings from Node.js (`String(2 ** -24)` …).
+    #[test]
+    fn powers_of_two_use_the_nearest_decimal_that_reads_back() {
+        for (x, want) in [
+            (2f64.powi(-24), "5.960464477539063e-8"),
+            (2f64.powi(89), "6.189700196426902e+26"),
+            (f64::from_bits(0x0060000000000000), "7.120236347223045e-307"),
+            (f64::from_bits(0x3d30000000000000), "5.684341886080802e-14"),
+            (2f64.powi(-1074), "5e-324"),
+            (2f64.powi(-1022), "2.2250738585072014e-308"),
+            (2f64.powi(1023), "8.98846567431158e+307"),
+            (2f64.powi(53), "9007199254740992"),
+            (2f64.powi(70), "1.1805916207174113e+21"),
+        ] {
+            let mut got = String::new();
+            write_double(x, &mut got);
+            assert_eq!(got, want, "{x:e}");
+        }
+        let digits = |t: &str| {
+            let m = t.split('e').next().unwrap_or(t);
+            m.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .trim_matches('0')
+                .len()
+        };
+        for e in -1074..=1023 {
+            let x = 2f64.powi(e);
+            let mut s = String::new();
+            write_double(x, &mut s);
+            assert_eq!(s.parse::<f64>().ok(), Some(x), "2^{e} written {s}");
+            assert_eq!(digits(&s), digits(&format!("{x:e}")), "2^{e} written {s}");
+        }
+    }
+
+    /// Values from ECMA-262 Number::toString, as `String(x)` in Node.js prints them.
+    #[test]
+    fn ecmascript_number_spellings() {
+        for (text, want) in [
+            ("-0", "0"),
+            ("-0.0", "0"),
+            ("0.0e5", "0"),
+            ("1e21", "1e+21"),
+            ("1E+21", "1e+21"),
+            ("999999999999999999999", "1e+21"),
+            ("1e20", "100000000000000000000"),
+            ("123456789012345678901", "123456789012345680000"),
+            ("1e-6", "0.000001"),
+            ("0.000001", "0.000001"),
+            ("1e-7", "1e-7"),
+            ("0.0000001234", "1.234e-7"),
+            ("-1.5e-7", "-1.5e-7"),
+            ("0.1", "0.1"),
+            ("100", "100"),
+            ("1.0", "1"),
+            ("-12.50", "-12.5"),
+            ("9007199254740993", "9007199254740992"),
+            ("0.30000000000000004", "0.30000000000000004"),
+            ("5e-324", "5e-324"),
+            ("2e-324", "0"),
+        ] {
+            assert_eq!(canon(text), want, "{text}");
+        }
+    }
+
+    /// I-JSON numbers are finite doubles: NaN and the infinities have no JSON spelling, and
+    /// literals beyond the double range are refused rather than read as infinity.
+    #[test]
+    fn nan_and_infinities_are_not_json_numbers() {
+        for text in ["NaN", "Infinity", "-Infinity", "1e309", "-1e400"] {
+            assert!(parse_strict(text).is_err(), "{text}");
+        }
+        assert!(Number::from_f64(f64::NAN).is_none());
+        assert!(Number::from_f64(f64::INFINITY).is_none());
+    }
+
+    /// Every ASCII character and a few beyond, against `JSON.stringify` in Node.js: only `"`,
+    /// `\` and U+0000..U+001F are escaped (short forms where they exist, else lower-case
+    /// `\u00xx`); DEL, U+2028/U+2029, noncharacters and astral characters are written as they
+    /// are.
+    #[test]
+    fn string_escaping_matches_json_stringify() {
+        let mut s: String = (0u8..0x80).map(char::from).collect();
+        s.push_str("\u{2028}\u{2029}\u{feff}\u{ffff}\u{10000}\u{10ffff}\u{1f600}");
+        let want = "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\
+                    \\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\
+                    \\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f !\\\"#$%&'()*+,-./0123456789:;\
+                    <=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\
+                    \u{2028}\u{2029}\u{feff}\u{ffff}\u{10000}\u{10ffff}\u{1f600}\"";
+        assert_eq!(canonicalize(&Value::String(s.clone())).unwrap(), want);
+        // and the escaped form reads back as the same string
+        assert_eq!(parse_strict(want).unwrap(), Value::String(s));
+    }
+
+    /// Member names in the order of ECMAScript's default `Array.prototype.sort` (UTF-16 code
+    /// units), which puts U+E000..U+FFFF after the astral characters (surrogates D800..DFFF).
+    #[test]
+    fn member_order_is_utf16_order_not_code_point_order() {
+        let names = [
+            "\u{10000}",
+            "\u{e000}",
+            "\u{ffff}",
+            "a\u{0}",
+            "a",
+            "",
+            "\u{1f600}",
+            "\u{ff61}",
+            "Z",
+            "\u{d7ff}",
+            "ab",
+            "\u{10ffff}",
+        ];
+        let map: Map<String, Value> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((*n).to_owned(), Value::from(i)))
+            .collect();
+        let text = canonicalize(&Value::Object(map)).unwrap();
+        // the names in the order written (commas and colons occur only between members here)
+        let order: Vec<&str> = text[1..text.len() - 1]
+            .split(',')
+            .filter_map(|member| member.rsplit_once(':').map(|(name, _)| name))
+            .collect();
+        // Node.js: [...names].sort()
+        let want = [
+            "\"\"",
+            "\"Z\"",
+            "\"a\"",
+            "\"a\\u0000\"",
+            "\"ab\"",
+            "\"\u{d7ff}\"",
+            "\"\u{10000}\"",
+            "\"\u{1f600}\"",
+            "\"\u{10ffff}\"",
+            "\"\u{e000}\"",
+            "\"\u{ff61}\"",
+            "\"\u{ffff}\"",
+        ];
+        assert_eq!(order, want);
     }
 
     #[test]
