@@ -161,11 +161,36 @@ impl LikelihoodSum {
 
     pub fn add(&mut self, l: Likelihood) {
         self.log += l.log;
-        if l.mass < Self::RENORMALISE_BELOW {
-            self.log += l.mass.ln();
+        self.add_mass(l.mass);
+    }
+
+    /// Adds the log-likelihood `n · ln(mass)` of `n` independent events of probability `mass`.
+    pub fn add_power(&mut self, mass: f64, n: u32) {
+        match n {
+            0 => {}
+            1 => self.add_mass(mass),
+            _ => {
+                // powi costs a multiplication per bit of `n`; huge counts take the logarithm.
+                let power = if n <= 1 << 20 {
+                    mass.powi(n as i32)
+                } else {
+                    0.0
+                };
+                if power >= Self::RENORMALISE_BELOW {
+                    self.add_mass(power);
+                } else {
+                    self.log += f64::from(n) * mass.ln();
+                }
+            }
+        }
+    }
+
+    fn add_mass(&mut self, mass: f64) {
+        if mass < Self::RENORMALISE_BELOW {
+            self.log += mass.ln();
             return;
         }
-        self.product *= l.mass;
+        self.product *= mass;
         if self.product < Self::RENORMALISE_BELOW {
             self.log += self.product.ln();
             self.product = 1.0;
@@ -468,18 +493,18 @@ pub(crate) fn log_likelihood<E: Slots, T: Slots>(
 /// floating-point result whatever the number of threads.
 pub(crate) const BLOCK_OBSERVATIONS: usize = 1 << 15;
 
-/// Cuts sequences (by length) into blocks of at least [`BLOCK_OBSERVATIONS`] observations
-/// (the last may be smaller). Returns ranges of sequence indices.
-pub(crate) fn blocks(seqs: &[Sequence<'_>]) -> Vec<std::ops::Range<usize>> {
+/// Cuts sequences (in their order) into blocks of at least `size` observations (the last may be
+/// smaller). Returns ranges of sequence indices.
+pub(crate) fn blocks(seqs: &[Sequence<'_>], size: usize) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    let mut size = 0;
+    let mut in_block = 0;
     for (i, s) in seqs.iter().enumerate() {
-        size += s.correct.len();
-        if size >= BLOCK_OBSERVATIONS {
+        in_block += s.correct.len();
+        if in_block >= size {
             out.push(start..i + 1);
             start = i + 1;
-            size = 0;
+            in_block = 0;
         }
     }
     if start < seqs.len() {

@@ -12,6 +12,8 @@ use rayon::prelude::*;
 use super::em::{self, Counts, PerObs, Slots, Tied};
 use super::model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 use super::params::{Bounds, FixedParams, PROB_FLOOR, ParamName, Params, Variant};
+use super::squarem::Squarem;
+use super::trie::PatternTrie;
 use crate::error::{Error, Result};
 use crate::log::{InteractionLog, NONE_ID, Sequence};
 
@@ -213,6 +215,9 @@ pub(crate) struct SkillData<'a> {
     pub seqs: Vec<Sequence<'a>>,
     pub offsets: Vec<usize>,
     pub blocks: Vec<Range<usize>>,
+    /// The response-pattern tries of blocks of sequences, when the E-step can run over them
+    /// (one parameter set per skill, no learner classes, and prefixes shared enough to pay).
+    pub tries: Vec<PatternTrie>,
     pub slots: Vec<u32>,
     pub items: Vec<u32>,
     pub per_item_emit: bool,
@@ -255,12 +260,18 @@ impl<'a> SkillData<'a> {
                 }
             }
         }
-        let blocks = em::blocks(&seqs);
+        let blocks = em::blocks(&seqs, em::BLOCK_OBSERVATIONS);
+        let tries = if per_item || variant.learner_prior {
+            Vec::new()
+        } else {
+            pattern_tries(&seqs, n)
+        };
         Self {
             skill,
             seqs,
             offsets,
             blocks,
+            tries,
             slots,
             items,
             per_item_emit: variant.item_guess_slip,
@@ -310,6 +321,29 @@ impl<'a> SkillData<'a> {
     }
 }
 
+/// Observations per trie: a skill's sequences are cut into blocks of at least this many, whose
+/// tries the E-step runs in parallel. Larger than the forward–backward blocks, since a bigger
+/// trie shares more prefixes.
+const TRIE_BLOCK_OBSERVATIONS: usize = 1 << 18;
+
+/// The trie E-step pays when the tries have at most this many nodes per observation (a node costs
+/// about as much as an observation of the per-sequence kernel).
+const TRIE_MAX_NODES_PER_OBSERVATION: f64 = 0.8;
+
+/// The pattern tries of `seqs` (`observations` in all), or none when they would save too little.
+fn pattern_tries(seqs: &[Sequence<'_>], observations: usize) -> Vec<PatternTrie> {
+    let tries: Vec<PatternTrie> = em::blocks(seqs, TRIE_BLOCK_OBSERVATIONS)
+        .into_iter()
+        .map(|block| PatternTrie::new(seqs[block].iter().map(|s| s.correct)))
+        .collect();
+    let nodes: usize = tries.iter().map(PatternTrie::nodes).sum();
+    if nodes as f64 <= TRIE_MAX_NODES_PER_OBSERVATION * observations as f64 {
+        tries
+    } else {
+        Vec::new()
+    }
+}
+
 /// The parameters of one skill as EM updates them: one prior per learner class, and guess/slip,
 /// learn/forget per slot.
 #[derive(Debug, Clone, PartialEq)]
@@ -322,6 +356,28 @@ pub(crate) struct SlotParams {
 }
 
 impl SlotParams {
+    /// Every parameter vector with its name.
+    pub(crate) fn fields(&self) -> [(ParamName, &Vec<f64>); 5] {
+        [
+            (ParamName::Prior, &self.prior),
+            (ParamName::Guess, &self.guess),
+            (ParamName::Slip, &self.slip),
+            (ParamName::Learn, &self.learn),
+            (ParamName::Forget, &self.forget),
+        ]
+    }
+
+    /// Every parameter vector with its name, to change.
+    pub(crate) fn fields_mut(&mut self) -> [(ParamName, &mut Vec<f64>); 5] {
+        [
+            (ParamName::Prior, &mut self.prior),
+            (ParamName::Guess, &mut self.guess),
+            (ParamName::Slip, &mut self.slip),
+            (ParamName::Learn, &mut self.learn),
+            (ParamName::Forget, &mut self.forget),
+        ]
+    }
+
     fn tables(&self) -> (Vec<[f64; 4]>, Vec<[f64; 4]>) {
         let emit = self
             .guess
@@ -342,6 +398,9 @@ impl SlotParams {
 /// One E-step over a skill: per-block counts in parallel, summed in block order. `weights`,
 /// when given, holds one weight per (sequence, class): `weights[q * classes + c]`.
 pub(crate) fn e_step(data: &SkillData<'_>, sp: &SlotParams, weights: Option<&[f64]>) -> Counts {
+    if weights.is_none() && !data.tries.is_empty() {
+        return e_step_tries(data, sp);
+    }
     match (data.per_item_emit, data.per_item_trans) {
         (false, false) => e_step_with(data, sp, weights, |_| Tied, |_| Tied),
         (true, false) => e_step_with(data, sp, weights, PerObs, |_| Tied),
@@ -440,6 +499,26 @@ fn e_step_with<'d, E: Slots, T: Slots>(
         data.blocks.iter().map(block_counts).collect()
     };
     let mut total = Counts::zero(classes, data.n_emit(), data.n_trans());
+    for p in &parts {
+        total.add(p);
+    }
+    total
+}
+
+/// The E-step over the skill's pattern tries (one parameter set, no classes), summed in block order.
+fn e_step_tries(data: &SkillData<'_>, sp: &SlotParams) -> Counts {
+    let (emit, trans) = sp.tables();
+    let run = |trie: &PatternTrie| {
+        let mut counts = Counts::zero(1, 1, 1);
+        trie.e_step(&emit[0], &trans[0], sp.prior[0], &mut counts);
+        counts
+    };
+    let parts: Vec<Counts> = if data.tries.len() > 1 {
+        data.tries.par_iter().map(run).collect()
+    } else {
+        data.tries.iter().map(run).collect()
+    };
+    let mut total = Counts::zero(1, 1, 1);
     for p in &parts {
         total.add(p);
     }
@@ -678,23 +757,7 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     let mut best: Option<(SlotParams, f64, u32, bool)> = None;
     for restart in 0..options.restarts {
         let mut sp = start_params(data, log, options, restart, 1);
-        let mut prev: Option<f64> = None;
-        let mut iterations = 0u32;
-        let mut done = false;
-        let ll = loop {
-            let counts = e_step(data, &sp, None);
-            tracker.iteration_done()?;
-            if prev.is_some_and(|p| converged(p, counts.ll, options.tol)) {
-                done = true;
-                break counts.ll;
-            }
-            if iterations == options.max_iter {
-                break counts.ll;
-            }
-            m_step(&counts, &mut sp, options, fixed);
-            iterations += 1;
-            prev = Some(counts.ll);
-        };
+        let (ll, iterations, done) = run_em(data, &mut sp, options, fixed, tracker)?;
         if best.as_ref().is_none_or(|b| ll > b.1) {
             best = Some((sp, ll, iterations, done));
         }
@@ -709,6 +772,76 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
         flags: data.flags(),
     };
     Ok(skill_model(data, log, &sp, &[1.0], stats))
+}
+
+/// EM for one skill from `sp` (left at the result), accelerated with [`Squarem`]: each cycle takes
+/// two EM steps θ₀ → θ₁ → θ₂ and evaluates the extrapolated point, which becomes the next θ₀ when
+/// its log-likelihood is at least θ₁'s (else θ₂ does, as plain EM would). The log-likelihoods of
+/// the points taken never decrease.
+///
+/// Convergence is EM's own: one plain EM step (θ₀ → θ₁) changes the log-likelihood by at most
+/// `tol` relative; the result is then θ₁. Every evaluated point counts as an iteration, against
+/// `max_iter`. Returns (log-likelihood, iterations, converged).
+fn run_em<F: Fn(Progress) -> ControlFlow<()> + Sync>(
+    data: &SkillData<'_>,
+    sp: &mut SlotParams,
+    options: &FitOptions,
+    fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
+    tracker: &Tracker<'_, F>,
+) -> Result<(f64, u32, bool)> {
+    let evaluate = |p: &SlotParams| -> Result<Counts> {
+        let counts = e_step(data, p, None);
+        tracker.iteration_done()?;
+        Ok(counts)
+    };
+    let em_step = |p: &SlotParams, counts: &Counts| {
+        let mut next = p.clone();
+        m_step(counts, &mut next, options, fixed);
+        next
+    };
+    let mut squarem = Squarem::new();
+    let mut iterations = 0u32;
+    let mut c0 = evaluate(sp)?;
+    loop {
+        if iterations == options.max_iter {
+            return Ok((c0.ll, iterations, false));
+        }
+        let p1 = em_step(sp, &c0);
+        let c1 = evaluate(&p1)?;
+        iterations += 1;
+        let done = converged(c0.ll, c1.ll, options.tol);
+        if done || iterations == options.max_iter {
+            *sp = p1;
+            return Ok((c1.ll, iterations, done));
+        }
+        let p2 = em_step(&p1, &c1);
+        let jump = squarem.extrapolate(sp, &p1, &p2, &options.bounds);
+        let (next, counts) = match jump {
+            Some(p) => {
+                let c = evaluate(&p)?;
+                iterations += 1;
+                if c.ll >= c1.ll {
+                    (p, c)
+                } else {
+                    squarem.rejected();
+                    if iterations == options.max_iter {
+                        *sp = p1;
+                        return Ok((c1.ll, iterations, false));
+                    }
+                    let c = evaluate(&p2)?;
+                    iterations += 1;
+                    (p2, c)
+                }
+            }
+            None => {
+                let c = evaluate(&p2)?;
+                iterations += 1;
+                (p2, c)
+            }
+        };
+        *sp = next;
+        c0 = counts;
+    }
 }
 
 /// The model of one skill from its slot parameters: slot 0 gives the skill's own values; its

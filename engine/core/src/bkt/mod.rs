@@ -10,8 +10,10 @@ mod model;
 mod model_file;
 mod params;
 mod predict;
+mod squarem;
 #[cfg(test)]
 mod testdata;
+mod trie;
 
 pub use filter::{Fallback, LearnerState, Step};
 pub use fit::{FEW_LEARNERS, FitOptions, Progress, fit};
