@@ -1,11 +1,18 @@
-//! CSV and TSV logs, streamed record by record with the csv crate's `ByteRecord` (no per-field
+//! CSV and TSV logs, read record by record with the csv crate's `ByteRecord` (no per-field
 //! allocation, constant memory apart from the log being built).
+//!
+//! With more than one thread, the rows are read in windows of [`WINDOW_BYTES`] cut at line ends;
+//! each window is cut into parts parsed on rayon's threads into builders of their own, joined in
+//! file order ([`pathwise::LogBuilder::append`]), so the log, its ids and the first error reported
+//! are the same as a sequential read. A quoted field may hold a line break, so from the first
+//! window with a quote character on, the file is read sequentially.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use pathwise::{Error, Location, Result};
+use rayon::prelude::*;
 
 use super::Encoding;
 use super::rows::{Fields, RowReader, Sink};
@@ -34,7 +41,7 @@ pub(crate) fn open(path: &Path, delimiter: u8, encoding: Encoding) -> Result<Del
     let mut record = csv::ByteRecord::new();
     let has_header = reader
         .read_byte_record(&mut record)
-        .map_err(|e| csv_error(&file, e))?;
+        .map_err(|e| csv_error(&file, e, 0))?;
     if !has_header {
         return Err(Error::input(
             Location::file(&file),
@@ -45,6 +52,7 @@ pub(crate) fn open(path: &Path, delimiter: u8, encoding: Encoding) -> Result<Del
         record: &record,
         path,
         delimiter,
+        base_byte: 0,
     };
     let mut header = Vec::with_capacity(record.len());
     for index in 0..record.len() {
@@ -78,15 +86,26 @@ impl Delimited {
         &self.file
     }
 
-    /// Streams every data row into `sink`.
-    pub fn read(self, rows: &RowReader<'_>, sink: &mut Sink) -> Result<()> {
+    /// Reads every data row into `sink`.
+    pub fn read(mut self, rows: &RowReader<'_>, sink: &mut Sink) -> Result<()> {
+        let mut any = false;
+        if rayon::current_num_threads() > 1 {
+            match self.read_windows(rows, sink, &mut any)? {
+                None => return no_rows_check(&self.file, any),
+                Some(resume) => self
+                    .reader
+                    .seek_raw(SeekFrom::Start(resume.byte()), resume)
+                    .map_err(|e| csv_error(&self.file, e, 0))?,
+            }
+        }
         let path = self.path.clone();
         let delimiter = self.delimiter;
-        self.for_each_record(|record, line| {
+        self.records(any, |record, line| {
             let fields = CsvFields {
                 record,
                 path: &path,
                 delimiter,
+                base_byte: 0,
             };
             rows.push(sink, &fields, line)
         })
@@ -95,43 +114,183 @@ impl Delimited {
     /// Calls `each` with every data record and its line, after checking it has as many fields
     /// as the header. A file with a header but no rows is an error.
     pub fn for_each_record(
-        mut self,
-        mut each: impl FnMut(&csv::ByteRecord, u64) -> Result<()>,
+        self,
+        each: impl FnMut(&csv::ByteRecord, u64) -> Result<()>,
     ) -> Result<()> {
-        let mut record = csv::ByteRecord::new();
+        self.records(false, each)
+    }
+
+    /// [`Delimited::for_each_record`] from the reader's position; `any` tells whether rows were
+    /// read before it.
+    fn records(
+        mut self,
+        any: bool,
+        each: impl FnMut(&csv::ByteRecord, u64) -> Result<()>,
+    ) -> Result<()> {
         let width = self.header.len();
-        let mut any = false;
-        while self
-            .reader
-            .read_byte_record(&mut record)
-            .map_err(|e| csv_error(&self.file, e))?
-        {
-            any = true;
-            let line = record.position().map_or(0, csv::Position::line);
-            if record.len() != width {
-                return Err(Error::input(
-                    Location::file(&self.file).line(line),
-                    format!(
-                        "the row has {} field{} but the header has {width}",
-                        record.len(),
-                        if record.len() == 1 { "" } else { "s" }
-                    ),
-                ));
+        let read = each_record(&mut self.reader, &self.file, width, 0, each)?;
+        no_rows_check(&self.file, any || read)
+    }
+
+    /// Reads the rows in windows parsed in parallel while no window holds a quote character.
+    /// Returns the position where a sequential read must go on, or `None` at the end of the file.
+    fn read_windows(
+        &self,
+        rows: &RowReader<'_>,
+        sink: &mut Sink,
+        any: &mut bool,
+    ) -> Result<Option<csv::Position>> {
+        let io = |e| Error::io(&self.file, e);
+        let mut pos = self.reader.position().clone();
+        let mut file = File::open(&self.path).map_err(io)?;
+        file.seek(SeekFrom::Start(pos.byte())).map_err(io)?;
+        let mut buf: Vec<u8> = Vec::new();
+        let mut eof = false;
+        loop {
+            let want = WINDOW_BYTES.saturating_sub(buf.len());
+            if !eof && want > 0 {
+                let got = (&mut file)
+                    .take(want as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(io)?;
+                eof = got < want;
             }
-            each(&record, line)?;
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let end = if eof {
+                buf.len()
+            } else {
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(i) => i + 1,
+                    None => return Ok(Some(pos)),
+                }
+            };
+            let window = &buf[..end];
+            if memchr::memchr(b'"', window).is_some() {
+                return Ok(Some(pos));
+            }
+            *any |= self.read_window(window, &pos, rows, sink)?;
+            pos.set_byte(pos.byte() + end as u64);
+            pos.set_line(pos.line() + lines_in(window) as u64);
+            buf.drain(..end);
         }
-        if !any {
-            return Err(Error::input(
-                Location::file(&self.file).line(1),
-                "the file has a header but no rows",
-            ));
+    }
+
+    /// Parses one window (whole lines, no quote character) that starts at `pos`, in parts on
+    /// rayon's threads, and joins the parts into `sink` in order. Returns whether it held a row.
+    fn read_window(
+        &self,
+        window: &[u8],
+        pos: &csv::Position,
+        rows: &RowReader<'_>,
+        sink: &mut Sink,
+    ) -> Result<bool> {
+        let parts = (window.len() / MIN_PART_BYTES).clamp(1, 4 * rayon::current_num_threads());
+        // (start byte, line of the first record) of each part.
+        let mut starts = vec![(0usize, pos.line())];
+        for k in 1..parts {
+            let &(from, line) = starts.last().expect("starts with the window's start");
+            let target = (window.len() * k / parts).max(from);
+            let Some(i) = memchr::memchr(b'\n', &window[target..]) else {
+                break;
+            };
+            let cut = target + i + 1;
+            if cut < window.len() {
+                starts.push((cut, line + lines_in(&window[from..cut]) as u64));
+            }
         }
-        Ok(())
+        let width = self.header.len();
+        let read_part = |k: usize| {
+            let (from, line) = starts[k];
+            let to = starts.get(k + 1).map_or(window.len(), |s| s.0);
+            let mut part = sink.part();
+            part.builder.reserve(lines_in(&window[from..to]));
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(self.delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&window[from..to]);
+            let read = each_record(&mut reader, &self.file, width, line - 1, |record, line| {
+                let fields = CsvFields {
+                    record,
+                    path: &self.path,
+                    delimiter: self.delimiter,
+                    base_byte: pos.byte() + from as u64,
+                };
+                rows.push(&mut part, &fields, line)
+            });
+            (part, read)
+        };
+        let done: Vec<(Sink, Result<bool>)> =
+            (0..starts.len()).into_par_iter().map(read_part).collect();
+        sink.builder.reserve(lines_in(window));
+        let mut any = false;
+        for (part, read) in done {
+            // A disagreeing order kind is at the part's first row, before any error inside it.
+            sink.absorb(part)?;
+            any |= read?;
+        }
+        Ok(any)
     }
 }
 
-fn csv_error(file: &str, e: csv::Error) -> Error {
-    let line = e.position().map(csv::Position::line);
+/// Bytes read at a time by the parallel path (tiny in unit tests, to run many windows and parts).
+const WINDOW_BYTES: usize = if cfg!(test) { 4096 } else { 16 << 20 };
+/// Parts of a window are at least this long: smaller ones are not worth a thread.
+const MIN_PART_BYTES: usize = if cfg!(test) { 300 } else { 256 << 10 };
+
+/// Calls `each` with every record of `reader` and its line (the reader's line plus
+/// `line_offset`), after checking it has `width` fields. Returns whether there was a record.
+fn each_record<R: Read>(
+    reader: &mut csv::Reader<R>,
+    file: &str,
+    width: usize,
+    line_offset: u64,
+    mut each: impl FnMut(&csv::ByteRecord, u64) -> Result<()>,
+) -> Result<bool> {
+    let mut record = csv::ByteRecord::new();
+    let mut any = false;
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(file, e, line_offset))?
+    {
+        any = true;
+        let line = line_offset + record.position().map_or(0, csv::Position::line);
+        if record.len() != width {
+            return Err(Error::input(
+                Location::file(file).line(line),
+                format!(
+                    "the row has {} field{} but the header has {width}",
+                    record.len(),
+                    if record.len() == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        each(&record, line)?;
+    }
+    Ok(any)
+}
+
+/// The number of line ends in `bytes`.
+fn lines_in(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
+/// A file with a header but no rows is an error.
+fn no_rows_check(file: &str, any: bool) -> Result<()> {
+    if any {
+        Ok(())
+    } else {
+        Err(Error::input(
+            Location::file(file).line(1),
+            "the file has a header but no rows",
+        ))
+    }
+}
+
+fn csv_error(file: &str, e: csv::Error, line_offset: u64) -> Error {
+    let line = e.position().map(|p| line_offset + p.line());
     let message = e.to_string();
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(file, io),
@@ -149,6 +308,8 @@ struct CsvFields<'r> {
     record: &'r csv::ByteRecord,
     path: &'r Path,
     delimiter: u8,
+    /// The file offset of the data the record's positions count from.
+    base_byte: u64,
 }
 
 impl Fields for CsvFields<'_> {
@@ -159,7 +320,7 @@ impl Fields for CsvFields<'_> {
     /// Re-reads the record's raw bytes from the file (only on this error path) to find where
     /// field `index` starts, honouring quotes, then the first invalid byte inside it.
     fn file_offset(&self, index: usize, _bad: BadByte) -> Option<u64> {
-        let start = self.record.position()?.byte();
+        let start = self.base_byte + self.record.position()?.byte();
         let mut file = File::open(self.path).ok()?;
         file.seek(SeekFrom::Start(start)).ok()?;
         let mut raw = Vec::new();
@@ -209,6 +370,120 @@ fn raw_field(raw: &[u8], index: usize, delimiter: u8) -> Option<(usize, usize)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{LogOptions, Preset, load_logs};
+    use pathwise::InteractionLog;
+
+    /// A generic log of `rows` rows; `edit` may change row `i`'s line.
+    fn log_file(rows: usize, edit: impl Fn(usize, String) -> String) -> tempfile::NamedTempFile {
+        let mut text = String::from("learner,skill,item,correct,order\n");
+        for i in 0..rows {
+            let line = format!(
+                "l{},s{},q{},{},{}",
+                (i * 7) % 23,
+                (i * 3) % 5,
+                i % 17,
+                u8::from(i % 3 != 0),
+                (i * 11) % 97
+            );
+            text.push_str(&edit(i, line));
+            text.push('\n');
+        }
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+        file
+    }
+
+    /// Everything a reader of the log sees.
+    fn fingerprint(log: &InteractionLog) -> String {
+        let responses: Vec<_> = (0..log.n_responses()).map(|r| log.response(r)).collect();
+        let sequences: Vec<Vec<_>> = (0..log.skills().len() as u32)
+            .map(|s| log.skill_sequences(s).collect())
+            .collect();
+        format!(
+            "{:?} {:?} {:?} {responses:?} {sequences:?} {:?} {:?}",
+            log.learners().names(),
+            log.skills().names(),
+            log.items().names(),
+            log.dropped(),
+            log.order_kind()
+        )
+    }
+
+    /// Loads `file` on `threads` threads: the log's fingerprint, or the error's text.
+    fn load(file: &tempfile::NamedTempFile, threads: usize) -> String {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let options = LogOptions {
+            preset: Some(Preset::Generic),
+            ..LogOptions::default()
+        };
+        pool.install(|| load_logs(&[file.path().to_owned()], &options))
+            .map_or_else(|e| format!("error: {e}"), |l| fingerprint(&l.log))
+    }
+
+    #[test]
+    fn parallel_windows_read_the_same_log_as_one_thread() {
+        // About 30 KB: several windows of several parts each.
+        let file = log_file(1500, |_, line| line);
+        let one = load(&file, 1);
+        assert!(one.contains("\"l22\""), "{one}");
+        assert_eq!(load(&file, 2), one);
+        assert_eq!(load(&file, 3), one);
+    }
+
+    #[test]
+    fn the_first_error_in_file_order_is_reported_with_its_line() {
+        let bad_correct = |i: usize, line: String| {
+            if i == 1100 || i == 1400 {
+                line.replace(",1,", ",yes,").replace(",0,", ",yes,")
+            } else {
+                line
+            }
+        };
+        let width = |i: usize, line: String| {
+            if i == 900 {
+                format!("{line},extra")
+            } else {
+                line
+            }
+        };
+        let timestamp = |i: usize, line: String| {
+            if i >= 1200 {
+                let (head, _) = line.rsplit_once(',').unwrap();
+                format!("{head},2024-01-02 10:00:00")
+            } else {
+                line
+            }
+        };
+        for (edit, line) in [
+            (&bad_correct as &dyn Fn(usize, String) -> String, 1102),
+            (&width, 902),
+            (&timestamp, 1202),
+        ] {
+            let file = log_file(1500, edit);
+            let one = load(&file, 1);
+            assert!(one.starts_with("error: "), "{one}");
+            assert!(one.contains(&format!(":{line}")), "line {line}: {one}");
+            assert_eq!(load(&file, 2), one);
+        }
+    }
+
+    #[test]
+    fn a_quote_after_the_first_window_switches_to_the_sequential_reader() {
+        // Row 1300 quotes a skill with a comma and a line break inside.
+        let file = log_file(1500, |i, line| {
+            if i == 1300 {
+                "l1,\"s,\nx\",q1,1,5".to_owned()
+            } else {
+                line
+            }
+        });
+        let one = load(&file, 1);
+        assert!(one.contains("\"s,\\nx\""), "{one}");
+        assert_eq!(load(&file, 2), one);
+    }
 
     #[test]
     fn raw_field_honours_quotes() {

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use pathwise::{Error, Location, LogBuilder, OrderKind, RawRow, Result};
 
@@ -21,8 +22,10 @@ pub(crate) const NOT_IN_MAP: &str = "item not in the item-skill map";
 pub(crate) struct Sink {
     pub builder: LogBuilder,
     pub order_kind: Option<OrderKind>,
+    /// Where the order kind was first seen, when this sink found it (not inherited).
+    pub order_kind_at: Option<Location>,
     pub encoding: Encoding,
-    pub item_skills: Option<ItemSkills>,
+    pub item_skills: Option<Arc<ItemSkills>>,
 }
 
 impl Sink {
@@ -31,9 +34,36 @@ impl Sink {
         Self {
             builder: LogBuilder::new(),
             order_kind: None,
+            order_kind_at: None,
             encoding,
-            item_skills,
+            item_skills: item_skills.map(Arc::new),
         }
+    }
+
+    /// An empty sink for a part of a file read on another thread: the same options and the order
+    /// kind known so far. [`Sink::absorb`] joins it back.
+    pub fn part(&self) -> Self {
+        let mut builder = LogBuilder::new();
+        if let Some(kind) = self.order_kind {
+            builder.set_order_kind(kind);
+        }
+        Self {
+            builder,
+            order_kind: self.order_kind,
+            order_kind_at: None,
+            encoding: self.encoding,
+            item_skills: self.item_skills.clone(),
+        }
+    }
+
+    /// Appends the rows of `part` (made by [`Sink::part`] and filled with the rows that follow
+    /// this sink's), checking that its order kind agrees with the rows before it.
+    pub fn absorb(&mut self, part: Sink) -> Result<()> {
+        if let (Some(kind), Some(at)) = (part.order_kind, part.order_kind_at) {
+            self.check_order_kind(kind, || at)?;
+        }
+        self.builder.append(part.builder);
+        Ok(())
     }
 
     /// Records the order kind of a row, checking it agrees with earlier rows.
@@ -42,14 +72,21 @@ impl Sink {
         kind: OrderKind,
         at: impl FnOnce() -> Location,
     ) -> Result<()> {
-        check_order_kind(&mut self.order_kind, &mut self.builder, kind, at)
+        check_order_kind(
+            &mut self.order_kind,
+            &mut self.order_kind_at,
+            &mut self.builder,
+            kind,
+            at,
+        )
     }
 }
 
-/// Records the order kind of a row in `seen` (and the builder), checking it agrees with earlier
-/// rows. A free function so it can run while other fields of a [`Sink`] are borrowed.
+/// Records the order kind of a row in `seen` (and where, and the builder), checking it agrees
+/// with earlier rows. A free function so it can run while other fields of a [`Sink`] are borrowed.
 fn check_order_kind(
     seen: &mut Option<OrderKind>,
+    seen_at: &mut Option<Location>,
     builder: &mut LogBuilder,
     kind: OrderKind,
     at: impl FnOnce() -> Location,
@@ -57,6 +94,7 @@ fn check_order_kind(
     match *seen {
         None => {
             *seen = Some(kind);
+            *seen_at = Some(at());
             builder.set_order_kind(kind);
             Ok(())
         }
@@ -213,9 +251,13 @@ impl RowReader<'_> {
                 ),
             )
         })?;
-        check_order_kind(&mut sink.order_kind, &mut sink.builder, kind, || {
-            self.at(line, &m.order)
-        })?;
+        check_order_kind(
+            &mut sink.order_kind,
+            &mut sink.order_kind_at,
+            &mut sink.builder,
+            kind,
+            || self.at(line, &m.order),
+        )?;
         let group = match &m.group {
             Some(col) => self.text(sink, fields, col, line)?,
             None => None,

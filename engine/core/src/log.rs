@@ -231,6 +231,52 @@ impl LogBuilder {
         self.skill_start.push(self.skill_ids.len() as u32);
     }
 
+    /// Appends every row of `other` after this builder's rows, with the same result as pushing
+    /// them here one by one (ids in order of first appearance included), so that a loader can
+    /// read parts of a file on several threads and join them in file order. Dropped-row counts
+    /// add up; the order kind is this builder's.
+    ///
+    /// ```
+    /// use pathwise::{LogBuilder, RawRow};
+    /// let row = |learner| RawRow { learner, skills: &["add"], item: None, correct: true, order: 0, group: None };
+    /// let (mut first, mut second) = (LogBuilder::new(), LogBuilder::new());
+    /// first.push(row("ann"));
+    /// second.push(row("bob"));
+    /// second.push(row("ann"));
+    /// first.append(second);
+    /// let log = first.build();
+    /// assert_eq!(log.learners().names(), ["ann", "bob"]);
+    /// assert_eq!(log.n_rows(), 3);
+    /// ```
+    pub fn append(&mut self, other: LogBuilder) {
+        fn ids(mine: &mut Interner, theirs: &Interner) -> Vec<u32> {
+            theirs.names().iter().map(|n| mine.intern(n)).collect()
+        }
+        fn remap(to: &[u32], id: u32) -> u32 {
+            if id == NONE_ID { id } else { to[id as usize] }
+        }
+        let learners = ids(&mut self.learners, &other.learners);
+        let items = ids(&mut self.items, &other.items);
+        let groups = ids(&mut self.groups, &other.groups);
+        let skills = ids(&mut self.skills, &other.skills);
+        self.learner
+            .extend(other.learner.iter().map(|&l| learners[l as usize]));
+        self.item
+            .extend(other.item.iter().map(|&i| remap(&items, i)));
+        self.correct.extend_from_slice(&other.correct);
+        self.order.extend_from_slice(&other.order);
+        self.group
+            .extend(other.group.iter().map(|&g| remap(&groups, g)));
+        let base = self.skill_ids.len() as u32;
+        self.skill_ids
+            .extend(other.skill_ids.iter().map(|&s| skills[s as usize]));
+        self.skill_start
+            .extend(other.skill_start[1..].iter().map(|&s| s + base));
+        for (reason, n) in other.dropped {
+            *self.dropped.entry(reason).or_default() += n;
+        }
+    }
+
     /// Counts one input row left out, under a short reason ("original = 0", "no skill").
     pub fn drop_row(&mut self, reason: &str) {
         *self.dropped.entry(reason.to_owned()).or_default() += 1;
@@ -246,18 +292,50 @@ impl LogBuilder {
         self.learner.is_empty()
     }
 
+    /// Row indices sorted by (learner, order), ties in input order: a counting sort by learner,
+    /// then a stable sort by order of each learner's rows that are not in order already.
+    fn time_order(&self) -> Vec<u32> {
+        let mut start = vec![0usize; self.learners.len() + 1];
+        for &l in &self.learner {
+            start[l as usize + 1] += 1;
+        }
+        for l in 0..self.learners.len() {
+            start[l + 1] += start[l];
+        }
+        let mut next = start.clone();
+        let mut perm = vec![0u32; self.learner.len()];
+        for (r, &l) in self.learner.iter().enumerate() {
+            perm[next[l as usize]] = r as u32;
+            next[l as usize] += 1;
+        }
+        let order = |r: &u32| self.order[*r as usize];
+        for w in start.windows(2) {
+            let rows = &mut perm[w[0]..w[1]];
+            if !rows.is_sorted_by_key(order) {
+                rows.sort_by_key(order);
+            }
+        }
+        perm
+    }
+
     /// Sorts by (learner, order) — ties keep input order —, merges multi-skill repeats into one
     /// response, and lays out the per-skill sequences.
     pub fn build(self) -> InteractionLog {
         let rows = self.learner.len();
-        let mut perm: Vec<u32> = (0..rows as u32).collect();
-        perm.sort_by_key(|&r| (self.learner[r as usize], self.order[r as usize]));
+        let perm = self.time_order();
 
         let mut log = InteractionLog {
             rows,
             order_kind: self.order_kind,
             dropped: self.dropped,
             learner_start: vec![0; self.learners.len() + 1],
+            resp_learner: Vec::with_capacity(rows),
+            resp_item: Vec::with_capacity(rows),
+            resp_correct: Vec::with_capacity(rows),
+            resp_order: Vec::with_capacity(rows),
+            resp_group: Vec::with_capacity(rows),
+            resp_skill_start: Vec::with_capacity(rows + 1),
+            resp_skills: Vec::with_capacity(self.skill_ids.len()),
             ..InteractionLog::default()
         };
         log.resp_skill_start.push(0);
@@ -525,6 +603,51 @@ pub(crate) fn test_row<'a>(
 mod tests {
     use super::test_row as row;
     use super::*;
+
+    #[test]
+    fn appending_parts_builds_the_same_log_as_pushing_every_row() {
+        let skills: [&[&str]; 4] = [&["add"], &["sub", "add"], &[], &["mul"]];
+        // Row i: learners, items and orders repeat out of step; some rows lack an item or a
+        // skill, some have a group.
+        let push = |b: &mut LogBuilder, rows: std::ops::Range<i64>| {
+            for i in rows {
+                let (learner, item) = (format!("l{}", (i * 7) % 5), format!("q{}", (i * 3) % 11));
+                let order = (i * 13) % 17;
+                b.push(RawRow {
+                    learner: &learner,
+                    skills: skills[(i % 4) as usize],
+                    item: (order % 5 != 0).then_some(item.as_str()),
+                    correct: i % 3 != 0,
+                    order,
+                    group: (i % 6 == 0).then_some("class-b"),
+                });
+            }
+        };
+        // Everything a reader of the log can see (the interners' lookup caches differ).
+        let summary = |log: InteractionLog| {
+            let ids = [&log.learners, &log.skills, &log.items, &log.groups].map(Interner::names);
+            let responses: Vec<Response<'_>> =
+                (0..log.n_responses()).map(|r| log.response(r)).collect();
+            let sequences: Vec<Vec<Sequence<'_>>> = (0..log.skills.len() as u32)
+                .map(|k| log.skill_sequences(k).collect())
+                .collect();
+            format!(
+                "{ids:?} {responses:?} {sequences:?} {:?} {}",
+                log.dropped,
+                log.n_rows()
+            )
+        };
+        let mut whole = LogBuilder::new();
+        push(&mut whole, 0..40);
+        let whole = summary(whole.build());
+        for cut in [0, 1, 13, 39, 40] {
+            let (mut first, mut second) = (LogBuilder::new(), LogBuilder::new());
+            push(&mut first, 0..cut);
+            push(&mut second, cut..40);
+            first.append(second);
+            assert_eq!(summary(first.build()), whole, "cut at {cut}");
+        }
+    }
 
     #[test]
     fn sorts_by_learner_then_order_keeping_ties_in_file_order() {
