@@ -48,12 +48,7 @@ pub(crate) fn open(path: &Path, delimiter: u8, encoding: Encoding) -> Result<Del
             "the file is empty; expected a header line",
         ));
     }
-    let fields = CsvFields {
-        record: &record,
-        path,
-        delimiter,
-        base_byte: 0,
-    };
+    let fields = CsvFields::new(&record, path, delimiter, 0);
     let mut header = Vec::with_capacity(record.len());
     for index in 0..record.len() {
         let name = values::decode(fields.get(index), encoding).map_err(|bad| {
@@ -101,12 +96,7 @@ impl Delimited {
         let path = self.path.clone();
         let delimiter = self.delimiter;
         self.records(any, |record, line| {
-            let fields = CsvFields {
-                record,
-                path: &path,
-                delimiter,
-                base_byte: 0,
-            };
+            let fields = CsvFields::new(record, &path, delimiter, 0);
             rows.push(sink, &fields, line)
         })
     }
@@ -170,22 +160,24 @@ impl Delimited {
             if memchr::memchr(b'"', window).is_some() {
                 return Ok(Some(pos));
             }
-            *any |= self.read_window(window, &pos, rows, sink)?;
+            let (read, lines) = self.read_window(window, &pos, rows, sink)?;
+            *any |= read;
             pos.set_byte(pos.byte() + end as u64);
-            pos.set_line(pos.line() + lines_in(window) as u64);
+            pos.set_line(pos.line() + lines);
             buf.drain(..end);
         }
     }
 
     /// Parses one window (whole lines, no quote character) that starts at `pos`, in parts on
-    /// rayon's threads, and joins the parts into `sink` in order. Returns whether it held a row.
+    /// rayon's threads, and joins the parts into `sink` in order. Returns whether it held a row,
+    /// and its number of line ends.
     fn read_window(
         &self,
         window: &[u8],
         pos: &csv::Position,
         rows: &RowReader<'_>,
         sink: &mut Sink,
-    ) -> Result<bool> {
+    ) -> Result<(bool, u64)> {
         let parts = (window.len() / MIN_PART_BYTES).clamp(1, 4 * rayon::current_num_threads());
         // (start byte, line of the first record) of each part.
         let mut starts = vec![(0usize, pos.line())];
@@ -197,41 +189,42 @@ impl Delimited {
             };
             let cut = target + i + 1;
             if cut < window.len() {
-                starts.push((cut, line + lines_in(&window[from..cut]) as u64));
+                starts.push((cut, line + lines_in(&window[from..cut])));
             }
         }
+        let &(last, last_line) = starts.last().expect("starts with the window's start");
+        let end_line = last_line + lines_in(&window[last..]);
         let width = self.header.len();
         let read_part = |k: usize| {
             let (from, line) = starts[k];
-            let to = starts.get(k + 1).map_or(window.len(), |s| s.0);
+            let (to, to_line) = starts
+                .get(k + 1)
+                .copied()
+                .unwrap_or((window.len(), end_line));
             let mut part = sink.part();
-            part.builder.reserve(lines_in(&window[from..to]));
+            part.builder.reserve((to_line - line) as usize + 1);
             let mut reader = csv::ReaderBuilder::new()
                 .delimiter(self.delimiter)
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(&window[from..to]);
             let read = each_record(&mut reader, &self.file, width, line - 1, |record, line| {
-                let fields = CsvFields {
-                    record,
-                    path: &self.path,
-                    delimiter: self.delimiter,
-                    base_byte: pos.byte() + from as u64,
-                };
+                let base_byte = pos.byte() + from as u64;
+                let fields = CsvFields::new(record, &self.path, self.delimiter, base_byte);
                 rows.push(&mut part, &fields, line)
             });
             (part, read)
         };
         let done: Vec<(Sink, Result<bool>)> =
             (0..starts.len()).into_par_iter().map(read_part).collect();
-        sink.builder.reserve(lines_in(window));
+        sink.builder.reserve((end_line - pos.line()) as usize + 1);
         let mut any = false;
         for (part, read) in done {
             // A disagreeing order kind is at the part's first row, before any error inside it.
             sink.absorb(part)?;
             any |= read?;
         }
-        Ok(any)
+        Ok((any, end_line - pos.line()))
     }
 }
 
@@ -273,8 +266,8 @@ fn each_record<R: Read>(
 }
 
 /// The number of line ends in `bytes`.
-fn lines_in(bytes: &[u8]) -> usize {
-    memchr::memchr_iter(b'\n', bytes).count()
+fn lines_in(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// A file with a header but no rows is an error.
@@ -306,15 +299,33 @@ fn csv_error(file: &str, e: csv::Error, line_offset: u64) -> Error {
 
 struct CsvFields<'r> {
     record: &'r csv::ByteRecord,
+    /// The record's bytes as text, when they are valid UTF-8 (checked once for all fields).
+    text: Option<&'r str>,
     path: &'r Path,
     delimiter: u8,
     /// The file offset of the data the record's positions count from.
     base_byte: u64,
 }
 
+impl<'r> CsvFields<'r> {
+    fn new(record: &'r csv::ByteRecord, path: &'r Path, delimiter: u8, base_byte: u64) -> Self {
+        Self {
+            record,
+            text: std::str::from_utf8(record.as_slice()).ok(),
+            path,
+            delimiter,
+            base_byte,
+        }
+    }
+}
+
 impl Fields for CsvFields<'_> {
     fn get(&self, index: usize) -> &[u8] {
         self.record.get(index).unwrap_or(b"")
+    }
+
+    fn utf8(&self, index: usize) -> Option<&str> {
+        self.text?.get(self.record.range(index)?)
     }
 
     /// Re-reads the record's raw bytes from the file (only on this error path) to find where

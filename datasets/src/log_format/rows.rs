@@ -121,6 +121,11 @@ fn kind_name(kind: OrderKind) -> &'static str {
 pub(crate) trait Fields {
     /// The raw bytes of field `index` (empty when the row has none there).
     fn get(&self, index: usize) -> &[u8];
+    /// Field `index` as text when the reader already knows the row is valid UTF-8 (one check
+    /// per row instead of one per field); `None` decodes the field on its own.
+    fn utf8(&self, _index: usize) -> Option<&str> {
+        None
+    }
     /// The byte offset in the file of `bad`, found in field `index`, if it can be told.
     fn file_offset(&self, index: usize, bad: BadByte) -> Option<u64>;
 }
@@ -147,6 +152,11 @@ impl RowReader<'_> {
         line: u64,
     ) -> Result<Option<Cow<'f, str>>> {
         let decode = |index: usize| -> Result<Cow<'f, str>> {
+            if sink.encoding == Encoding::Utf8 {
+                if let Some(text) = fields.utf8(index) {
+                    return Ok(Cow::Borrowed(text));
+                }
+            }
             let bytes = fields.get(index);
             values::decode(bytes, sink.encoding).map_err(|bad| {
                 let offset = fields
@@ -214,7 +224,7 @@ impl RowReader<'_> {
         } else {
             match (skill_text.as_deref(), m.skill_separator) {
                 (None, _) => &[],
-                (Some(s), Some(sep)) if s.contains(sep) => {
+                (Some(s), Some(sep)) if contains(s, sep) => {
                     several = s.split(sep).filter(|p| !p.is_empty()).collect();
                     &several
                 }
@@ -272,4 +282,12 @@ impl RowReader<'_> {
         });
         Ok(())
     }
+}
+
+/// Whether `text` contains `separator` (a few bytes): a byte scan, without the substring
+/// searcher's set-up that `str::contains` pays on every row.
+fn contains(text: &str, separator: &str) -> bool {
+    let (text, sep) = (text.as_bytes(), separator.as_bytes());
+    sep.first()
+        .is_some_and(|&first| memchr::memchr_iter(first, text).any(|i| text[i..].starts_with(sep)))
 }

@@ -169,9 +169,20 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let options = args.options()?;
     // Fail before a long fit, not after it.
     crate::output::existing_folder_of(&args.out)?;
-    let loaded = args.log.load()?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        if n == 0 {
+            anyhow::bail!("--threads: must be at least 1");
+        }
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    // The input's digest is computed while the log is read (the reader leaves a core idle at times).
+    let (loaded, sha) =
+        pool.install(|| rayon::join(|| args.log.load(), || input_sha256(&args.log.logs)));
+    let loaded = loaded?;
     let log = &loaded.log;
-    let sha = input_sha256(&args.log.logs)?;
+    let sha = sha?;
 
     let bar = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -189,14 +200,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         bar.set_message(format!("{} EM iterations", p.iterations));
         ControlFlow::Continue(())
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        if n == 0 {
-            anyhow::bail!("--threads: must be at least 1");
-        }
-        pool = pool.num_threads(n);
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
     let mut model = pool.install(|| pathwise::fit(log, &options, progress))?;
     bar.finish_and_clear();
     model.set_input_sha256(Some(sha));
