@@ -139,6 +139,7 @@ impl Delimited {
         loop {
             let want = WINDOW_BYTES.saturating_sub(buf.len());
             if !eof && want > 0 {
+                buf.reserve_exact(want);
                 let got = (&mut file)
                     .take(want as u64)
                     .read_to_end(&mut buf)
