@@ -169,6 +169,9 @@ impl LikelihoodSum {
         match n {
             0 => {}
             1 => self.add_mass(mass),
+            // Small powers by multiplication (no underflow for masses this large).
+            2 if mass >= 1e-30 => self.add_mass(mass * mass),
+            3 if mass >= 1e-30 => self.add_mass(mass * mass * mass),
             _ => {
                 // powi costs a multiplication per bit of `n`; huge counts take the logarithm.
                 let power = if n <= 1 << 20 {

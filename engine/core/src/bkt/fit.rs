@@ -754,12 +754,19 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     tracker: &Tracker<'_, F>,
 ) -> Result<SkillModel> {
     let fixed = options.fixed.for_skill(log.skills().name(data.skill));
+    // Restarts run in parallel (they are independent); the best is picked in restart order.
+    let runs: Vec<(SlotParams, f64, u32, bool)> = (0..options.restarts)
+        .into_par_iter()
+        .map(|restart| {
+            let mut sp = start_params(data, log, options, restart, 1);
+            let (ll, iterations, done) = run_em(data, &mut sp, options, fixed, tracker)?;
+            Ok((sp, ll, iterations, done))
+        })
+        .collect::<Result<_>>()?;
     let mut best: Option<(SlotParams, f64, u32, bool)> = None;
-    for restart in 0..options.restarts {
-        let mut sp = start_params(data, log, options, restart, 1);
-        let (ll, iterations, done) = run_em(data, &mut sp, options, fixed, tracker)?;
-        if best.as_ref().is_none_or(|b| ll > b.1) {
-            best = Some((sp, ll, iterations, done));
+    for run in runs {
+        if best.as_ref().is_none_or(|b| run.1 > b.1) {
+            best = Some(run);
         }
     }
     let (sp, ll, iterations, done) = best.ok_or_else(|| Error::config("no restarts"))?;

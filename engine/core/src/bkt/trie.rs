@@ -122,7 +122,7 @@ impl PatternTrie {
                 let f = filt[p as usize];
                 f * kept + (1.0 - f) * learn
             };
-            let c = usize::from(self.correct[t]);
+            let c = usize::from(self.correct[t] & 1);
             let b0 = (1.0 - pred) * emit[c];
             let b1 = pred * emit[2 + c];
             let s = b0 + b1;
@@ -150,7 +150,7 @@ impl PatternTrie {
                 prior_known += g1;
                 continue;
             }
-            let c = usize::from(c);
+            let c = usize::from(c & 1);
             let v0 = emit[c] * b0 * inv_s[t];
             let v1 = emit[2 + c] * b1 * inv_s[t];
             let tv0 = unlearnt * v0 + learn * v1;
