@@ -337,10 +337,18 @@ def metrics(y: np.ndarray, p: np.ndarray) -> dict:
 # Running the tools (each in its own process, measured from outside)
 # --------------------------------------------------------------------------------------------
 
+# A child forked from this (large) Python process inherits its resident set in ru_maxrss, which
+# exec does not reset: the peak memory is read by /usr/bin/time, whose own child starts small.
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(cmd: list[str], env: dict | None, log_path: Path) -> dict:
+    peak_file = log_path.with_suffix(".peak")
+    wrapped = ([GNU_TIME, "-f", "%M", "-o", str(peak_file)] + cmd
+               if os.access(GNU_TIME, os.X_OK) else cmd)
     start = time.perf_counter()
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(wrapped, stdout=log, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -348,7 +356,10 @@ def run_measured(cmd: list[str], env: dict | None, log_path: Path) -> dict:
     if code != 0:
         tail = log_path.read_text(errors="replace")[-2000:]
         raise RuntimeError(f"command failed with exit {code}: {' '.join(cmd)}\n{tail}")
-    return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024.0,
+    peak_kb = usage.ru_maxrss
+    if wrapped is not cmd:
+        peak_kb = int(peak_file.read_text().split()[-1])
+    return {"wall_s": wall, "peak_rss_mb": peak_kb / 1024.0,
             "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
