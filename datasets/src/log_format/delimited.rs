@@ -84,7 +84,9 @@ impl Delimited {
     /// Reads every data row into `sink`.
     pub fn read(mut self, rows: &RowReader<'_>, sink: &mut Sink) -> Result<()> {
         let mut any = false;
-        if rayon::current_num_threads() > 1 {
+        // The parallel path re-opens and seeks the file: only for regular files (not pipes).
+        let regular = std::fs::metadata(&self.path).is_ok_and(|m| m.is_file());
+        if regular && rayon::current_num_threads() > 1 {
             match self.read_windows(rows, sink, &mut any)? {
                 None => return no_rows_check(&self.file, any),
                 Some(resume) => self
