@@ -153,7 +153,7 @@ pub struct Sequence<'a> {
 }
 
 /// Collects rows, then sorts and lays them out as an [`InteractionLog`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LogBuilder {
     learners: Interner,
     skills: Interner,
@@ -321,6 +321,49 @@ impl LogBuilder {
     /// Sorts by (learner, order) — ties keep input order —, merges multi-skill repeats into one
     /// response, and lays out the per-skill sequences.
     pub fn build(self) -> InteractionLog {
+        if self.rows_are_responses_in_time_order() {
+            self.build_in_place()
+        } else {
+            self.build_by_sorting()
+        }
+    }
+
+    /// True when the rows already stand in (learner, order) order (learners in order of first
+    /// appearance, the way a log grouped by learner reads) and no row can continue the previous
+    /// row's response: then the rows are the responses, where they stand.
+    fn rows_are_responses_in_time_order(&self) -> bool {
+        (1..self.learner.len()).all(|r| {
+            let (before, here) = (self.learner[r - 1], self.learner[r]);
+            let in_order = before < here || (before == here && self.order[r - 1] <= self.order[r]);
+            let may_merge = here == before
+                && self.item[r] != NONE_ID
+                && self.item[r] == self.item[r - 1]
+                && self.correct[r] == self.correct[r - 1];
+            in_order && !may_merge
+        })
+    }
+
+    /// [`LogBuilder::build`] of rows that are already the time-ordered responses: the columns move
+    /// into the log, with no copy (a copy of a large log costs mostly page faults).
+    fn build_in_place(self) -> InteractionLog {
+        let log = InteractionLog {
+            rows: self.learner.len(),
+            order_kind: self.order_kind,
+            dropped: self.dropped,
+            resp_learner: self.learner,
+            resp_item: self.item,
+            resp_correct: self.correct,
+            resp_order: self.order,
+            resp_group: self.group,
+            resp_skill_start: self.skill_start,
+            resp_skills: self.skill_ids,
+            ..InteractionLog::default()
+        };
+        log.finish(self.learners, self.skills, self.items, self.groups)
+    }
+
+    /// [`LogBuilder::build`] in general: rows sorted into time order, multi-skill repeats merged.
+    fn build_by_sorting(self) -> InteractionLog {
         let rows = self.learner.len();
         let perm = self.time_order();
 
@@ -328,7 +371,6 @@ impl LogBuilder {
             rows,
             order_kind: self.order_kind,
             dropped: self.dropped,
-            learner_start: vec![0; self.learners.len() + 1],
             resp_learner: Vec::with_capacity(rows),
             resp_item: Vec::with_capacity(rows),
             resp_correct: Vec::with_capacity(rows),
@@ -356,17 +398,8 @@ impl LogBuilder {
             log.resp_group.push(self.group[r]);
             log.resp_skills.extend_from_slice(skills);
             log.resp_skill_start.push(log.resp_skills.len() as u32);
-            log.learner_start[self.learner[r] as usize + 1] += 1;
         }
-        for l in 0..self.learners.len() {
-            log.learner_start[l + 1] += log.learner_start[l];
-        }
-        log.learners = self.learners;
-        log.skills = self.skills;
-        log.items = self.items;
-        log.groups = self.groups;
-        log.lay_out_sequences();
-        log
+        log.finish(self.learners, self.skills, self.items, self.groups)
     }
 }
 
@@ -416,6 +449,29 @@ impl InteractionLog {
             && self.resp_item[last] == item
             && self.resp_correct[last] == correct
             && skills.iter().all(|s| !last_skills.contains(s))
+    }
+
+    /// Completes a log whose responses are set: the per-learner index, the ids, the sequences.
+    fn finish(
+        mut self,
+        learners: Interner,
+        skills: Interner,
+        items: Interner,
+        groups: Interner,
+    ) -> InteractionLog {
+        self.learner_start = vec![0; learners.len() + 1];
+        for &l in &self.resp_learner {
+            self.learner_start[l as usize + 1] += 1;
+        }
+        for l in 0..learners.len() {
+            self.learner_start[l + 1] += self.learner_start[l];
+        }
+        self.learners = learners;
+        self.skills = skills;
+        self.items = items;
+        self.groups = groups;
+        self.lay_out_sequences();
+        self
     }
 
     fn lay_out_sequences(&mut self) {
@@ -647,6 +703,61 @@ mod tests {
             first.append(second);
             assert_eq!(summary(first.build()), whole, "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn rows_already_in_time_order_build_the_same_log_in_place() {
+        let skills: [&[&str]; 3] = [&["add"], &["sub", "add"], &["mul"]];
+        // Learner-grouped rows in time order; `items` decides whether rows can merge.
+        let rows = |items: bool, ordered: bool| {
+            let mut b = LogBuilder::new();
+            for i in 0..30i64 {
+                let learner = format!("l{}", i / 10);
+                let item = format!("q{}", i / 2);
+                b.push(RawRow {
+                    learner: &learner,
+                    skills: skills[(i % 3) as usize],
+                    item: items.then_some(item.as_str()),
+                    correct: i % 4 != 0,
+                    order: if ordered { i } else { 30 - i },
+                    group: (i % 7 == 0).then_some("b"),
+                });
+            }
+            b
+        };
+        let summary = |log: InteractionLog| {
+            let responses: Vec<Response<'_>> =
+                (0..log.n_responses()).map(|r| log.response(r)).collect();
+            let sequences: Vec<Vec<Sequence<'_>>> = (0..log.skills.len() as u32)
+                .map(|k| log.skill_sequences(k).collect())
+                .collect();
+            let by_learner: Vec<_> = (0..log.learners.len() as u32)
+                .map(|l| log.learner_responses(l))
+                .collect();
+            format!(
+                "{responses:?} {sequences:?} {by_learner:?} {}",
+                log.n_rows()
+            )
+        };
+        assert!(rows(false, true).rows_are_responses_in_time_order());
+        assert!(
+            !rows(true, true).rows_are_responses_in_time_order(),
+            "rows may merge"
+        );
+        assert!(!rows(false, false).rows_are_responses_in_time_order());
+        for (items, ordered) in [(false, true), (true, true), (false, false)] {
+            let b = rows(items, ordered);
+            assert_eq!(
+                summary(b.clone().build()),
+                summary(b.build_by_sorting()),
+                "items {items}, ordered {ordered}"
+            );
+        }
+        let b = rows(false, true);
+        assert_eq!(
+            summary(b.clone().build_in_place()),
+            summary(b.build_by_sorting())
+        );
     }
 
     #[test]
