@@ -153,7 +153,7 @@ pub struct Sequence<'a> {
 }
 
 /// Collects rows, then sorts and lays them out as an [`InteractionLog`].
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct LogBuilder {
     learners: Interner,
     skills: Interner,
@@ -174,8 +174,19 @@ impl LogBuilder {
     /// An empty builder.
     pub fn new() -> Self {
         Self {
+            learners: Interner::default(),
+            skills: Interner::default(),
+            items: Interner::default(),
+            groups: Interner::default(),
+            learner: Vec::new(),
+            item: Vec::new(),
+            correct: Vec::new(),
+            order: Vec::new(),
+            group: Vec::new(),
             skill_start: vec![0],
-            ..Self::default()
+            skill_ids: Vec::new(),
+            order_kind: OrderKind::default(),
+            dropped: BTreeMap::new(),
         }
     }
 
@@ -400,6 +411,13 @@ impl LogBuilder {
             log.resp_skill_start.push(log.resp_skills.len() as u32);
         }
         log.finish(self.learners, self.skills, self.items, self.groups)
+    }
+}
+
+/// The same as [`LogBuilder::new`].
+impl Default for LogBuilder {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -758,6 +776,16 @@ mod tests {
             summary(b.clone().build_in_place()),
             summary(b.build_by_sorting())
         );
+    }
+
+    #[test]
+    fn a_default_builder_is_a_new_one() {
+        let mut b = LogBuilder::default();
+        b.push(row("ann", &["add"], "q1", true, 1));
+        b.push(row("ann", &["sub"], "q2", false, 0));
+        let log = b.build();
+        assert_eq!(log.n_responses(), 2);
+        assert_eq!(log.response(0).skills, [1]);
     }
 
     #[test]
