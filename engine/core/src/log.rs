@@ -306,22 +306,16 @@ impl LogBuilder {
     /// Row indices sorted by (learner, order), ties in input order: a counting sort by learner,
     /// then a stable sort by order of each learner's rows that are not in order already.
     fn time_order(&self) -> Vec<u32> {
-        let mut start = vec![0usize; self.learners.len() + 1];
-        for &l in &self.learner {
-            start[l as usize + 1] += 1;
-        }
-        for l in 0..self.learners.len() {
-            start[l + 1] += start[l];
-        }
+        let start = starts_by_id(&self.learner, self.learners.len());
         let mut next = start.clone();
         let mut perm = vec![0u32; self.learner.len()];
         for (r, &l) in self.learner.iter().enumerate() {
-            perm[next[l as usize]] = r as u32;
+            perm[next[l as usize] as usize] = r as u32;
             next[l as usize] += 1;
         }
         let order = |r: &u32| self.order[*r as usize];
         for w in start.windows(2) {
-            let rows = &mut perm[w[0]..w[1]];
+            let rows = &mut perm[w[0] as usize..w[1] as usize];
             if !rows.is_sorted_by_key(order) {
                 rows.sort_by_key(order);
             }
@@ -346,11 +340,8 @@ impl LogBuilder {
         (1..self.learner.len()).all(|r| {
             let (before, here) = (self.learner[r - 1], self.learner[r]);
             let in_order = before < here || (before == here && self.order[r - 1] <= self.order[r]);
-            let may_merge = here == before
-                && self.item[r] != NONE_ID
-                && self.item[r] == self.item[r - 1]
-                && self.correct[r] == self.correct[r - 1];
-            in_order && !may_merge
+            let attempt = |r: usize| (self.learner[r], self.item[r], self.correct[r]);
+            in_order && !same_attempt(attempt(r - 1), attempt(r))
         })
     }
 
@@ -462,11 +453,14 @@ impl InteractionLog {
             return false;
         };
         let last_skills = &self.resp_skills[self.resp_skill_start[last] as usize..];
-        item != NONE_ID
-            && self.resp_learner[last] == learner
-            && self.resp_item[last] == item
-            && self.resp_correct[last] == correct
-            && skills.iter().all(|s| !last_skills.contains(s))
+        same_attempt(
+            (
+                self.resp_learner[last],
+                self.resp_item[last],
+                self.resp_correct[last],
+            ),
+            (learner, item, correct),
+        ) && skills.iter().all(|s| !last_skills.contains(s))
     }
 
     /// Completes a log whose responses are set: the per-learner index, the ids, the sequences.
@@ -477,13 +471,7 @@ impl InteractionLog {
         items: Interner,
         groups: Interner,
     ) -> InteractionLog {
-        self.learner_start = vec![0; learners.len() + 1];
-        for &l in &self.resp_learner {
-            self.learner_start[l as usize + 1] += 1;
-        }
-        for l in 0..learners.len() {
-            self.learner_start[l + 1] += self.learner_start[l];
-        }
+        self.learner_start = starts_by_id(&self.resp_learner, learners.len());
         self.learners = learners;
         self.skills = skills;
         self.items = items;
@@ -494,13 +482,7 @@ impl InteractionLog {
 
     fn lay_out_sequences(&mut self) {
         let n_skills = self.skills.len();
-        let mut count = vec![0u32; n_skills + 1];
-        for &s in &self.resp_skills {
-            count[s as usize + 1] += 1;
-        }
-        for s in 0..n_skills {
-            count[s + 1] += count[s];
-        }
+        let count = starts_by_id(&self.resp_skills, n_skills);
         let total = self.resp_skills.len();
         self.obs_correct = vec![0; total];
         self.obs_item = vec![NONE_ID; total];
@@ -650,6 +632,25 @@ impl InteractionLog {
     }
 }
 
+/// Whether two (learner, item, correct) rows are one attempt at an item: how ASSISTments spells a
+/// multi-skill problem (the second row then continues the first's response, if its skills are new).
+fn same_attempt(first: (u32, u32, u8), second: (u32, u32, u8)) -> bool {
+    second.1 != NONE_ID && first == second
+}
+
+/// `starts[k]..starts[k + 1]` is where id `k` goes when `ids` (each below `n`) are grouped by id:
+/// the prefix sums of their counts.
+fn starts_by_id(ids: &[u32], n: usize) -> Vec<u32> {
+    let mut starts = vec![0u32; n + 1];
+    for &id in ids {
+        starts[id as usize + 1] += 1;
+    }
+    for k in 0..n {
+        starts[k + 1] += starts[k];
+    }
+    starts
+}
+
 fn some_id(id: u32) -> Option<u32> {
     (id != NONE_ID).then_some(id)
 }
@@ -678,6 +679,24 @@ mod tests {
     use super::test_row as row;
     use super::*;
 
+    /// Everything a reader of the log can see (the interners' lookup caches may differ).
+    fn summary(log: InteractionLog) -> String {
+        let ids = [&log.learners, &log.skills, &log.items, &log.groups].map(Interner::names);
+        let responses: Vec<Response<'_>> =
+            (0..log.n_responses()).map(|r| log.response(r)).collect();
+        let sequences: Vec<Vec<Sequence<'_>>> = (0..log.skills.len() as u32)
+            .map(|k| log.skill_sequences(k).collect())
+            .collect();
+        let by_learner: Vec<_> = (0..log.learners.len() as u32)
+            .map(|l| log.learner_responses(l))
+            .collect();
+        format!(
+            "{ids:?} {responses:?} {sequences:?} {by_learner:?} {:?} {}",
+            log.dropped,
+            log.n_rows()
+        )
+    }
+
     #[test]
     fn appending_parts_builds_the_same_log_as_pushing_every_row() {
         let skills: [&[&str]; 4] = [&["add"], &["sub", "add"], &[], &["mul"]];
@@ -696,20 +715,6 @@ mod tests {
                     group: (i % 6 == 0).then_some("class-b"),
                 });
             }
-        };
-        // Everything a reader of the log can see (the interners' lookup caches differ).
-        let summary = |log: InteractionLog| {
-            let ids = [&log.learners, &log.skills, &log.items, &log.groups].map(Interner::names);
-            let responses: Vec<Response<'_>> =
-                (0..log.n_responses()).map(|r| log.response(r)).collect();
-            let sequences: Vec<Vec<Sequence<'_>>> = (0..log.skills.len() as u32)
-                .map(|k| log.skill_sequences(k).collect())
-                .collect();
-            format!(
-                "{ids:?} {responses:?} {sequences:?} {:?} {}",
-                log.dropped,
-                log.n_rows()
-            )
         };
         let mut whole = LogBuilder::new();
         push(&mut whole, 0..40);
@@ -742,20 +747,6 @@ mod tests {
                 });
             }
             b
-        };
-        let summary = |log: InteractionLog| {
-            let responses: Vec<Response<'_>> =
-                (0..log.n_responses()).map(|r| log.response(r)).collect();
-            let sequences: Vec<Vec<Sequence<'_>>> = (0..log.skills.len() as u32)
-                .map(|k| log.skill_sequences(k).collect())
-                .collect();
-            let by_learner: Vec<_> = (0..log.learners.len() as u32)
-                .map(|l| log.learner_responses(l))
-                .collect();
-            format!(
-                "{responses:?} {sequences:?} {by_learner:?} {}",
-                log.n_rows()
-            )
         };
         assert!(rows(false, true).rows_are_responses_in_time_order());
         assert!(
