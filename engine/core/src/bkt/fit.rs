@@ -493,12 +493,25 @@ fn e_step_with<'d, E: Slots, T: Slots>(
         counts.ll += unweighted.total();
         counts
     };
-    let parts: Vec<Counts> = if data.blocks.len() > 1 {
-        data.blocks.par_iter().map(block_counts).collect()
+    sum_in_order(
+        &data.blocks,
+        Counts::zero(classes, data.n_emit(), data.n_trans()),
+        block_counts,
+    )
+}
+
+/// The counts of every block (in parallel when there are several), added to `total` in block
+/// order, so the sum does not depend on the number of threads.
+fn sum_in_order<B: Sync>(
+    blocks: &[B],
+    mut total: Counts,
+    counts: impl Fn(&B) -> Counts + Sync + Send,
+) -> Counts {
+    let parts: Vec<Counts> = if blocks.len() > 1 {
+        blocks.par_iter().map(counts).collect()
     } else {
-        data.blocks.iter().map(block_counts).collect()
+        blocks.iter().map(counts).collect()
     };
-    let mut total = Counts::zero(classes, data.n_emit(), data.n_trans());
     for p in &parts {
         total.add(p);
     }
@@ -513,16 +526,7 @@ fn e_step_tries(data: &SkillData<'_>, sp: &SlotParams) -> Counts {
         trie.e_step(&emit[0], &trans[0], sp.prior[0], &mut counts);
         counts
     };
-    let parts: Vec<Counts> = if data.tries.len() > 1 {
-        data.tries.par_iter().map(run).collect()
-    } else {
-        data.tries.iter().map(run).collect()
-    };
-    let mut total = Counts::zero(1, 1, 1);
-    for p in &parts {
-        total.add(p);
-    }
-    total
+    sum_in_order(&data.tries, Counts::zero(1, 1, 1), run)
 }
 
 /// Per (sequence, class) log-likelihoods under `sp` (forward pass only), `out[q * classes + c]`.
@@ -822,23 +826,22 @@ fn run_em<F: Fn(Progress) -> ControlFlow<()> + Sync>(
             return Ok((c1.ll, iterations, done));
         }
         let p2 = em_step(&p1, &c1);
-        let jump = squarem.extrapolate(sp, &p1, &p2, &options.bounds);
-        let (next, counts) = match jump {
-            Some(p) => {
-                let c = evaluate(&p)?;
-                iterations += 1;
-                if c.ll >= c1.ll {
-                    (p, c)
-                } else {
-                    squarem.rejected();
-                    if iterations == options.max_iter {
-                        *sp = p1;
-                        return Ok((c1.ll, iterations, false));
-                    }
-                    let c = evaluate(&p2)?;
-                    iterations += 1;
-                    (p2, c)
-                }
+        // The extrapolated point when it does not lower the likelihood, else θ₂.
+        let mut taken = None;
+        if let Some(p) = squarem.extrapolate(sp, &p1, &p2, &options.bounds) {
+            let c = evaluate(&p)?;
+            iterations += 1;
+            if c.ll >= c1.ll {
+                taken = Some((p, c));
+            } else {
+                squarem.rejected();
+            }
+        }
+        let (next, counts) = match taken {
+            Some(jump) => jump,
+            None if iterations == options.max_iter => {
+                *sp = p1;
+                return Ok((c1.ll, iterations, false));
             }
             None => {
                 let c = evaluate(&p2)?;

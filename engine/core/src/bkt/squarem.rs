@@ -9,7 +9,7 @@
 //! evaluates the extrapolated point and falls back to θ₂ when the likelihood went down.
 
 use super::fit::SlotParams;
-use super::params::Bounds;
+use super::params::{Bounds, ParamName};
 
 /// The step bound grows by this factor when a step reaches it, and shrinks by it after a
 /// rejected step (`mstep` in the paper's software).
@@ -37,17 +37,9 @@ impl Squarem {
         bounds: &Bounds,
     ) -> Option<SlotParams> {
         let (mut rr, mut vv) = (0.0f64, 0.0f64);
-        for ((_, a), ((_, b), (_, c))) in p0
-            .fields()
-            .into_iter()
-            .zip(p1.fields().into_iter().zip(p2.fields()))
-        {
-            for ((x0, x1), x2) in a.iter().zip(b).zip(c) {
-                let r = x1 - x0;
-                let v = x2 - 2.0 * x1 + x0;
-                rr += r * r;
-                vv += v * v;
-            }
+        for (_, _, r, v) in moves(p0, p1, p2) {
+            rr += r * r;
+            vv += v * v;
         }
         if !(vv > 0.0 && rr.is_finite() && vv.is_finite()) {
             return None;
@@ -64,18 +56,13 @@ impl Squarem {
             alpha
         };
         let mut out = p0.clone();
-        for (((name, x), (_, a)), ((_, b), (_, c))) in out
+        let values = out
             .fields_mut()
             .into_iter()
-            .zip(p0.fields())
-            .zip(p1.fields().into_iter().zip(p2.fields()))
-        {
-            for (((x, x0), x1), x2) in x.iter_mut().zip(a).zip(b).zip(c) {
-                let r = x1 - x0;
-                let v = x2 - 2.0 * x1 + x0;
-                if r != 0.0 || v != 0.0 {
-                    *x = bounds.clamp(name, x0 - 2.0 * alpha * r + alpha * alpha * v);
-                }
+            .flat_map(|(_, xs)| xs.iter_mut());
+        for (x, (name, x0, r, v)) in values.zip(moves(p0, p1, p2)) {
+            if r != 0.0 || v != 0.0 {
+                *x = bounds.clamp(name, x0 - 2.0 * alpha * r + alpha * alpha * v);
             }
         }
         Some(out)
@@ -85,6 +72,24 @@ impl Squarem {
     pub fn rejected(&mut self) {
         self.max_step = (self.max_step / STEP_FACTOR).max(1.0);
     }
+}
+
+/// Every parameter of θ₀ with its name, `r = θ₁ − θ₀` and `v = θ₂ − 2θ₁ + θ₀`, in field order.
+fn moves<'a>(
+    p0: &'a SlotParams,
+    p1: &'a SlotParams,
+    p2: &'a SlotParams,
+) -> impl Iterator<Item = (ParamName, f64, f64, f64)> + 'a {
+    p0.fields()
+        .into_iter()
+        .zip(p1.fields())
+        .zip(p2.fields())
+        .flat_map(|(((name, a), (_, b)), (_, c))| {
+            a.iter()
+                .zip(b)
+                .zip(c)
+                .map(move |((&x0, &x1), &x2)| (name, x0, x1 - x0, x2 - 2.0 * x1 + x0))
+        })
 }
 
 #[cfg(test)]

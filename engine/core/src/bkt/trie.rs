@@ -37,6 +37,8 @@ pub(crate) struct PatternTrie {
     through: Vec<u32>,
     /// Sequences with no observation (they count towards the prior only).
     empty: u32,
+    /// Every sequence, empty ones included.
+    sequences: u32,
 }
 
 impl PatternTrie {
@@ -69,6 +71,7 @@ impl PatternTrie {
             ends: Vec::with_capacity(nodes),
             through: vec![0; nodes],
             empty: ends[0],
+            sequences: ends.iter().sum(),
         };
         // Breadth first: `order` lists the build indices in their new order.
         let mut order: Vec<u32> = Vec::with_capacity(nodes);
@@ -167,21 +170,11 @@ impl PatternTrie {
         let empty = f64::from(self.empty);
         counts.ll += ll.total();
         counts.prior_known[0] += prior_known + empty * prior;
-        counts.prior_total[0] += f64::from(self.through_roots()) + empty;
+        counts.prior_total[0] += f64::from(self.sequences);
         for k in 0..4 {
             counts.emit[0][k] += e_acc[k];
             counts.trans[0][k] += t_acc[k];
         }
-    }
-
-    /// Number of non-empty sequences.
-    fn through_roots(&self) -> u32 {
-        self.parent
-            .iter()
-            .zip(&self.through)
-            .filter(|(p, _)| **p == ROOT)
-            .map(|(_, t)| *t)
-            .sum()
     }
 }
 
