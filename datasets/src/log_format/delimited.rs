@@ -1,5 +1,5 @@
 //! CSV and TSV logs, read record by record with the csv crate's `ByteRecord` (no per-field
-//! allocation, constant memory apart from the log being built).
+//! allocation; apart from the log being built, memory is one window of the file at most).
 //!
 //! With more than one thread, the rows are read in windows of [`WINDOW_BYTES`] cut at line ends;
 //! each window is cut into parts parsed on rayon's threads into builders of their own, joined in
@@ -211,8 +211,8 @@ impl Delimited {
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(&window[from..to]);
+            let base_byte = pos.byte() + from as u64;
             let read = each_record(&mut reader, &self.file, width, line - 1, |record, line| {
-                let base_byte = pos.byte() + from as u64;
                 let fields = CsvFields::new(record, &self.path, self.delimiter, base_byte);
                 rows.push(&mut part, &fields, line)
             });
