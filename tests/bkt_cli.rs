@@ -81,6 +81,7 @@ fn fit_then_predict_end_to_end() {
     assert_eq!(json["version"], 1);
     assert_eq!(json["variant"]["forgets"], true);
     assert_eq!(json["fit"]["restarts"], 2);
+    assert_eq!(json["fit"]["pseudo_counts"], 5.0);
     assert_eq!(json["fit"]["input_sha256"].as_str().unwrap().len(), 64);
     let truth = draw_skill_truths(3, &TruthOptions::default(), 1);
     let guess = json["skills"]["S00"]["guess"].as_f64().unwrap();
@@ -199,6 +200,22 @@ fn bad_input_exits_two_with_one_line_and_no_output() {
         "fit", &train, "--preset", "generic", "--bounds", "guess=2", "-o", &out,
     ]);
     assert!(e.contains("--bounds 'guess=2'"), "{e}");
+    for k in ["-1", "inf"] {
+        let e = fails(&[
+            "fit",
+            &train,
+            "--preset",
+            "generic",
+            "--pseudo-counts",
+            k,
+            "-o",
+            &out,
+        ]);
+        assert!(
+            e.contains("--pseudo-counts: pseudo-counts must be a number ≥ 0"),
+            "{e}"
+        );
+    }
     assert!(!model.exists());
 
     // A good model, then broken copies of it.
@@ -252,4 +269,25 @@ fn bad_input_exits_two_with_one_line_and_no_output() {
         assert!(e.contains(expected), "{e}");
         assert!(!warm.exists());
     }
+}
+
+#[test]
+fn bounds_none_alone_is_maximum_likelihood_and_pseudo_counts_can_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = write_cohort(dir.path(), 40, 4);
+    let fitted = |extra: &[&str]| {
+        let model = dir.path().join("model.json");
+        let mut args = vec!["fit", &train, "--preset", "generic", "--quiet"];
+        args.extend_from_slice(extra);
+        let out = s(&model);
+        args.extend_from_slice(&["-o", &out]);
+        ok(&args);
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        json["fit"]["pseudo_counts"].as_f64().unwrap()
+    };
+    assert_eq!(fitted(&[]), 5.0);
+    assert_eq!(fitted(&["--bounds", "none"]), 0.0);
+    assert_eq!(fitted(&["--bounds", "none", "--pseudo-counts", "3"]), 3.0);
+    assert_eq!(fitted(&["--pseudo-counts", "0"]), 0.0);
 }

@@ -20,10 +20,10 @@ mod record;
 mod report;
 
 pub use bkt::{
-    Bounds, FEW_LEARNERS, Fallback, Fallbacks, FitInfo, FitOptions, FixedParams, GUESS_SLIP_MARGIN,
-    ItemParams, LEARNER_CLASSES, LearnerState, MODEL_FORMAT, MODEL_VERSION, Model, PROB_FLOOR,
-    ParamName, Params, PredictionRow, Progress, Replay, SkillModel, SkillStats, Step, Variant, fit,
-    predict,
+    Bounds, DEFAULT_PSEUDO_COUNTS, FEW_LEARNERS, Fallback, Fallbacks, FitInfo, FitOptions,
+    FixedParams, GUESS_SLIP_MARGIN, ItemParams, LEARNER_CLASSES, LearnerState, MODEL_FORMAT,
+    MODEL_VERSION, Model, PROB_FLOOR, ParamName, Params, PredictionRow, Progress, PseudoCounts,
+    Replay, SkillModel, SkillStats, Step, Variant, fit, predict,
 };
 pub use error::{Error, Location, Result};
 pub use eval::simulate;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pathwise::{Bounds, FitOptions, FixedParams, Model, Variant};
+use pathwise::{Bounds, FitOptions, FixedParams, Model, PseudoCounts, Variant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -45,6 +45,13 @@ pub struct Args {
     #[arg(long, value_name = "SPEC", default_value = "default")]
     pub bounds: String,
 
+    /// Pseudo-observations added to each parameter's counts at the textbook values (prior 0.5,
+    /// learn 0.1, forget 0.05, guess 0.2, slip 0.1): a weak Beta prior that keeps skills with
+    /// little data away from degenerate fits. 0 is maximum-likelihood EM. [default: 5, or 0 with
+    /// --bounds none, so that `--bounds none` alone is plain unconstrained EM]
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
+    pub pseudo_counts: Option<f64>,
+
     /// JSON file of parameters to hold fixed: {"<skill>" or "*": {"guess": 0.2, ...}}.
     #[arg(long, value_name = "FILE")]
     pub fixed: Option<PathBuf>,
@@ -53,7 +60,8 @@ pub struct Args {
     #[arg(long, value_name = "MODEL")]
     pub warm_start: Option<PathBuf>,
 
-    /// Starting points per skill; the best log-likelihood wins.
+    /// Starting points per skill; the best fit wins (log-likelihood plus the pseudo-counts' log
+    /// prior).
     #[arg(long, default_value_t = 5)]
     pub restarts: u32,
 
@@ -61,7 +69,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 
-    /// Stop when the relative change of the log-likelihood is at most this.
+    /// Stop when the relative change of EM's objective (the log-likelihood, plus the
+    /// pseudo-counts' log prior) between iterations is at most this.
     #[arg(long, default_value_t = 1e-6, allow_negative_numbers = true)]
     pub tol: f64,
 
@@ -127,6 +136,11 @@ impl Args {
                 learner_prior: self.learner_prior,
             },
             bounds: Bounds::parse(&self.bounds)?,
+            pseudo_counts: match self.pseudo_counts {
+                Some(k) => PseudoCounts::with_weight(k),
+                None if self.bounds.trim() == "none" => PseudoCounts::none(),
+                None => PseudoCounts::default(),
+            },
             restarts: self.restarts,
             seed: self.seed,
             tol: self.tol,

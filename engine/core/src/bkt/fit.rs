@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::em::{self, Counts, PerObs, Slots, Tied};
 use super::model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 use super::params::{Bounds, FixedParams, PROB_FLOOR, ParamName, Params, Variant};
+use super::pseudo_counts::PseudoCounts;
 use super::squarem::Squarem;
 use super::trie::PatternTrie;
 use crate::error::{Error, Result};
@@ -28,6 +29,9 @@ pub struct FitOptions {
     pub variant: Variant,
     /// Ranges the M-step keeps each parameter in (default: guess, slip < 0.5).
     pub bounds: Bounds,
+    /// Pseudo-observations added to every parameter's counts (default: 5 at the textbook
+    /// values; [`PseudoCounts::none`] is maximum-likelihood EM).
+    pub pseudo_counts: PseudoCounts,
     /// Starting points per skill (default 5): the first is the warm start (or the textbook start
     /// prior 0.5, learn 0.1, guess 0.2, slip 0.1), the others are drawn from the seeded
     /// generator. At least 1.
@@ -50,6 +54,7 @@ impl Default for FitOptions {
         Self {
             variant: Variant::default(),
             bounds: Bounds::default(),
+            pseudo_counts: PseudoCounts::default(),
             restarts: 5,
             seed: 0,
             tol: 1e-6,
@@ -74,6 +79,22 @@ impl FitOptions {
         }
         if self.max_iter == 0 {
             return Err(Error::config("max_iter must be at least 1"));
+        }
+        let pc = &self.pseudo_counts;
+        if !(pc.weight >= 0.0 && pc.weight.is_finite()) {
+            return Err(Error::config(format!(
+                "pseudo-counts must be a number ≥ 0, got {}",
+                pc.weight
+            )));
+        }
+        for name in ParamName::ALL {
+            let m = pc.at.get(name);
+            if !(m > 0.0 && m < 1.0) {
+                return Err(Error::config(format!(
+                    "pseudo_counts value of {} must lie strictly between 0 and 1, got {m}",
+                    name.as_str()
+                )));
+            }
         }
         for name in ParamName::ALL {
             let (lo, hi) = self.bounds.range(name);
@@ -151,6 +172,7 @@ where
         converged: fitted.iter().all(|s| s.stats().converged),
         log_likelihood: fitted.iter().map(|s| s.stats().log_likelihood).sum(),
         input_sha256: None,
+        pseudo_counts: options.pseudo_counts.weight,
     };
     Model::new(options.variant, fitted, Vec::new(), info)
 }
@@ -565,11 +587,8 @@ pub(crate) fn sequence_log_likelihoods(data: &SkillData<'_>, sp: &SlotParams) ->
     parts.concat()
 }
 
-/// Denominators below this count as "no data" for a slot.
-const NO_DATA: f64 = 1e-9;
-
-/// The M-step: new parameters from expected counts, clamped into the bounds, fixed parameters
-/// held. Slots without data take the pooled estimate of their skill.
+/// The M-step: new parameters from expected counts plus the pseudo-counts, clamped into the
+/// bounds, fixed parameters held. Slots without data take the pooled estimate of their skill.
 pub(crate) fn m_step(
     counts: &Counts,
     sp: &mut SlotParams,
@@ -577,15 +596,17 @@ pub(crate) fn m_step(
     fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
 ) {
     let b = &options.bounds;
-    let fixed_value = |name: ParamName| {
-        fixed
-            .and_then(|f| f.get(&name))
-            .map(|v| v.clamp(PROB_FLOOR, 1.0 - PROB_FLOOR))
+    let pc = &options.pseudo_counts;
+    let settle = |name: ParamName, v: f64| {
+        fixed.and_then(|f| f.get(&name)).map_or_else(
+            || b.clamp(name, v),
+            |v| v.clamp(PROB_FLOOR, 1.0 - PROB_FLOOR),
+        )
     };
-    let ratio = |num: f64, den: f64, old: f64| if den > NO_DATA { num / den } else { old };
     for (c, prior) in sp.prior.iter_mut().enumerate() {
-        let v = ratio(counts.prior_known[c], counts.prior_total[c], *prior);
-        *prior = fixed_value(ParamName::Prior).unwrap_or_else(|| b.clamp(ParamName::Prior, v));
+        let (known, total) = (counts.prior_known[c], counts.prior_total[c]);
+        let v = pc.estimate(ParamName::Prior, known, total, total);
+        *prior = settle(ParamName::Prior, v.unwrap_or(*prior));
     }
     let pooled = |rows: &[[f64; 4]]| {
         let mut p = [0.0; 4];
@@ -596,43 +617,44 @@ pub(crate) fn m_step(
         }
         p
     };
+    // Guess and learn are the first half of a row, slip and forget the second.
+    let estimate =
+        |(a, b): (ParamName, ParamName), row: &[f64; 4], pool: &[f64; 4], old: (f64, f64)| {
+            let one = |name, r: &[f64; 4], half: usize| {
+                pc.estimate(name, r[half], r[half + 1], r[1] + r[3])
+            };
+            (
+                one(a, row, 0).or_else(|| one(a, pool, 0)).unwrap_or(old.0),
+                one(b, row, 2).or_else(|| one(b, pool, 2)).unwrap_or(old.1),
+            )
+        };
     let pe = pooled(&counts.emit);
     for (k, row) in counts.emit.iter().enumerate() {
-        let (g, s) = (sp.guess[k], sp.slip[k]);
-        let g = if row[1] > NO_DATA {
-            row[0] / row[1]
-        } else {
-            ratio(pe[0], pe[1], g)
-        };
-        let s = if row[3] > NO_DATA {
-            row[2] / row[3]
-        } else {
-            ratio(pe[2], pe[3], s)
-        };
-        sp.guess[k] = fixed_value(ParamName::Guess).unwrap_or_else(|| b.clamp(ParamName::Guess, g));
-        sp.slip[k] = fixed_value(ParamName::Slip).unwrap_or_else(|| b.clamp(ParamName::Slip, s));
+        let names = (ParamName::Guess, ParamName::Slip);
+        let (g, s) = estimate(names, row, &pe, (sp.guess[k], sp.slip[k]));
+        sp.guess[k] = settle(ParamName::Guess, g);
+        sp.slip[k] = settle(ParamName::Slip, s);
     }
     let pt = pooled(&counts.trans);
     for (k, row) in counts.trans.iter().enumerate() {
-        let (l, f) = (sp.learn[k], sp.forget[k]);
-        let l = if row[1] > NO_DATA {
-            row[0] / row[1]
+        let names = (ParamName::Learn, ParamName::Forget);
+        let (l, f) = estimate(names, row, &pt, (sp.learn[k], sp.forget[k]));
+        sp.learn[k] = settle(ParamName::Learn, l);
+        sp.forget[k] = if options.variant.forgets {
+            settle(ParamName::Forget, f)
         } else {
-            ratio(pt[0], pt[1], l)
+            0.0
         };
-        sp.learn[k] = fixed_value(ParamName::Learn).unwrap_or_else(|| b.clamp(ParamName::Learn, l));
-        if options.variant.forgets {
-            let f = if row[3] > NO_DATA {
-                row[2] / row[3]
-            } else {
-                ratio(pt[2], pt[3], f)
-            };
-            sp.forget[k] =
-                fixed_value(ParamName::Forget).unwrap_or_else(|| b.clamp(ParamName::Forget, f));
-        } else {
-            sp.forget[k] = 0.0;
-        }
     }
+}
+
+/// EM's objective at `sp`, from the E-step's `counts` there: the log-likelihood plus the log
+/// prior density of the pseudo-counts (just the log-likelihood without them).
+pub(crate) fn objective(counts: &Counts, sp: &SlotParams, options: &FitOptions) -> f64 {
+    counts.ll
+        + options
+            .pseudo_counts
+            .log_density(sp, counts, options.variant.forgets)
 }
 
 /// The starting point of restart `restart` for a skill: restart 0 is the warm start (or
@@ -749,8 +771,8 @@ pub(crate) fn converged(prev: f64, ll: f64, tol: f64) -> bool {
     (ll - prev).abs() <= tol * prev.abs().max(f64::MIN_POSITIVE)
 }
 
-/// Runs EM for one skill from every starting point; the best log-likelihood wins (ties: the
-/// earlier restart).
+/// Runs EM for one skill from every starting point; the best objective (log-likelihood, plus
+/// the pseudo-counts' log prior) wins (ties: the earlier restart).
 fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     data: &SkillData<'_>,
     log: &InteractionLog,
@@ -759,21 +781,30 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
 ) -> Result<SkillModel> {
     let fixed = options.fixed.for_skill(log.skills().name(data.skill));
     // Restarts run in parallel (they are independent); the best is picked in restart order.
-    let runs: Vec<(SlotParams, f64, u32, bool)> = (0..options.restarts)
+    let runs: Vec<(SlotParams, EmResult)> = (0..options.restarts)
         .into_par_iter()
         .map(|restart| {
             let mut sp = start_params(data, log, options, restart, 1);
-            let (ll, iterations, done) = run_em(data, &mut sp, options, fixed, tracker)?;
-            Ok((sp, ll, iterations, done))
+            let result = run_em(data, &mut sp, options, fixed, tracker)?;
+            Ok((sp, result))
         })
         .collect::<Result<_>>()?;
-    let mut best: Option<(SlotParams, f64, u32, bool)> = None;
+    let mut best: Option<(SlotParams, EmResult)> = None;
     for run in runs {
-        if best.as_ref().is_none_or(|b| run.1 > b.1) {
+        if best
+            .as_ref()
+            .is_none_or(|b| run.1.objective > b.1.objective)
+        {
             best = Some(run);
         }
     }
-    let (sp, ll, iterations, done) = best.ok_or_else(|| Error::config("no restarts"))?;
+    let (sp, result) = best.ok_or_else(|| Error::config("no restarts"))?;
+    let EmResult {
+        ll,
+        iterations,
+        converged: done,
+        ..
+    } = result;
     let stats = SkillStats {
         log_likelihood: ll,
         observations: data.observations,
@@ -785,72 +816,91 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     Ok(skill_model(data, log, &sp, &[1.0], stats))
 }
 
+/// Where one EM run ended.
+#[derive(Debug, Clone, Copy)]
+struct EmResult {
+    /// The log-likelihood of the data at the result.
+    ll: f64,
+    /// What EM maximises: `ll` plus the pseudo-counts' log prior ([`objective`]).
+    objective: f64,
+    iterations: u32,
+    converged: bool,
+}
+
 /// EM for one skill from `sp` (left at the result), accelerated with [`Squarem`]: each cycle takes
 /// two EM steps θ₀ → θ₁ → θ₂ and evaluates the extrapolated point, which becomes the next θ₀ when
-/// its log-likelihood is at least θ₁'s (else θ₂ does, as plain EM would). The log-likelihoods of
-/// the points taken never decrease.
+/// its objective is at least θ₁'s (else θ₂ does, as plain EM would). The objectives of the points
+/// taken never decrease.
 ///
-/// Convergence is EM's own: one plain EM step (θ₀ → θ₁) changes the log-likelihood by at most
-/// `tol` relative; the result is then θ₁. Every evaluated point counts as an iteration, against
-/// `max_iter`. Returns (log-likelihood, iterations, converged).
+/// Convergence is EM's own: one plain EM step (θ₀ → θ₁) changes the objective by at most `tol`
+/// relative; the result is then θ₁. Every evaluated point counts as an iteration, against
+/// `max_iter`.
 fn run_em<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     data: &SkillData<'_>,
     sp: &mut SlotParams,
     options: &FitOptions,
     fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
     tracker: &Tracker<'_, F>,
-) -> Result<(f64, u32, bool)> {
-    let evaluate = |p: &SlotParams| -> Result<Counts> {
+) -> Result<EmResult> {
+    // The E-step's counts at a point, and the objective there.
+    let evaluate = |p: &SlotParams| -> Result<(Counts, f64)> {
         let counts = e_step(data, p, None);
         tracker.iteration_done()?;
-        Ok(counts)
+        let value = objective(&counts, p, options);
+        Ok((counts, value))
     };
     let em_step = |p: &SlotParams, counts: &Counts| {
         let mut next = p.clone();
         m_step(counts, &mut next, options, fixed);
         next
     };
+    let end = |(counts, objective): &(Counts, f64), iterations, converged| EmResult {
+        ll: counts.ll,
+        objective: *objective,
+        iterations,
+        converged,
+    };
     let mut squarem = Squarem::new();
     let mut iterations = 0u32;
-    let mut c0 = evaluate(sp)?;
+    let mut e0 = evaluate(sp)?;
     loop {
         if iterations == options.max_iter {
-            return Ok((c0.ll, iterations, false));
+            return Ok(end(&e0, iterations, false));
         }
-        let p1 = em_step(sp, &c0);
-        let c1 = evaluate(&p1)?;
+        let p1 = em_step(sp, &e0.0);
+        let e1 = evaluate(&p1)?;
         iterations += 1;
-        let done = converged(c0.ll, c1.ll, options.tol);
+        let done = converged(e0.1, e1.1, options.tol);
         if done || iterations == options.max_iter {
             *sp = p1;
-            return Ok((c1.ll, iterations, done));
+            return Ok(end(&e1, iterations, done));
         }
-        let p2 = em_step(&p1, &c1);
-        // The extrapolated point when it does not lower the likelihood, else θ₂.
+        let p2 = em_step(&p1, &e1.0);
+        // The extrapolated point when it does not lower the objective, else θ₂.
         let mut taken = None;
         if let Some(p) = squarem.extrapolate(sp, &p1, &p2, &options.bounds) {
-            let c = evaluate(&p)?;
+            let e = evaluate(&p)?;
             iterations += 1;
-            if c.ll >= c1.ll {
-                taken = Some((p, c));
+            if e.1 >= e1.1 {
+                taken = Some((p, e));
             } else {
                 squarem.rejected();
             }
         }
-        let (next, counts) = match taken {
+        let (next, evaluated) = match taken {
             Some(jump) => jump,
             None if iterations == options.max_iter => {
                 *sp = p1;
-                return Ok((c1.ll, iterations, false));
+                return Ok(end(&e1, iterations, false));
             }
             None => {
-                let c = evaluate(&p2)?;
+                let e = evaluate(&p2)?;
                 iterations += 1;
-                (p2, c)
+                (p2, e)
             }
         };
         *sp = next;
-        c0 = counts;
+        e0 = evaluated;
     }
 }
 
@@ -949,11 +999,69 @@ mod tests {
                 max_iter: 0,
                 ..FitOptions::default()
             },
+            FitOptions {
+                pseudo_counts: PseudoCounts::with_weight(-1.0),
+                ..FitOptions::default()
+            },
+            FitOptions {
+                pseudo_counts: PseudoCounts::with_weight(f64::NAN),
+                ..FitOptions::default()
+            },
+            FitOptions {
+                pseudo_counts: PseudoCounts {
+                    at: Params {
+                        guess: 0.0,
+                        ..Params::default()
+                    },
+                    ..PseudoCounts::default()
+                },
+                ..FitOptions::default()
+            },
         ];
         for o in bad {
             assert!(matches!(o.validate(), Err(Error::Config(_))), "{o:?}");
         }
         FitOptions::default().validate().unwrap();
+    }
+
+    #[test]
+    fn pseudo_counts_keep_a_skill_with_little_data_off_the_degenerate_corners() {
+        // Three learners who answer everything right after a first wrong answer: maximum
+        // likelihood learns in one step with certainty (learn → 1) and never guesses.
+        let mut b = LogBuilder::new();
+        for learner in ["a", "b", "c"] {
+            for (t, c) in [false, true, true, true].into_iter().enumerate() {
+                b.push(RawRow {
+                    learner,
+                    skills: &["s"],
+                    item: None,
+                    correct: c,
+                    order: t as i64,
+                    group: None,
+                });
+            }
+        }
+        let log = b.build();
+        let go = |_| ControlFlow::Continue(());
+        let with = |pseudo_counts| FitOptions {
+            pseudo_counts,
+            ..FitOptions::default()
+        };
+        let ml = fit(&log, &with(PseudoCounts::none()), go).unwrap();
+        let map = fit(&log, &with(PseudoCounts::default()), go).unwrap();
+        let (p_ml, p_map) = (
+            ml.skill("s").unwrap().params(),
+            map.skill("s").unwrap().params(),
+        );
+        assert!(p_ml.learn > 0.99 && p_ml.guess < 1e-3, "{p_ml:?}");
+        assert!(p_map.learn < 0.9 && p_map.guess > 0.05, "{p_map:?}");
+        // The pseudo-counts cost likelihood on the training data, and the model says how it was fitted.
+        assert!(
+            map.skill("s").unwrap().stats().log_likelihood
+                < ml.skill("s").unwrap().stats().log_likelihood
+        );
+        assert_eq!(map.fit_info().pseudo_counts, 5.0);
+        assert_eq!(ml.fit_info().pseudo_counts, 0.0);
     }
 
     #[test]
@@ -1141,7 +1249,8 @@ mod tests {
 
     const GUESS_SLIP_MARGIN_FOR_TEST: f64 = super::super::params::GUESS_SLIP_MARGIN;
 
-    /// Runs EM by hand and returns the log-likelihood of every iteration.
+    /// Runs EM by hand and returns its objective (the log-likelihood, plus the pseudo-counts'
+    /// log prior) at every iteration.
     fn trace(log: &InteractionLog, options: &FitOptions, restart: u32) -> Vec<f64> {
         let mut out = Vec::new();
         for s in 0..log.skills().len() as u32 {
@@ -1152,7 +1261,7 @@ mod tests {
                 if out.len() <= i {
                     out.push(0.0);
                 }
-                out[i] += counts.ll;
+                out[i] += objective(&counts, &sp, options);
                 m_step(&counts, &mut sp, options, None);
             }
         }
@@ -1162,17 +1271,20 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
-        fn em_never_lowers_the_log_likelihood(
+        fn em_never_lowers_its_objective(
             seed in 0u64..1000,
             restart in 0u32..4,
             forget in 0.0f64..0.1,
             variant in 0usize..8,
             unbounded in any::<bool>(),
+            pseudo_counts in prop::sample::select(vec![0.0, 5.0, 50.0]),
         ) {
+            // Without pseudo-counts the objective is the log-likelihood itself.
             let log = cohort(40, 2, 1..=15, 3, forget, seed);
             let options = FitOptions {
                 variant: all_variants()[variant],
                 bounds: if unbounded { Bounds::none() } else { Bounds::default() },
+                pseudo_counts: PseudoCounts::with_weight(pseudo_counts),
                 seed,
                 ..FitOptions::default()
             };
@@ -1183,11 +1295,15 @@ mod tests {
         }
 
         #[test]
-        fn learner_prior_em_never_lowers_the_log_likelihood(seed in 0u64..1000) {
+        fn learner_prior_em_never_lowers_its_objective(
+            seed in 0u64..1000,
+            pseudo_counts in prop::sample::select(vec![0.0, 5.0, 50.0]),
+        ) {
             let log = cohort(60, 3, 2..=10, 0, 0.0, seed);
             let lls = std::sync::Mutex::new(Vec::new());
             let options = FitOptions {
                 variant: Variant { learner_prior: true, ..Variant::default() },
+                pseudo_counts: PseudoCounts::with_weight(pseudo_counts),
                 restarts: 1,
                 max_iter: 30,
                 tol: 1e-12,

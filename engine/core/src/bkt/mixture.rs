@@ -32,6 +32,8 @@ struct Restart {
     sps: Vec<SlotParams>,
     weights: Vec<f64>,
     ll: f64,
+    /// `ll` plus the pseudo-counts' log prior: what EM maximises.
+    objective: f64,
     iterations: u32,
     converged: bool,
 }
@@ -47,7 +49,8 @@ where
     fit_mixture_with(log, options, progress, &|_| {})
 }
 
-/// [`fit_mixture`] reporting the log-likelihood of every EM iteration to `trace` (tests).
+/// [`fit_mixture`] reporting EM's objective at every iteration to `trace` (tests): the
+/// log-likelihood, plus the pseudo-counts' log prior when there are any.
 #[cfg(test)]
 pub(crate) fn fit_mixture_traced(
     log: &InteractionLog,
@@ -88,6 +91,7 @@ where
         .map(|d| options.fixed.for_skill(log.skills().name(d.skill)))
         .collect();
 
+    let pc = &options.pseudo_counts;
     let mut best: Option<Restart> = None;
     for restart in 0..options.restarts {
         let mut sps: Vec<SlotParams> = datas
@@ -101,22 +105,14 @@ where
         let mut prev: Option<f64> = None;
         let mut iterations = 0u32;
         let mut done = false;
-        let ll = loop {
+        let (ll, objective) = loop {
             let (ll, resp) = responsibilities(&datas, &sps, &weights, &has_data);
-            trace(ll);
-            tracker.iteration_done()?;
-            if prev.is_some_and(|p| converged(p, ll, options.tol)) {
-                done = true;
-                break ll;
-            }
-            if iterations == options.max_iter {
-                break ll;
-            }
-            sps = datas
+            // Each skill's expected counts under the class posteriors, and EM's objective: the
+            // mixture log-likelihood plus the pseudo-counts' log prior of every skill.
+            let counts: Vec<_> = datas
                 .par_iter()
-                .zip(sps)
-                .zip(&fixed)
-                .map(|((d, mut sp), fixed)| {
+                .zip(&sps)
+                .map(|(d, sp)| {
                     let w: Vec<f64> = d
                         .seqs
                         .iter()
@@ -125,8 +121,30 @@ where
                             resp[l..l + C].iter().copied()
                         })
                         .collect();
-                    let counts = e_step(d, &sp, Some(&w));
-                    m_step(&counts, &mut sp, options, *fixed);
+                    e_step(d, sp, Some(&w))
+                })
+                .collect();
+            let objective = ll
+                + counts
+                    .iter()
+                    .zip(&sps)
+                    .map(|(c, sp)| pc.log_density(sp, c, options.variant.forgets))
+                    .sum::<f64>();
+            trace(objective);
+            tracker.iteration_done()?;
+            if prev.is_some_and(|p| converged(p, objective, options.tol)) {
+                done = true;
+                break (ll, objective);
+            }
+            if iterations == options.max_iter {
+                break (ll, objective);
+            }
+            sps = sps
+                .into_par_iter()
+                .zip(&counts)
+                .zip(&fixed)
+                .map(|((mut sp, counts), fixed)| {
+                    m_step(counts, &mut sp, options, *fixed);
                     sp
                 })
                 .collect();
@@ -137,13 +155,14 @@ where
             let sum: f64 = weights.iter().sum();
             weights.iter_mut().for_each(|w| *w /= sum);
             iterations += 1;
-            prev = Some(ll);
+            prev = Some(objective);
         };
-        if best.as_ref().is_none_or(|b| ll > b.ll) {
+        if best.as_ref().is_none_or(|b| objective > b.objective) {
             best = Some(Restart {
                 sps,
                 weights,
                 ll,
+                objective,
                 iterations,
                 converged: done,
             });
@@ -155,6 +174,7 @@ where
         ll,
         iterations,
         converged: done,
+        ..
     } = best.ok_or_else(|| Error::config("no restarts"))?;
     // Name classes by ability: class 0 has the lower mean prior.
     let mean_prior = |c: usize| sps.iter().map(|sp| sp.prior[c]).sum::<f64>();
@@ -192,6 +212,7 @@ where
         converged: done,
         log_likelihood: ll,
         input_sha256: None,
+        pseudo_counts: pc.weight,
     };
     Model::new(options.variant, fitted, weights, info)
 }

@@ -10,6 +10,7 @@ mod model;
 mod model_file;
 mod params;
 mod predict;
+mod pseudo_counts;
 mod squarem;
 #[cfg(test)]
 mod testdata;
@@ -22,3 +23,4 @@ pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};
 pub use params::{Bounds, FixedParams, GUESS_SLIP_MARGIN, PROB_FLOOR, ParamName, Params, Variant};
 pub use predict::{Fallbacks, PredictionRow, Replay, predict};
+pub use pseudo_counts::{DEFAULT_PSEUDO_COUNTS, PseudoCounts};

@@ -138,6 +138,9 @@ pub struct FitInfo {
     pub log_likelihood: f64,
     /// SHA-256 of the input files, when the caller provides it.
     pub input_sha256: Option<String>,
+    /// The pseudo-observations per parameter of the fit ([`crate::PseudoCounts`]; 0 is maximum
+    /// likelihood).
+    pub pseudo_counts: f64,
 }
 
 /// A fitted BKT model: one set of parameters per skill (see `docs/bkt.md`).

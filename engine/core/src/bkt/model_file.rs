@@ -64,6 +64,9 @@ struct FileFit {
     iterations: u32,
     converged: bool,
     log_likelihood: f64,
+    /// Absent in files written before pseudo-counts existed: those were maximum likelihood.
+    #[serde(default)]
+    pseudo_counts: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     input_sha256: Option<String>,
 }
@@ -122,6 +125,7 @@ impl Model {
                 iterations: f.iterations,
                 converged: f.converged,
                 log_likelihood: f.log_likelihood,
+                pseudo_counts: f.pseudo_counts,
                 input_sha256: f.input_sha256.clone(),
             },
         };
@@ -209,6 +213,7 @@ impl Model {
             converged: file.fit.converged,
             log_likelihood: file.fit.log_likelihood,
             input_sha256: file.fit.input_sha256,
+            pseudo_counts: file.fit.pseudo_counts,
         };
         Model::new(file.variant, skills, file.learner_classes, fit).map_err(|e| match e {
             Error::Input { location, message } => Error::Input {

@@ -1,8 +1,9 @@
 //! The BKT families: `bkt`, `bkt-forgets`, `bkt-item` (KT-IDEM), `bkt-item-learn` and
-//! `bkt-learner-prior`, wrapping the BKT engine (`docs/bkt.md`).
+//! `bkt-learner-prior`, wrapping the BKT engine (`docs/bkt.md`), each also as maximum-likelihood
+//! EM without pseudo-counts (`bkt-ml`, `bkt-forgets-ml`, …).
 //!
-//! Each is fitted with [`fit`]'s defaults (5 restarts, the fold's seed, default bounds) on the
-//! training part; a test learner is then replayed through the online filter ([`LearnerState`]):
+//! Each is fitted with [`fit`]'s defaults (5 restarts, the fold's seed, default bounds and
+//! pseudo-counts) on the training part; a test learner is then replayed through the online filter ([`LearnerState`]):
 //! P(correct) before each response, the state updated after it, so only the learner's earlier
 //! responses inform a prediction (with `bkt-learner-prior` that includes the learner-class
 //! posterior). A multi-skill response gets the **mean** of its skills' P(correct) — each skill's
@@ -15,53 +16,53 @@
 use std::ops::ControlFlow;
 
 use super::family::{LearnerScorer, ModelFamily, Predictor};
-use crate::bkt::{FitOptions, LearnerState, Model, Variant, fit};
+use crate::bkt::{FitOptions, LearnerState, Model, PseudoCounts, Variant, fit};
 use crate::{InteractionLog, Response, Result};
 
 /// A BKT variant as a model family.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Bkt {
-    name: &'static str,
+    name: String,
     variant: Variant,
+    pseudo_counts: PseudoCounts,
 }
 
+/// The suffix of a BKT family name fitted by maximum likelihood (no pseudo-counts).
+const ML_SUFFIX: &str = "-ml";
+
 impl Bkt {
-    /// The family called `name`, if it is one of the BKT names.
-    pub fn named(name: &str) -> Option<Bkt> {
+    /// The family called `name`, if it is one of the BKT names (optionally ending in `-ml`).
+    pub fn named(full_name: &str) -> Option<Bkt> {
+        let (name, pseudo_counts) = match full_name.strip_suffix(ML_SUFFIX) {
+            Some(base) => (base, PseudoCounts::none()),
+            None => (full_name, PseudoCounts::default()),
+        };
         let plain = Variant::default();
-        let (name, variant) = match name {
-            "bkt" => ("bkt", plain),
-            "bkt-forgets" => (
-                "bkt-forgets",
-                Variant {
-                    forgets: true,
-                    ..plain
-                },
-            ),
-            "bkt-item" => (
-                "bkt-item",
-                Variant {
-                    item_guess_slip: true,
-                    ..plain
-                },
-            ),
-            "bkt-item-learn" => (
-                "bkt-item-learn",
-                Variant {
-                    item_learn: true,
-                    ..plain
-                },
-            ),
-            "bkt-learner-prior" => (
-                "bkt-learner-prior",
-                Variant {
-                    learner_prior: true,
-                    ..plain
-                },
-            ),
+        let variant = match name {
+            "bkt" => plain,
+            "bkt-forgets" => Variant {
+                forgets: true,
+                ..plain
+            },
+            "bkt-item" => Variant {
+                item_guess_slip: true,
+                ..plain
+            },
+            "bkt-item-learn" => Variant {
+                item_learn: true,
+                ..plain
+            },
+            "bkt-learner-prior" => Variant {
+                learner_prior: true,
+                ..plain
+            },
             _ => return None,
         };
-        Some(Bkt { name, variant })
+        Some(Bkt {
+            name: full_name.to_owned(),
+            variant,
+            pseudo_counts,
+        })
     }
 }
 
@@ -83,12 +84,13 @@ struct BktScorer<'a> {
 
 impl ModelFamily for Bkt {
     fn name(&self) -> &str {
-        self.name
+        &self.name
     }
 
     fn fit(&self, train: &InteractionLog, seed: u64) -> Result<Box<dyn Predictor>> {
         let options = FitOptions {
             variant: self.variant,
+            pseudo_counts: self.pseudo_counts,
             seed,
             ..FitOptions::default()
         };

@@ -54,6 +54,8 @@ pub use summary::{FoldSpread, MeanStd, ModelReport, SkillMetrics, summarize};
 use crate::{Error, Result};
 
 /// Names of the model families [`model_family`] knows, in the order they are usually compared.
+/// Every BKT name also exists with `-ml` appended: the same variant fitted by maximum likelihood,
+/// without pseudo-counts (e.g. `bkt-ml`).
 pub const MODEL_NAMES: &[&str] = &[
     "majority",
     "skill-mean",
@@ -77,7 +79,7 @@ pub fn model_family(name: &str) -> Result<Box<dyn ModelFamily>> {
             Some(bkt) => Box::new(bkt),
             None => {
                 return Err(Error::config(format!(
-                    "unknown model '{name}'; known models: {}",
+                    "unknown model '{name}'; known models: {} (and each bkt one ending in -ml)",
                     MODEL_NAMES.join(", ")
                 )));
             }

@@ -167,7 +167,14 @@ fn unknown_and_repeated_model_names_are_errors() {
     assert_eq!(
         e.to_string(),
         "unknown model 'bkt9'; known models: majority, skill-mean, afm, pfa, bkt, bkt-forgets, \
-         bkt-item, bkt-item-learn, bkt-learner-prior"
+         bkt-item, bkt-item-learn, bkt-learner-prior (and each bkt one ending in -ml)"
     );
     assert!(model_families(&["pfa", "pfa"]).is_err());
+    assert!(model_families(&["pfa-ml"]).is_err());
+    let names: Vec<String> = model_families(&["bkt-ml", "bkt-forgets-ml", "bkt"])
+        .unwrap()
+        .iter()
+        .map(|f| f.name().to_owned())
+        .collect();
+    assert_eq!(names, ["bkt-ml", "bkt-forgets-ml", "bkt"]);
 }
