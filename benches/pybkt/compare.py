@@ -363,6 +363,16 @@ def run_measured(cmd: list[str], env: dict | None, log_path: Path) -> dict:
             "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run whose wall time is the median (the lower middle one for an even count), with the
+    range of the wall times over all runs: a VM's wall times vary by tens of percent from run to
+    run, for both tools."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    mid = dict(ordered[(len(ordered) - 1) // 2])
+    mid["wall_runs_s"] = [r["wall_s"] for r in runs]
+    return mid
+
+
 def thread_env(threads: int) -> dict:
     env = dict(os.environ)
     env["OMP_NUM_THREADS"] = str(threads)
@@ -385,7 +395,7 @@ def run_pybkt(data: dict, forgets: bool, args, work: Path) -> dict:
     out.mkdir(exist_ok=True)
     inputs = {"train": file_sha256(data["train"]), "test": file_sha256(data["test"]),
               "restarts": args.restarts, "seed": args.seed, "threads": args.threads,
-              "forgets": forgets}
+              "forgets": forgets, "repeat": args.repeat}
     stamp = out / "inputs.json"
     reuse = (args.reuse_pybkt and stamp.is_file() and (out / "process.json").is_file()
              and json.loads(stamp.read_text()) == inputs)
@@ -401,16 +411,27 @@ def run_pybkt(data: dict, forgets: bool, args, work: Path) -> dict:
 
 
 def run_pybkt_process(data: dict, forgets: bool, args, out: Path) -> dict:
+    """Runs the pyBKT worker `--repeat` times; returns the median run (by the worker's own
+    load+fit time) with every run's figures."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--pybkt-worker",
            "--train", data["train"], "--test", data["test"], "--outdir", str(out),
            "--restarts", str(args.restarts), "--seed", str(args.seed)]
     if forgets:
         cmd.append("--forgets")
-    return run_measured(cmd, thread_env(args.threads), out / "log.txt")
+    runs = []
+    for _ in range(args.repeat):
+        proc = run_measured(cmd, thread_env(args.threads), out / "log.txt")
+        inner = json.loads((out / "timings.json").read_text())
+        runs.append({**proc, "inner": inner,
+                     "load_fit_s": inner["load_s"] + inner["fit_s"]})
+    ordered = sorted(runs, key=lambda r: r["load_fit_s"])
+    mid = dict(ordered[(len(ordered) - 1) // 2])
+    mid["load_fit_runs_s"] = [r["load_fit_s"] for r in runs]
+    return mid
 
 
 def collect_pybkt(data: dict, forgets: bool, args, out: Path, proc: dict, reused: bool) -> dict:
-    inner = json.loads((out / "timings.json").read_text())
+    inner = proc["inner"]
     params = json.loads((out / "params.json").read_text())
     pred = pd.read_csv(out / "pred.csv")
     test = pd.read_csv(data["test"])
@@ -426,6 +447,7 @@ def collect_pybkt(data: dict, forgets: bool, args, out: Path, proc: dict, reused
         "load_fit_s": inner["load_s"] + inner["fit_s"],
         "process_s": proc["wall_s"], "peak_rss_mb": proc["peak_rss_mb"], "cpu_s": proc["cpu_s"],
         "predict_s": inner["predict_s"], "reused_earlier_run": reused,
+        "load_fit_runs_s": proc["load_fit_runs_s"],
         "params": params, "p_test": pred["correct_predictions"].to_numpy(),
     }
 
@@ -477,7 +499,8 @@ def run_pathwise(data: dict, forgets: bool, bounds_none: bool, args, work: Path)
     fit_cmd = [args.pathwise, "fit", data["train"], *PATHWISE_COLS, *extra,
                "--restarts", str(args.restarts), "--seed", str(args.seed),
                "--threads", str(args.threads), "-o", str(model_path)]
-    fit = run_measured(fit_cmd, thread_env(args.threads), out / "fit.log")
+    fit = median_run([run_measured(fit_cmd, thread_env(args.threads), out / "fit.log")
+                      for _ in range(args.repeat)])
     pred_cmd = [args.pathwise, "predict", "--model", str(model_path), data["test"],
                 *PATHWISE_COLS, "-o", str(pred_path)]
     pred_run = run_measured(pred_cmd, thread_env(args.threads), out / "predict.log")
@@ -517,6 +540,7 @@ def run_pathwise(data: dict, forgets: bool, bounds_none: bool, args, work: Path)
         "load_s": None, "fit_s": None, "load_fit_s": fit["wall_s"],
         "process_s": fit["wall_s"], "peak_rss_mb": fit["peak_rss_mb"], "cpu_s": fit["cpu_s"],
         "predict_s": pred_run["wall_s"], "own_log_likelihood": own_ll,
+        "load_fit_runs_s": fit["wall_runs_s"],
         "em_iterations_reported": iterations,
         "params": params, "p_test": p_test,
     }
@@ -541,21 +565,27 @@ def fmt(x, spec):
     return "—" if x is None else format(x, spec)
 
 
+def span(r: dict) -> str:
+    runs = r.get("load_fit_runs_s")
+    return "—" if not runs else f"{min(runs):.2f}–{max(runs):.2f}"
+
+
 def markdown(results: list[dict], datasets: dict) -> str:
     lines = []
     for name, info in datasets.items():
         lines.append(f"**{name}** — {info['description']}; train {info['train_rows']:,} rows, "
                      f"test {info['test_rows']:,} rows")
         lines.append("")
-        lines.append("| model | tool | options | load s | fit s | load+fit s | process s | CPU s | "
-                     "peak MB | train LL | test AUC | test RMSE | test log loss | speed-up |")
-        lines.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+        lines.append("| model | tool | options | load s | fit s | load+fit s | load+fit range s | "
+                     "process s | CPU s | peak MB | train LL | test AUC | test RMSE | "
+                     "test log loss | speed-up |")
+        lines.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
         rows = [r for r in results if r["dataset"] == name]
         for r in rows:
             speed = r.get("speedup_vs_pybkt")
             lines.append(
                 f"| {r['model']} | {r['tool']} | {r['options']} | {fmt(r['load_s'], '.2f')} | "
-                f"{fmt(r['fit_s'], '.2f')} | {fmt(r['load_fit_s'], '.2f')} | "
+                f"{fmt(r['fit_s'], '.2f')} | {fmt(r['load_fit_s'], '.2f')} | {span(r)} | "
                 f"{fmt(r['process_s'], '.2f')} | {fmt(r.get('cpu_s'), '.2f')} | "
                 f"{fmt(r['peak_rss_mb'], '.0f')} | {fmt(r['train_log_likelihood'], ',.1f')} | "
                 f"{fmt(r['test_auc'], '.4f')} | {fmt(r['test_rmse'], '.4f')} | "
@@ -578,6 +608,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2,
                     help="threads for both tools (pyBKT: OMP_NUM_THREADS; pathwise: --threads)")
     ap.add_argument("--cohort-rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="fit each model this many times with each tool; times are the median run "
+                    "(the table also shows the range)")
     ap.add_argument("--no-pybkt", action="store_true", help="run pathwise only")
     ap.add_argument("--reuse-pybkt", action="store_true",
                     help="reuse pyBKT's results from an earlier run in --workdir when its inputs "
@@ -601,6 +634,8 @@ def main() -> None:
         return
     if args.restarts < 1:
         ap.error("--restarts must be at least 1")
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
     if args.pathwise:
         args.pathwise = str(Path(args.pathwise).resolve())
         if not os.access(args.pathwise, os.X_OK):
@@ -663,7 +698,7 @@ def main() -> None:
     meta = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "restarts": args.restarts, "seed": args.seed, "threads": args.threads,
-        "host": platform.node(), "cpus": os.cpu_count(),
+        "repeat": args.repeat, "host": platform.node(), "cpus": os.cpu_count(),
         "load_average_at_end": os.getloadavg(),
         "python": platform.python_version(),
         "pathwise": args.pathwise,
