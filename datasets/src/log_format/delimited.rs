@@ -314,12 +314,26 @@ impl Lines<'_> {
         base_byte: u64,
         mut each: impl FnMut(&LineFields<'_>, u64) -> Result<()>,
     ) -> Result<bool> {
+        // Rows are cut at ASCII bytes, so when the whole part is UTF-8 every row is: one check
+        // over the part instead of one per (short) row.
+        let part_text = std::str::from_utf8(bytes).ok();
         let mut any = false;
         let mut line = first_line;
         let mut start = 0usize;
         let mut ends: Vec<usize> = Vec::with_capacity(self.width);
         while start < bytes.len() {
-            let stop = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            // One pass over the line for its delimiters and its end: rows are a few dozen bytes,
+            // too short for a vectorised search to pay for its set-up per call.
+            ends.clear();
+            let mut stop = bytes.len();
+            for (i, &b) in bytes[start..].iter().enumerate() {
+                if b == self.delimiter {
+                    ends.push(i);
+                } else if b == b'\n' {
+                    stop = start + i;
+                    break;
+                }
+            }
             let end = if stop > start && bytes[stop - 1] == b'\r' {
                 stop - 1
             } else {
@@ -328,8 +342,6 @@ impl Lines<'_> {
             let row = &bytes[start..end];
             if !row.is_empty() {
                 any = true;
-                ends.clear();
-                ends.extend(memchr::memchr_iter(self.delimiter, row));
                 ends.push(row.len());
                 if ends.len() != self.width {
                     return Err(width_error(self.file, line, ends.len(), self.width));
@@ -337,7 +349,8 @@ impl Lines<'_> {
                 let fields = LineFields {
                     row,
                     ends: &ends,
-                    text: std::str::from_utf8(row).ok(),
+                    // Else each field is decoded (and a bad byte reported) on its own.
+                    text: part_text.and_then(|t| t.get(start..end)),
                     byte: base_byte + start as u64,
                 };
                 each(&fields, line)?;
@@ -354,7 +367,7 @@ struct LineFields<'r> {
     row: &'r [u8],
     /// The end of each field (the last is the row's length).
     ends: &'r [usize],
-    /// The row as text, when it is valid UTF-8 (checked once for all fields).
+    /// The row as text, when its part is valid UTF-8 (checked once for all its rows).
     text: Option<&'r str>,
     /// The file offset of the row.
     byte: u64,
