@@ -38,7 +38,8 @@ pub struct Args {
     pub folds: usize,
 
     /// Models to compare, comma-separated: majority, skill-mean, afm, pfa, bkt, bkt-forgets,
-    /// bkt-item, bkt-item-learn, bkt-learner-prior.
+    /// bkt-item, bkt-item-learn, bkt-learner-prior; each bkt one also ending in -ml (fitted by
+    /// maximum likelihood, without pseudo-counts), e.g. bkt-ml.
     #[arg(
         long,
         value_delimiter = ',',
