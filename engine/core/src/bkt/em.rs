@@ -150,7 +150,7 @@ pub(crate) struct LikelihoodSum {
 impl LikelihoodSum {
     /// Masses below this are banked at once, and so is a product that falls below it: two
     /// factors each at least this large cannot underflow.
-    const RENORMALISE_BELOW: f64 = 1e-100;
+    pub(crate) const RENORMALISE_BELOW: f64 = 1e-100;
 
     pub fn new() -> Self {
         Self {
@@ -162,30 +162,6 @@ impl LikelihoodSum {
     pub fn add(&mut self, l: Likelihood) {
         self.log += l.log;
         self.add_mass(l.mass);
-    }
-
-    /// Adds the log-likelihood `n · ln(mass)` of `n` independent events of probability `mass`.
-    pub fn add_power(&mut self, mass: f64, n: u32) {
-        match n {
-            0 => {}
-            1 => self.add_mass(mass),
-            // Small powers by multiplication (no underflow for masses this large).
-            2 if mass >= 1e-30 => self.add_mass(mass * mass),
-            3 if mass >= 1e-30 => self.add_mass(mass * mass * mass),
-            _ => {
-                // powi costs a multiplication per bit of `n`; huge counts take the logarithm.
-                let power = if n <= 1 << 20 {
-                    mass.powi(n as i32)
-                } else {
-                    0.0
-                };
-                if power >= Self::RENORMALISE_BELOW {
-                    self.add_mass(power);
-                } else {
-                    self.log += f64::from(n) * mass.ln();
-                }
-            }
-        }
     }
 
     fn add_mass(&mut self, mass: f64) {

@@ -780,13 +780,31 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     tracker: &Tracker<'_, F>,
 ) -> Result<SkillModel> {
     let fixed = options.fixed.for_skill(log.skills().name(data.skill));
-    // Restarts run in parallel (they are independent); the best is picked in restart order.
-    let runs: Vec<(SlotParams, EmResult)> = (0..options.restarts)
-        .into_par_iter()
-        .map(|restart| {
-            let mut sp = start_params(data, log, options, restart, 1);
-            let result = run_em(data, &mut sp, options, fixed, tracker)?;
-            Ok((sp, result))
+    // The restarts run side by side: each round evaluates every unfinished restart's next point
+    // at once. The best is picked in restart order.
+    let mut runs: Vec<EmRun> = (0..options.restarts)
+        .map(|restart| EmRun::new(start_params(data, log, options, restart, 1)))
+        .collect();
+    loop {
+        let waiting: Vec<usize> = (0..runs.len())
+            .filter(|&r| runs[r].pending().is_some())
+            .collect();
+        if waiting.is_empty() {
+            break;
+        }
+        let points: Vec<&SlotParams> = waiting.iter().filter_map(|&r| runs[r].pending()).collect();
+        let evaluated = evaluate_points(data, &points, options, tracker)?;
+        for (r, e) in waiting.into_iter().zip(evaluated) {
+            runs[r].receive(e, options, fixed);
+        }
+    }
+    let runs: Vec<(SlotParams, EmResult)> = runs
+        .into_iter()
+        .map(|run| {
+            let result = run
+                .result
+                .ok_or_else(|| Error::config("EM ended without a result"))?;
+            Ok((run.sp, result))
         })
         .collect::<Result<_>>()?;
     let mut best: Option<(SlotParams, EmResult)> = None;
@@ -816,6 +834,80 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     Ok(skill_model(data, log, &sp, &[1.0], stats))
 }
 
+/// The E-step's counts at each of `points` (a skill's restarts waiting for one), with EM's
+/// objective there. Over pattern tries, four points share each walk of a trie in SIMD lanes
+/// ([`PatternTrie::e_step_x4`]; the walks of several groups and tries run in parallel);
+/// otherwise each point's E-step runs on its own, the points in parallel.
+fn evaluate_points<F: Fn(Progress) -> ControlFlow<()> + Sync>(
+    data: &SkillData<'_>,
+    points: &[&SlotParams],
+    options: &FitOptions,
+    tracker: &Tracker<'_, F>,
+) -> Result<Vec<(Counts, f64)>> {
+    let counts: Vec<Counts> = if data.tries.is_empty() {
+        points.par_iter().map(|p| e_step(data, p, None)).collect()
+    } else {
+        let groups: Vec<&[&SlotParams]> = points.chunks(LANES).collect();
+        let units: Vec<(usize, usize)> = (0..data.tries.len())
+            .flat_map(|t| (0..groups.len()).map(move |g| (t, g)))
+            .collect();
+        let walk = |&(t, g): &(usize, usize)| trie_lanes(&data.tries[t], groups[g]);
+        let parts: Vec<Vec<Counts>> = if units.len() > 1 {
+            units.par_iter().map(walk).collect()
+        } else {
+            units.iter().map(walk).collect()
+        };
+        // Each point's counts: its tries' parts added in trie order, as `e_step_tries` does.
+        let mut totals: Vec<Counts> = points.iter().map(|_| Counts::zero(1, 1, 1)).collect();
+        for (&(_, g), part) in units.iter().zip(&parts) {
+            for (offset, c) in part.iter().enumerate() {
+                totals[g * LANES + offset].add(c);
+            }
+        }
+        totals
+    };
+    counts
+        .into_iter()
+        .zip(points)
+        .map(|(c, p)| {
+            tracker.iteration_done()?;
+            let value = objective(&c, p, options);
+            Ok((c, value))
+        })
+        .collect()
+}
+
+/// Parameter sets that walk a trie together.
+const LANES: usize = 4;
+
+/// One walk of `trie` for up to [`LANES`] points: their counts, each from zero. A lone point
+/// walks alone; fewer than four fill the spare lanes with copies of the last, whose counts are
+/// dropped.
+fn trie_lanes(trie: &PatternTrie, points: &[&SlotParams]) -> Vec<Counts> {
+    let tables: Vec<([f64; 4], [f64; 4], f64)> = points
+        .iter()
+        .map(|p| {
+            let (emit, trans) = p.tables();
+            (emit[0], trans[0], p.prior[0])
+        })
+        .collect();
+    let mut out: Vec<Counts> = (0..LANES).map(|_| Counts::zero(1, 1, 1)).collect();
+    if let [(emit, trans, prior)] = tables[..] {
+        trie.e_step(&emit, &trans, prior, &mut out[0]);
+    } else {
+        let lane = |k: usize| tables[k.min(tables.len() - 1)];
+        let emit: [[f64; 4]; LANES] = std::array::from_fn(|k| lane(k).0);
+        let trans: [[f64; 4]; LANES] = std::array::from_fn(|k| lane(k).1);
+        let prior: [f64; LANES] = std::array::from_fn(|k| lane(k).2);
+        let [a, b, c, d] = &mut out[..] else {
+            return out;
+        };
+        trie.e_step_x4(&emit, &trans, prior, [a, b, c, d]);
+    }
+    out.truncate(points.len());
+    out
+}
+
 /// Where one EM run ended.
 #[derive(Debug, Clone, Copy)]
 struct EmResult {
@@ -827,80 +919,178 @@ struct EmResult {
     converged: bool,
 }
 
-/// EM for one skill from `sp` (left at the result), accelerated with [`Squarem`]: each cycle takes
-/// two EM steps θ₀ → θ₁ → θ₂ and evaluates the extrapolated point, which becomes the next θ₀ when
-/// its objective is at least θ₁'s (else θ₂ does, as plain EM would). The objectives of the points
-/// taken never decrease.
+/// Which point an [`EmRun`] waits for the E-step of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Waiting {
+    /// θ₀, the starting point.
+    Start,
+    /// θ₁ = EM(θ₀).
+    One,
+    /// SQUAREM's extrapolated point.
+    Jump,
+    /// θ₂ = EM(θ₁).
+    Two,
+}
+
+/// EM for one skill from one starting point, accelerated with [`Squarem`], as a state machine
+/// that asks for one E-step at a time ([`EmRun::pending`], [`EmRun::receive`]), so that a skill's
+/// restarts can share the walks of their E-steps.
 ///
-/// Convergence is EM's own: one plain EM step (θ₀ → θ₁) changes the objective by at most `tol`
-/// relative; the result is then θ₁. Every evaluated point counts as an iteration, against
-/// `max_iter`.
-fn run_em<F: Fn(Progress) -> ControlFlow<()> + Sync>(
-    data: &SkillData<'_>,
-    sp: &mut SlotParams,
-    options: &FitOptions,
-    fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
-    tracker: &Tracker<'_, F>,
-) -> Result<EmResult> {
-    // The E-step's counts at a point, and the objective there.
-    let evaluate = |p: &SlotParams| -> Result<(Counts, f64)> {
-        let counts = e_step(data, p, None);
-        tracker.iteration_done()?;
-        let value = objective(&counts, p, options);
-        Ok((counts, value))
-    };
-    let em_step = |p: &SlotParams, counts: &Counts| {
-        let mut next = p.clone();
-        m_step(counts, &mut next, options, fixed);
-        next
-    };
-    let end = |(counts, objective): &(Counts, f64), iterations, converged| EmResult {
-        ll: counts.ll,
-        objective: *objective,
-        iterations,
-        converged,
-    };
-    let mut squarem = Squarem::new();
-    let mut iterations = 0u32;
-    let mut e0 = evaluate(sp)?;
-    loop {
-        if iterations == options.max_iter {
-            return Ok(end(&e0, iterations, false));
+/// Each cycle takes two EM steps θ₀ → θ₁ → θ₂ and evaluates the extrapolated point, which becomes
+/// the next θ₀ when its objective is at least θ₁'s (else θ₂ does, as plain EM would). The
+/// objectives of the points taken never decrease. Convergence is EM's own: one plain EM step
+/// (θ₀ → θ₁) changes the objective by at most `tol` relative; the result is then θ₁. Every
+/// evaluated point counts as an iteration, against `max_iter`.
+struct EmRun {
+    /// θ₀, and at the end the result.
+    sp: SlotParams,
+    e0: Option<(Counts, f64)>,
+    p1: Option<SlotParams>,
+    e1: Option<(Counts, f64)>,
+    p2: Option<SlotParams>,
+    jump: Option<SlotParams>,
+    waiting: Waiting,
+    squarem: Squarem,
+    iterations: u32,
+    result: Option<EmResult>,
+}
+
+impl EmRun {
+    fn new(start: SlotParams) -> Self {
+        Self {
+            sp: start,
+            e0: None,
+            p1: None,
+            e1: None,
+            p2: None,
+            jump: None,
+            waiting: Waiting::Start,
+            squarem: Squarem::new(),
+            iterations: 0,
+            result: None,
         }
-        let p1 = em_step(sp, &e0.0);
-        let e1 = evaluate(&p1)?;
-        iterations += 1;
-        let done = converged(e0.1, e1.1, options.tol);
-        if done || iterations == options.max_iter {
-            *sp = p1;
-            return Ok(end(&e1, iterations, done));
+    }
+
+    /// The point whose E-step the run waits for; `None` once it has ended.
+    fn pending(&self) -> Option<&SlotParams> {
+        if self.result.is_some() {
+            return None;
         }
-        let p2 = em_step(&p1, &e1.0);
-        // The extrapolated point when it does not lower the objective, else θ₂.
-        let mut taken = None;
-        if let Some(p) = squarem.extrapolate(sp, &p1, &p2, &options.bounds) {
-            let e = evaluate(&p)?;
-            iterations += 1;
-            if e.1 >= e1.1 {
-                taken = Some((p, e));
-            } else {
-                squarem.rejected();
-            }
+        match self.waiting {
+            Waiting::Start => Some(&self.sp),
+            Waiting::One => self.p1.as_ref(),
+            Waiting::Jump => self.jump.as_ref(),
+            Waiting::Two => self.p2.as_ref(),
         }
-        let (next, evaluated) = match taken {
-            Some(jump) => jump,
-            None if iterations == options.max_iter => {
-                *sp = p1;
-                return Ok(end(&e1, iterations, false));
-            }
-            None => {
-                let e = evaluate(&p2)?;
-                iterations += 1;
-                (p2, e)
-            }
+    }
+
+    /// Takes the E-step (counts and objective) at [`EmRun::pending`] and moves on.
+    fn receive(
+        &mut self,
+        e: (Counts, f64),
+        options: &FitOptions,
+        fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
+    ) {
+        let em_step = |p: &SlotParams, counts: &Counts| {
+            let mut next = p.clone();
+            m_step(counts, &mut next, options, fixed);
+            next
         };
-        *sp = next;
-        e0 = evaluated;
+        match self.waiting {
+            Waiting::Start => {
+                self.e0 = Some(e);
+                self.at_theta0(options, em_step);
+            }
+            Waiting::One => {
+                self.iterations += 1;
+                let e0 = self.e0.as_ref().map_or(f64::NEG_INFINITY, |e| e.1);
+                let done = converged(e0, e.1, options.tol);
+                let p1 = self.p1.take().unwrap_or_else(|| self.sp.clone());
+                if done || self.iterations == options.max_iter {
+                    self.sp = p1;
+                    self.end(&e, done);
+                    return;
+                }
+                let p2 = em_step(&p1, &e.0);
+                self.e1 = Some(e);
+                let jump = self
+                    .squarem
+                    .extrapolate(&self.sp, &p1, &p2, &options.bounds);
+                self.p1 = Some(p1);
+                self.p2 = Some(p2);
+                match jump {
+                    Some(p) => {
+                        self.jump = Some(p);
+                        self.waiting = Waiting::Jump;
+                    }
+                    None => self.without_jump(options),
+                }
+            }
+            Waiting::Jump => {
+                self.iterations += 1;
+                let e1 = self.e1.as_ref().map_or(f64::INFINITY, |e| e.1);
+                match self.jump.take() {
+                    Some(p) if e.1 >= e1 => {
+                        self.sp = p;
+                        self.e0 = Some(e);
+                        self.at_theta0(options, em_step);
+                    }
+                    _ => {
+                        self.squarem.rejected();
+                        self.without_jump(options);
+                    }
+                }
+            }
+            Waiting::Two => {
+                self.iterations += 1;
+                if let Some(p2) = self.p2.take() {
+                    self.sp = p2;
+                }
+                self.e0 = Some(e);
+                self.at_theta0(options, em_step);
+            }
+        }
+    }
+
+    /// At θ₀ with its E-step: stop at `max_iter`, else ask for θ₁.
+    fn at_theta0(
+        &mut self,
+        options: &FitOptions,
+        em_step: impl Fn(&SlotParams, &Counts) -> SlotParams,
+    ) {
+        let Some(e0) = self.e0.take() else {
+            return;
+        };
+        if self.iterations == options.max_iter {
+            self.end(&e0, false);
+            return;
+        }
+        self.p1 = Some(em_step(&self.sp, &e0.0));
+        self.e0 = Some(e0);
+        self.waiting = Waiting::One;
+    }
+
+    /// No extrapolated point taken: stop at `max_iter` (the result is θ₁), else ask for θ₂.
+    fn without_jump(&mut self, options: &FitOptions) {
+        if self.iterations == options.max_iter {
+            if let Some(p1) = self.p1.take() {
+                self.sp = p1;
+            }
+            if let Some(e1) = self.e1.take() {
+                self.end(&e1, false);
+            }
+            return;
+        }
+        self.waiting = Waiting::Two;
+    }
+
+    fn end(&mut self, (counts, objective): &(Counts, f64), converged: bool) {
+        self.result = Some(EmResult {
+            ll: counts.ll,
+            objective: *objective,
+            iterations: self.iterations,
+            converged,
+        });
     }
 }
 

@@ -18,6 +18,8 @@
 //! ASSISTments 2009, 10× on a generated cohort with 5–15 attempts per skill. The nodes are stored
 //! breadth first, so neighbouring nodes do not depend on each other and their arithmetic overlaps.
 
+use wide::{CmpLt, f64x4};
+
 use super::em::{Counts, LikelihoodSum};
 
 /// The parent index of a depth-one node (its parent is the empty prefix).
@@ -35,10 +37,66 @@ pub(crate) struct PatternTrie {
     ends: Vec<u32>,
     /// How many sequences pass through (or end at) each node.
     through: Vec<u32>,
+    /// The nodes grouped by their `through` count, `(count, nodes)` in ascending count, for the
+    /// log-likelihood `Σ_count count · ln Π_{run} s_n`.
+    by_through: Vec<(u32, Vec<u32>)>,
     /// Sequences with no observation (they count towards the prior only).
     empty: u32,
     /// Every sequence, empty ones included.
     sequences: u32,
+}
+
+/// Parameter sets side by side: `f64` is one, [`f64x4`] four (SIMD lanes; the same IEEE
+/// operations lane by lane).
+trait Lanes:
+    Copy
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+    + std::ops::AddAssign
+    + std::ops::MulAssign
+{
+    /// The number of lanes.
+    const N: usize;
+    fn splat(x: f64) -> Self;
+    /// Lane `k` from `f(k)`.
+    fn from_fn(f: impl FnMut(usize) -> f64) -> Self;
+    fn lane(self, k: usize) -> f64;
+    /// Whether any lane is below `x`.
+    fn any_below(self, x: f64) -> bool;
+}
+
+impl Lanes for f64 {
+    const N: usize = 1;
+    fn splat(x: f64) -> Self {
+        x
+    }
+    fn from_fn(mut f: impl FnMut(usize) -> f64) -> Self {
+        f(0)
+    }
+    fn lane(self, _k: usize) -> f64 {
+        self
+    }
+    fn any_below(self, x: f64) -> bool {
+        self < x
+    }
+}
+
+impl Lanes for f64x4 {
+    const N: usize = 4;
+    fn splat(x: f64) -> Self {
+        f64x4::splat(x)
+    }
+    fn from_fn(mut f: impl FnMut(usize) -> f64) -> Self {
+        f64x4::from([f(0), f(1), f(2), f(3)])
+    }
+    fn lane(self, k: usize) -> f64 {
+        self.to_array()[k]
+    }
+    fn any_below(self, x: f64) -> bool {
+        self.cmp_lt(f64x4::splat(x)).any()
+    }
 }
 
 impl PatternTrie {
@@ -70,6 +128,7 @@ impl PatternTrie {
             correct: Vec::with_capacity(nodes),
             ends: Vec::with_capacity(nodes),
             through: vec![0; nodes],
+            by_through: Vec::new(),
             empty: ends[0],
             sequences: ends.iter().sum(),
         };
@@ -98,6 +157,15 @@ impl PatternTrie {
                 trie.through[trie.parent[n] as usize] += through;
             }
         }
+        let mut by_count: Vec<u32> = (0..nodes as u32).collect();
+        by_count.sort_by_key(|&n| trie.through[n as usize]);
+        for n in by_count {
+            let count = trie.through[n as usize];
+            match trie.by_through.last_mut() {
+                Some((c, run)) if *c == count => run.push(n),
+                _ => trie.by_through.push((count, vec![n])),
+            }
+        }
         trie
     }
 
@@ -112,41 +180,79 @@ impl PatternTrie {
     /// `emit` and `trans` are the rows of [`super::em::emission_row`] and
     /// [`super::em::transition_row`].
     pub fn e_step(&self, emit: &[f64; 4], trans: &[f64; 4], prior: f64, counts: &mut Counts) {
+        self.walk::<f64>(&[*emit], &[*trans], &[prior], [counts]);
+    }
+
+    /// [`PatternTrie::e_step`] for four parameter sets at once (a skill's restarts), in SIMD
+    /// lanes: one walk over the nodes does every step for the four side by side. Each lane gets
+    /// exactly the counts of its own `e_step` (the same operations in the same order).
+    pub fn e_step_x4(
+        &self,
+        emit: &[[f64; 4]; 4],
+        trans: &[[f64; 4]; 4],
+        prior: [f64; 4],
+        counts: [&mut Counts; 4],
+    ) {
+        self.walk::<f64x4>(emit, trans, &prior, counts);
+    }
+
+    /// The E-step for `V::N` parameter sets, one per lane of `V`.
+    fn walk<'c, V: Lanes>(
+        &self,
+        emit: &[[f64; 4]],
+        trans: &[[f64; 4]],
+        prior: &[f64],
+        counts: impl IntoIterator<Item = &'c mut Counts>,
+    ) {
         let n = self.nodes();
-        let [learn, unlearnt, forget, kept] = *trans;
-        let mut filt = vec![0.0f64; n];
-        let mut inv_s = vec![0.0f64; n];
-        let mut ll = LikelihoodSum::new();
+        let learn = V::from_fn(|k| trans[k][0]);
+        let unlearnt = V::from_fn(|k| trans[k][1]);
+        let forget = V::from_fn(|k| trans[k][2]);
+        let kept = V::from_fn(|k| trans[k][3]);
+        // Emission of response c while unknown (e_u[c]) and known (e_k[c]).
+        let e_u = [V::from_fn(|k| emit[k][0]), V::from_fn(|k| emit[k][1])];
+        let e_k = [V::from_fn(|k| emit[k][2]), V::from_fn(|k| emit[k][3])];
+        let one = V::splat(1.0);
+        let start = V::from_fn(|k| prior[k]);
+        let mut filt = vec![V::splat(0.0); n];
+        let mut inv_s = vec![V::splat(0.0); n];
+        let mut norm = vec![V::splat(0.0); n];
         for t in 0..n {
             let p = self.parent[t];
             let pred = if p == ROOT {
-                prior
+                start
             } else {
                 let f = filt[p as usize];
-                f * kept + (1.0 - f) * learn
+                f * kept + (one - f) * learn
             };
             let c = usize::from(self.correct[t] & 1);
-            let b0 = (1.0 - pred) * emit[c];
-            let b1 = pred * emit[2 + c];
+            let b0 = (one - pred) * e_u[c];
+            let b1 = pred * e_k[c];
             let s = b0 + b1;
-            let inv = 1.0 / s;
+            let inv = one / s;
             filt[t] = b1 * inv;
             inv_s[t] = inv;
-            ll.add_power(s, self.through[t]);
+            norm[t] = s;
         }
+        let ll = self.log_likelihood(&norm);
 
-        let mut back: Vec<[f64; 2]> = self.ends.iter().map(|&e| [f64::from(e); 2]).collect();
-        let (mut e_acc, mut t_acc) = ([0.0f64; 4], [0.0f64; 4]);
-        let mut prior_known = 0.0;
+        let mut back: Vec<[V; 2]> = self
+            .ends
+            .iter()
+            .map(|&e| [V::splat(f64::from(e)); 2])
+            .collect();
+        let mut e_acc = [V::splat(0.0); 4];
+        let mut t_acc = [V::splat(0.0); 4];
+        let mut prior_known = V::splat(0.0);
         for t in (0..n).rev() {
             let [b0, b1] = back[t];
             let f = filt[t];
             let c = self.correct[t];
-            let (g0, g1) = ((1.0 - f) * b0, f * b1);
-            let cf = f64::from(c);
+            let (g0, g1) = ((one - f) * b0, f * b1);
+            let cf = V::splat(f64::from(c));
             e_acc[0] += g0 * cf;
             e_acc[1] += g0;
-            e_acc[2] += g1 * (1.0 - cf);
+            e_acc[2] += g1 * (one - cf);
             e_acc[3] += g1;
             let p = self.parent[t];
             if p == ROOT {
@@ -154,27 +260,59 @@ impl PatternTrie {
                 continue;
             }
             let c = usize::from(c & 1);
-            let v0 = emit[c] * b0 * inv_s[t];
-            let v1 = emit[2 + c] * b1 * inv_s[t];
+            let v0 = e_u[c] * b0 * inv_s[t];
+            let v1 = e_k[c] * b1 * inv_s[t];
             let tv0 = unlearnt * v0 + learn * v1;
             let tv1 = forget * v0 + kept * v1;
             let p = p as usize;
             back[p][0] += tv0;
             back[p][1] += tv1;
             let fp = filt[p];
-            t_acc[0] += (1.0 - fp) * learn * v1;
-            t_acc[1] += (1.0 - fp) * tv0;
+            t_acc[0] += (one - fp) * learn * v1;
+            t_acc[1] += (one - fp) * tv0;
             t_acc[2] += fp * forget * v0;
             t_acc[3] += fp * tv1;
         }
         let empty = f64::from(self.empty);
-        counts.ll += ll.total();
-        counts.prior_known[0] += prior_known + empty * prior;
-        counts.prior_total[0] += f64::from(self.sequences);
-        for k in 0..4 {
-            counts.emit[0][k] += e_acc[k];
-            counts.trans[0][k] += t_acc[k];
+        for (k, counts) in counts.into_iter().take(V::N).enumerate() {
+            counts.ll += ll[k];
+            counts.prior_known[0] += prior_known.lane(k) + empty * prior[k];
+            counts.prior_total[0] += f64::from(self.sequences);
+            for j in 0..4 {
+                counts.emit[0][j] += e_acc[j].lane(k);
+                counts.trans[0][j] += t_acc[j].lane(k);
+            }
         }
+    }
+
+    /// Each lane's `Σ_n through_n · ln s_n` from the nodes' normalisers `s`, as
+    /// `Σ_count count · ln Π_{nodes with that count} s_n`: one logarithm per distinct count (and
+    /// one per product that would underflow), no branch per node on its count.
+    fn log_likelihood<V: Lanes>(&self, norm: &[V]) -> Vec<f64> {
+        let floor = LikelihoodSum::RENORMALISE_BELOW;
+        let mut ll = vec![0.0f64; V::N];
+        for (count, run) in &self.by_through {
+            let mut logs = vec![0.0f64; V::N];
+            let mut product = V::splat(1.0);
+            for &node in run {
+                product *= norm[node as usize];
+                if product.any_below(floor) {
+                    product = V::from_fn(|k| {
+                        let p = product.lane(k);
+                        if p < floor {
+                            logs[k] += p.ln();
+                            1.0
+                        } else {
+                            p
+                        }
+                    });
+                }
+            }
+            for (k, total) in ll.iter_mut().enumerate() {
+                *total += f64::from(*count) * (logs[k] + product.lane(k).ln());
+            }
+        }
+        ll
     }
 }
 
@@ -261,6 +399,31 @@ mod tests {
                     "trans {k}: {got:?} vs {reference:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn four_lanes_give_each_parameter_set_its_own_e_step() {
+        let mut seqs = sequences();
+        seqs.push((0..3000u32).map(|t| u8::from(t % 4 != 0)).collect());
+        let trie = PatternTrie::new(seqs.iter().map(Vec::as_slice));
+        let sets = [
+            (0.3, 0.2, 0.0, 0.25, 0.1),
+            (0.6, 0.05, 0.08, 0.4, 0.3),
+            (0.01, 0.9, 0.5, 0.01, 0.01),
+            (0.5, 1e-6, 1e-6, 1e-6, 1e-6),
+        ];
+        let emit = sets.map(|(_, _, _, g, s)| em::emission_row(g, s));
+        let trans = sets.map(|(_, l, f, _, _)| em::transition_row(l, f));
+        let prior = sets.map(|(p, ..)| p);
+        let mut lanes: [Counts; 4] = std::array::from_fn(|_| Counts::zero(1, 1, 1));
+        let [a, b, c, d] = &mut lanes;
+        trie.e_step_x4(&emit, &trans, prior, [a, b, c, d]);
+        for k in 0..4 {
+            let mut one = Counts::zero(1, 1, 1);
+            trie.e_step(&emit[k], &trans[k], prior[k], &mut one);
+            // The same operations lane by lane: the same counts, to the bit.
+            assert_eq!(lanes[k], one, "lane {k}");
         }
     }
 
