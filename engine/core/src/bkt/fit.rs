@@ -421,7 +421,9 @@ impl SlotParams {
 /// when given, holds one weight per (sequence, class): `weights[q * classes + c]`.
 pub(crate) fn e_step(data: &SkillData<'_>, sp: &SlotParams, weights: Option<&[f64]>) -> Counts {
     if weights.is_none() && !data.tries.is_empty() {
-        return e_step_tries(data, sp);
+        return tries_counts(data, &[sp])
+            .pop()
+            .unwrap_or_else(|| Counts::zero(1, 1, 1));
     }
     match (data.per_item_emit, data.per_item_trans) {
         (false, false) => e_step_with(data, sp, weights, |_| Tied, |_| Tied),
@@ -540,15 +542,57 @@ fn sum_in_order<B: Sync>(
     total
 }
 
-/// The E-step over the skill's pattern tries (one parameter set, no classes), summed in block order.
-fn e_step_tries(data: &SkillData<'_>, sp: &SlotParams) -> Counts {
-    let (emit, trans) = sp.tables();
-    let run = |trie: &PatternTrie| {
-        let mut counts = Counts::zero(1, 1, 1);
-        trie.e_step(&emit[0], &trans[0], sp.prior[0], &mut counts);
-        counts
+/// The E-step over the skill's pattern tries (one parameter set each, no classes) at every one of
+/// `points`: up to [`LANES`] points share each walk of a trie, the walks of the tries and of the
+/// groups of points run in parallel, and each point's counts add its tries' parts in trie order,
+/// so they do not depend on the number of threads nor on the other points.
+fn tries_counts(data: &SkillData<'_>, points: &[&SlotParams]) -> Vec<Counts> {
+    let groups: Vec<&[&SlotParams]> = points.chunks(LANES).collect();
+    let units: Vec<(usize, usize)> = (0..data.tries.len())
+        .flat_map(|t| (0..groups.len()).map(move |g| (t, g)))
+        .collect();
+    let walk = |&(t, g): &(usize, usize)| trie_lanes(&data.tries[t], groups[g]);
+    let parts: Vec<Vec<Counts>> = if units.len() > 1 {
+        units.par_iter().map(walk).collect()
+    } else {
+        units.iter().map(walk).collect()
     };
-    sum_in_order(&data.tries, Counts::zero(1, 1, 1), run)
+    let mut totals: Vec<Counts> = points.iter().map(|_| Counts::zero(1, 1, 1)).collect();
+    for (&(_, g), part) in units.iter().zip(&parts) {
+        for (offset, c) in part.iter().enumerate() {
+            totals[g * LANES + offset].add(c);
+        }
+    }
+    totals
+}
+
+/// Parameter sets that walk a trie together.
+const LANES: usize = 4;
+
+/// One walk of `trie` for up to [`LANES`] points: their counts, each from zero. A lone point
+/// walks alone; fewer than four fill the spare lanes with copies of the last, whose counts are
+/// dropped.
+fn trie_lanes(trie: &PatternTrie, points: &[&SlotParams]) -> Vec<Counts> {
+    let tables: Vec<([f64; 4], [f64; 4], f64)> = points
+        .iter()
+        .map(|p| {
+            let (emit, trans) = p.tables();
+            (emit[0], trans[0], p.prior[0])
+        })
+        .collect();
+    let mut out: [Counts; LANES] = std::array::from_fn(|_| Counts::zero(1, 1, 1));
+    if let [(emit, trans, prior)] = tables[..] {
+        trie.e_step(&emit, &trans, prior, &mut out[0]);
+    } else {
+        let lane = |k: usize| tables[k.min(tables.len() - 1)];
+        let emit = std::array::from_fn(|k| lane(k).0);
+        let trans = std::array::from_fn(|k| lane(k).1);
+        let prior = std::array::from_fn(|k| lane(k).2);
+        trie.e_step_x4(&emit, &trans, prior, out.each_mut());
+    }
+    let mut out = Vec::from(out);
+    out.truncate(points.len());
+    out
 }
 
 /// Per (sequence, class) log-likelihoods under `sp` (forward pass only), `out[q * classes + c]`.
@@ -802,7 +846,7 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
         .into_iter()
         .map(|run| {
             let result = run
-                .result
+                .result()
                 .ok_or_else(|| Error::config("EM ended without a result"))?;
             Ok((run.sp, result))
         })
@@ -835,9 +879,8 @@ fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
 }
 
 /// The E-step's counts at each of `points` (a skill's restarts waiting for one), with EM's
-/// objective there. Over pattern tries, four points share each walk of a trie in SIMD lanes
-/// ([`PatternTrie::e_step_x4`]; the walks of several groups and tries run in parallel);
-/// otherwise each point's E-step runs on its own, the points in parallel.
+/// objective there: over pattern tries the points share the walks ([`tries_counts`]), otherwise
+/// each point's E-step runs on its own, the points in parallel.
 fn evaluate_points<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     data: &SkillData<'_>,
     points: &[&SlotParams],
@@ -847,24 +890,7 @@ fn evaluate_points<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     let counts: Vec<Counts> = if data.tries.is_empty() {
         points.par_iter().map(|p| e_step(data, p, None)).collect()
     } else {
-        let groups: Vec<&[&SlotParams]> = points.chunks(LANES).collect();
-        let units: Vec<(usize, usize)> = (0..data.tries.len())
-            .flat_map(|t| (0..groups.len()).map(move |g| (t, g)))
-            .collect();
-        let walk = |&(t, g): &(usize, usize)| trie_lanes(&data.tries[t], groups[g]);
-        let parts: Vec<Vec<Counts>> = if units.len() > 1 {
-            units.par_iter().map(walk).collect()
-        } else {
-            units.iter().map(walk).collect()
-        };
-        // Each point's counts: its tries' parts added in trie order, as `e_step_tries` does.
-        let mut totals: Vec<Counts> = points.iter().map(|_| Counts::zero(1, 1, 1)).collect();
-        for (&(_, g), part) in units.iter().zip(&parts) {
-            for (offset, c) in part.iter().enumerate() {
-                totals[g * LANES + offset].add(c);
-            }
-        }
-        totals
+        tries_counts(data, points)
     };
     counts
         .into_iter()
@@ -875,37 +901,6 @@ fn evaluate_points<F: Fn(Progress) -> ControlFlow<()> + Sync>(
             Ok((c, value))
         })
         .collect()
-}
-
-/// Parameter sets that walk a trie together.
-const LANES: usize = 4;
-
-/// One walk of `trie` for up to [`LANES`] points: their counts, each from zero. A lone point
-/// walks alone; fewer than four fill the spare lanes with copies of the last, whose counts are
-/// dropped.
-fn trie_lanes(trie: &PatternTrie, points: &[&SlotParams]) -> Vec<Counts> {
-    let tables: Vec<([f64; 4], [f64; 4], f64)> = points
-        .iter()
-        .map(|p| {
-            let (emit, trans) = p.tables();
-            (emit[0], trans[0], p.prior[0])
-        })
-        .collect();
-    let mut out: Vec<Counts> = (0..LANES).map(|_| Counts::zero(1, 1, 1)).collect();
-    if let [(emit, trans, prior)] = tables[..] {
-        trie.e_step(&emit, &trans, prior, &mut out[0]);
-    } else {
-        let lane = |k: usize| tables[k.min(tables.len() - 1)];
-        let emit: [[f64; 4]; LANES] = std::array::from_fn(|k| lane(k).0);
-        let trans: [[f64; 4]; LANES] = std::array::from_fn(|k| lane(k).1);
-        let prior: [f64; LANES] = std::array::from_fn(|k| lane(k).2);
-        let [a, b, c, d] = &mut out[..] else {
-            return out;
-        };
-        trie.e_step_x4(&emit, &trans, prior, [a, b, c, d]);
-    }
-    out.truncate(points.len());
-    out
 }
 
 /// Where one EM run ended.
@@ -919,17 +914,26 @@ struct EmResult {
     converged: bool,
 }
 
-/// Which point an [`EmRun`] waits for the E-step of.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Waiting {
-    /// θ₀, the starting point.
+/// What an [`EmRun`] waits for, with what it needs then (θ₀ is the run's `sp`).
+// One per restart of the skill being fitted: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Stage {
+    /// θ₀'s E-step.
     Start,
-    /// θ₁ = EM(θ₀).
-    One,
-    /// SQUAREM's extrapolated point.
-    Jump,
-    /// θ₂ = EM(θ₁).
-    Two,
+    /// θ₁ = EM(θ₀)'s E-step; `objective0` is θ₀'s.
+    One { p1: SlotParams, objective0: f64 },
+    /// The E-step of SQUAREM's extrapolated point `jump`, after θ₁ (`one`: its log-likelihood
+    /// and objective) and θ₂ = EM(θ₁).
+    Jump {
+        p1: SlotParams,
+        one: (f64, f64),
+        p2: SlotParams,
+        jump: SlotParams,
+    },
+    /// θ₂'s E-step.
+    Two { p2: SlotParams },
+    /// Nothing: the run has ended.
+    Done(EmResult),
 }
 
 /// EM for one skill from one starting point, accelerated with [`Squarem`], as a state machine
@@ -944,50 +948,44 @@ enum Waiting {
 struct EmRun {
     /// θ₀, and at the end the result.
     sp: SlotParams,
-    e0: Option<(Counts, f64)>,
-    p1: Option<SlotParams>,
-    e1: Option<(Counts, f64)>,
-    p2: Option<SlotParams>,
-    jump: Option<SlotParams>,
-    waiting: Waiting,
+    stage: Stage,
     squarem: Squarem,
     iterations: u32,
-    result: Option<EmResult>,
 }
 
 impl EmRun {
     fn new(start: SlotParams) -> Self {
         Self {
             sp: start,
-            e0: None,
-            p1: None,
-            e1: None,
-            p2: None,
-            jump: None,
-            waiting: Waiting::Start,
+            stage: Stage::Start,
             squarem: Squarem::new(),
             iterations: 0,
-            result: None,
         }
     }
 
     /// The point whose E-step the run waits for; `None` once it has ended.
     fn pending(&self) -> Option<&SlotParams> {
-        if self.result.is_some() {
-            return None;
+        match &self.stage {
+            Stage::Start => Some(&self.sp),
+            Stage::One { p1, .. } => Some(p1),
+            Stage::Jump { jump, .. } => Some(jump),
+            Stage::Two { p2 } => Some(p2),
+            Stage::Done(_) => None,
         }
-        match self.waiting {
-            Waiting::Start => Some(&self.sp),
-            Waiting::One => self.p1.as_ref(),
-            Waiting::Jump => self.jump.as_ref(),
-            Waiting::Two => self.p2.as_ref(),
+    }
+
+    /// Where the run ended, once it has.
+    fn result(&self) -> Option<EmResult> {
+        match self.stage {
+            Stage::Done(result) => Some(result),
+            _ => None,
         }
     }
 
     /// Takes the E-step (counts and objective) at [`EmRun::pending`] and moves on.
     fn receive(
         &mut self,
-        e: (Counts, f64),
+        (counts, objective): (Counts, f64),
         options: &FitOptions,
         fixed: Option<&std::collections::BTreeMap<ParamName, f64>>,
     ) {
@@ -996,101 +994,92 @@ impl EmRun {
             m_step(counts, &mut next, options, fixed);
             next
         };
-        match self.waiting {
-            Waiting::Start => {
-                self.e0 = Some(e);
-                self.at_theta0(options, em_step);
-            }
-            Waiting::One => {
+        let evaluated = (counts.ll, objective);
+        self.stage = match std::mem::replace(&mut self.stage, Stage::Start) {
+            Stage::Start => self.at_theta0(&counts, objective, options, em_step),
+            Stage::One { p1, objective0 } => {
                 self.iterations += 1;
-                let e0 = self.e0.as_ref().map_or(f64::NEG_INFINITY, |e| e.1);
-                let done = converged(e0, e.1, options.tol);
-                let p1 = self.p1.take().unwrap_or_else(|| self.sp.clone());
+                let done = converged(objective0, objective, options.tol);
                 if done || self.iterations == options.max_iter {
                     self.sp = p1;
-                    self.end(&e, done);
-                    return;
-                }
-                let p2 = em_step(&p1, &e.0);
-                self.e1 = Some(e);
-                let jump = self
-                    .squarem
-                    .extrapolate(&self.sp, &p1, &p2, &options.bounds);
-                self.p1 = Some(p1);
-                self.p2 = Some(p2);
-                match jump {
-                    Some(p) => {
-                        self.jump = Some(p);
-                        self.waiting = Waiting::Jump;
+                    self.end(evaluated, done)
+                } else {
+                    let p2 = em_step(&p1, &counts);
+                    match self
+                        .squarem
+                        .extrapolate(&self.sp, &p1, &p2, &options.bounds)
+                    {
+                        Some(jump) => Stage::Jump {
+                            p1,
+                            one: evaluated,
+                            p2,
+                            jump,
+                        },
+                        None => self.without_jump(p1, evaluated, p2, options),
                     }
-                    None => self.without_jump(options),
                 }
             }
-            Waiting::Jump => {
+            Stage::Jump { p1, one, p2, jump } => {
                 self.iterations += 1;
-                let e1 = self.e1.as_ref().map_or(f64::INFINITY, |e| e.1);
-                match self.jump.take() {
-                    Some(p) if e.1 >= e1 => {
-                        self.sp = p;
-                        self.e0 = Some(e);
-                        self.at_theta0(options, em_step);
-                    }
-                    _ => {
-                        self.squarem.rejected();
-                        self.without_jump(options);
-                    }
+                if objective >= one.1 {
+                    self.sp = jump;
+                    self.at_theta0(&counts, objective, options, em_step)
+                } else {
+                    self.squarem.rejected();
+                    self.without_jump(p1, one, p2, options)
                 }
             }
-            Waiting::Two => {
+            Stage::Two { p2 } => {
                 self.iterations += 1;
-                if let Some(p2) = self.p2.take() {
-                    self.sp = p2;
-                }
-                self.e0 = Some(e);
-                self.at_theta0(options, em_step);
+                self.sp = p2;
+                self.at_theta0(&counts, objective, options, em_step)
             }
-        }
+            done @ Stage::Done(_) => done,
+        };
     }
 
     /// At θ₀ with its E-step: stop at `max_iter`, else ask for θ₁.
     fn at_theta0(
-        &mut self,
+        &self,
+        counts: &Counts,
+        objective: f64,
         options: &FitOptions,
         em_step: impl Fn(&SlotParams, &Counts) -> SlotParams,
-    ) {
-        let Some(e0) = self.e0.take() else {
-            return;
-        };
+    ) -> Stage {
         if self.iterations == options.max_iter {
-            self.end(&e0, false);
-            return;
+            self.end((counts.ll, objective), false)
+        } else {
+            Stage::One {
+                p1: em_step(&self.sp, counts),
+                objective0: objective,
+            }
         }
-        self.p1 = Some(em_step(&self.sp, &e0.0));
-        self.e0 = Some(e0);
-        self.waiting = Waiting::One;
     }
 
     /// No extrapolated point taken: stop at `max_iter` (the result is θ₁), else ask for θ₂.
-    fn without_jump(&mut self, options: &FitOptions) {
+    fn without_jump(
+        &mut self,
+        p1: SlotParams,
+        one: (f64, f64),
+        p2: SlotParams,
+        options: &FitOptions,
+    ) -> Stage {
         if self.iterations == options.max_iter {
-            if let Some(p1) = self.p1.take() {
-                self.sp = p1;
-            }
-            if let Some(e1) = self.e1.take() {
-                self.end(&e1, false);
-            }
-            return;
+            self.sp = p1;
+            self.end(one, false)
+        } else {
+            Stage::Two { p2 }
         }
-        self.waiting = Waiting::Two;
     }
 
-    fn end(&mut self, (counts, objective): &(Counts, f64), converged: bool) {
-        self.result = Some(EmResult {
-            ll: counts.ll,
-            objective: *objective,
+    /// The end at a point with this (log-likelihood, objective).
+    fn end(&self, (ll, objective): (f64, f64), converged: bool) -> Stage {
+        Stage::Done(EmResult {
+            ll,
+            objective,
             iterations: self.iterations,
             converged,
-        });
+        })
     }
 }
 
