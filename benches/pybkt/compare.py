@@ -363,13 +363,13 @@ def run_measured(cmd: list[str], env: dict | None, log_path: Path) -> dict:
             "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
-def median_run(runs: list[dict]) -> dict:
-    """The run whose wall time is the median (the lower middle one for an even count), with the
-    range of the wall times over all runs: a VM's wall times vary by tens of percent from run to
-    run, for both tools."""
-    ordered = sorted(runs, key=lambda r: r["wall_s"])
+def median_run(runs: list[dict], key: str) -> dict:
+    """The run whose `key` time is the median (the lower middle one for an even count), with that
+    time of every run in `runs_s`: a VM's wall times vary by tens of percent from run to run, for
+    both tools."""
+    ordered = sorted(runs, key=lambda r: r[key])
     mid = dict(ordered[(len(ordered) - 1) // 2])
-    mid["wall_runs_s"] = [r["wall_s"] for r in runs]
+    mid["runs_s"] = [r[key] for r in runs]
     return mid
 
 
@@ -424,10 +424,7 @@ def run_pybkt_process(data: dict, forgets: bool, args, out: Path) -> dict:
         inner = json.loads((out / "timings.json").read_text())
         runs.append({**proc, "inner": inner,
                      "load_fit_s": inner["load_s"] + inner["fit_s"]})
-    ordered = sorted(runs, key=lambda r: r["load_fit_s"])
-    mid = dict(ordered[(len(ordered) - 1) // 2])
-    mid["load_fit_runs_s"] = [r["load_fit_s"] for r in runs]
-    return mid
+    return median_run(runs, "load_fit_s")
 
 
 def collect_pybkt(data: dict, forgets: bool, args, out: Path, proc: dict, reused: bool) -> dict:
@@ -447,7 +444,7 @@ def collect_pybkt(data: dict, forgets: bool, args, out: Path, proc: dict, reused
         "load_fit_s": inner["load_s"] + inner["fit_s"],
         "process_s": proc["wall_s"], "peak_rss_mb": proc["peak_rss_mb"], "cpu_s": proc["cpu_s"],
         "predict_s": inner["predict_s"], "reused_earlier_run": reused,
-        "load_fit_runs_s": proc["load_fit_runs_s"],
+        "load_fit_runs_s": proc["runs_s"],
         "params": params, "p_test": pred["correct_predictions"].to_numpy(),
     }
 
@@ -500,7 +497,7 @@ def run_pathwise(data: dict, forgets: bool, bounds_none: bool, args, work: Path)
                "--restarts", str(args.restarts), "--seed", str(args.seed),
                "--threads", str(args.threads), "-o", str(model_path)]
     fit = median_run([run_measured(fit_cmd, thread_env(args.threads), out / "fit.log")
-                      for _ in range(args.repeat)])
+                      for _ in range(args.repeat)], "wall_s")
     pred_cmd = [args.pathwise, "predict", "--model", str(model_path), data["test"],
                 *PATHWISE_COLS, "-o", str(pred_path)]
     pred_run = run_measured(pred_cmd, thread_env(args.threads), out / "predict.log")
@@ -540,7 +537,7 @@ def run_pathwise(data: dict, forgets: bool, bounds_none: bool, args, work: Path)
         "load_s": None, "fit_s": None, "load_fit_s": fit["wall_s"],
         "process_s": fit["wall_s"], "peak_rss_mb": fit["peak_rss_mb"], "cpu_s": fit["cpu_s"],
         "predict_s": pred_run["wall_s"], "own_log_likelihood": own_ll,
-        "load_fit_runs_s": fit["wall_runs_s"],
+        "load_fit_runs_s": fit["runs_s"],
         "em_iterations_reported": iterations,
         "params": params, "p_test": p_test,
     }
