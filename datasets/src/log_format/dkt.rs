@@ -56,7 +56,7 @@ fn split(line: &[u8]) -> Vec<&[u8]> {
 pub(crate) fn read(path: &Path, sink: &mut Sink) -> Result<()> {
     let file = path.display().to_string();
     let mut bytes = Vec::new();
-    super::open(path)?
+    super::files::open(path)?
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(&file, e))?;
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);

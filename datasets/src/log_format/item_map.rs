@@ -6,8 +6,10 @@ use std::path::Path;
 
 use pathwise::{Error, Location, Result};
 
+use super::delimited;
 use super::rows::ItemSkills;
-use super::{Encoding, delimited, sniff_delimiter, values};
+use super::sniff::sniff_delimiter;
+use super::values::{self, Encoding};
 
 /// Reads an item→skill map.
 pub(crate) fn load(path: &Path, encoding: Encoding) -> Result<ItemSkills> {

@@ -13,59 +13,24 @@
 mod columns;
 mod delimited;
 mod dkt;
+mod files;
 mod item_map;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod preset;
 mod rows;
+mod sniff;
 mod values;
 
-use std::fmt;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-use pathwise::{Error, InteractionLog, Location, Result};
+use pathwise::{Error, InteractionLog, Result};
 
 pub use preset::{Preset, Role};
+pub use values::Encoding;
 
 use rows::{RowReader, Sink};
-
-/// How the bytes of a text log are decoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
-    /// UTF-8 (a byte-order mark is allowed); an invalid byte is an error.
-    #[default]
-    Utf8,
-    /// ISO-8859-1: every byte is the character of the same code point (e.g. the original
-    /// ASSISTments 2009 download).
-    Latin1,
-}
-
-impl fmt::Display for Encoding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Encoding::Utf8 => "utf8",
-            Encoding::Latin1 => "latin1",
-        })
-    }
-}
-
-impl FromStr for Encoding {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "utf8" | "utf-8" => Ok(Encoding::Utf8),
-            "latin1" | "latin-1" | "iso-8859-1" => Ok(Encoding::Latin1),
-            _ => Err(Error::input(
-                Location::subject("encoding", s),
-                "unknown encoding; expected utf8 or latin1",
-            )),
-        }
-    }
-}
+use sniff::Kind;
 
 /// How to read interaction logs.
 #[derive(Debug, Clone, Default)]
@@ -112,7 +77,7 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
     let mut sink = Sink::new(options.encoding, item_skills);
     let mut chosen = options.preset.map(|p| (p, false));
     for path in paths {
-        let kind = sniff(path)?;
+        let kind = sniff::sniff(path)?;
         if chosen.is_none() && kind == Kind::Lines {
             chosen = Some((Preset::Dkt, true));
         }
@@ -205,88 +170,7 @@ fn read_parquet(
     _sink: &mut Sink,
 ) -> Result<()> {
     Err(Error::input(
-        Location::file(file),
+        pathwise::Location::file(file),
         "this is a Parquet file, but pathwise was built without the `parquet` feature",
     ))
-}
-
-/// What kind of file a log is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Parquet,
-    /// The DKT line format.
-    Lines,
-    /// CSV or TSV with this delimiter.
-    Delimited(u8),
-}
-
-/// Opens `path` for reading; a missing or unreadable file is an input error naming it.
-pub(crate) fn open(path: &Path) -> Result<File> {
-    File::open(path).map_err(|e| {
-        let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_owned(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-            _ => e.to_string(),
-        };
-        Error::input(
-            Location::file(path.display().to_string()),
-            format!("cannot open the file: {reason}"),
-        )
-    })
-}
-
-/// The first bytes of a file (enough for its first lines).
-fn head(path: &Path) -> Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(1 << 16);
-    open(path)?
-        .take(1 << 16)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::io(path.display().to_string(), e))?;
-    Ok(head)
-}
-
-fn sniff(path: &Path) -> Result<Kind> {
-    let head = head(path)?;
-    let ext = extension(path);
-    if head.starts_with(b"PAR1") || ext == "parquet" || ext == "pq" {
-        return Ok(Kind::Parquet);
-    }
-    if head.trim_ascii().is_empty() || head == b"\xEF\xBB\xBF" {
-        return Err(Error::input(
-            Location::file(path.display().to_string()),
-            "the file is empty; expected a header line",
-        ));
-    }
-    if dkt::looks_like_dkt(&head) {
-        return Ok(Kind::Lines);
-    }
-    Ok(Kind::Delimited(delimiter_of(path, &head)))
-}
-
-fn extension(path: &Path) -> String {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-/// Tab for `.tsv`/`.tab`, comma for `.csv`, else whichever of the two the first line has more of.
-fn delimiter_of(path: &Path, head: &[u8]) -> u8 {
-    match extension(path).as_str() {
-        "tsv" | "tab" => b'\t',
-        "csv" => b',',
-        _ => {
-            let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
-            let count = |d: u8| first.iter().filter(|&&b| b == d).count();
-            if count(b'\t') > count(b',') {
-                b'\t'
-            } else {
-                b','
-            }
-        }
-    }
-}
-
-/// The delimiter of a CSV/TSV file, from its name or first line.
-pub(crate) fn sniff_delimiter(path: &Path) -> Result<u8> {
-    Ok(delimiter_of(path, &head(path)?))
 }

@@ -21,7 +21,7 @@ fn polars_error(file: &str, e: impl std::fmt::Display) -> Error {
 /// The column names of a Parquet file.
 pub(crate) fn header(path: &Path) -> Result<Vec<String>> {
     let file = path.display().to_string();
-    let mut reader = ParquetReader::new(super::open(path)?);
+    let mut reader = ParquetReader::new(super::files::open(path)?);
     let schema = reader.schema().map_err(|e| polars_error(&file, e))?;
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
@@ -51,7 +51,7 @@ pub(crate) fn read(
     used.sort_unstable();
     used.dedup();
     let names: Vec<String> = used.iter().map(|&i| header[i].clone()).collect();
-    let df = ParquetReader::new(super::open(path)?)
+    let df = ParquetReader::new(super::files::open(path)?)
         .with_columns(Some(names.clone()))
         .finish()
         .map_err(|e| polars_error(&file, e))?;

@@ -8,9 +8,8 @@ use std::sync::Arc;
 
 use pathwise::{Error, Location, LogBuilder, OrderKind, RawRow, Result};
 
-use super::Encoding;
 use super::columns::{Col, Mapping};
-use super::values::{self, BadByte};
+use super::values::{self, BadByte, Encoding};
 
 /// Skills per item, from an item→skill map file.
 pub(crate) type ItemSkills = HashMap<String, Vec<String>>;

@@ -2,10 +2,45 @@
 //! or timestamps).
 
 use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
 
-use pathwise::OrderKind;
+use pathwise::{Error, Location, OrderKind, Result};
 
-use super::Encoding;
+/// How the bytes of a text log are decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 (a byte-order mark is allowed); an invalid byte is an error.
+    #[default]
+    Utf8,
+    /// ISO-8859-1: every byte is the character of the same code point (e.g. the original
+    /// ASSISTments 2009 download).
+    Latin1,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "utf8",
+            Encoding::Latin1 => "latin1",
+        })
+    }
+}
+
+impl FromStr for Encoding {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "utf8" | "utf-8" => Ok(Encoding::Utf8),
+            "latin1" | "latin-1" | "iso-8859-1" => Ok(Encoding::Latin1),
+            _ => Err(Error::input(
+                Location::subject("encoding", s),
+                "unknown encoding; expected utf8 or latin1",
+            )),
+        }
+    }
+}
 
 /// A byte that is not valid UTF-8: its offset inside the field and its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
