@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use pathwise::{Error, Location, OrderKind, Result};
 
 /// How the bytes of a text log are decoded.
@@ -102,9 +103,9 @@ pub(crate) fn parse_timestamp(t: &[u8]) -> Option<i64> {
     let month = p.digits(2)?;
     p.byte(b'-')?;
     let day = p.digits(2)?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
+    // The proleptic Gregorian calendar (month lengths, leap years) is chrono's.
+    let days =
+        i64::from(NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)?.to_epoch_days());
     let mut ms = 0i64;
     if p.at < t.len() && !matches!(p.peek(), Some(b'Z' | b'+' | b'-')) {
         if !matches!(p.peek(), Some(b' ' | b'T')) {
@@ -161,7 +162,7 @@ pub(crate) fn parse_timestamp(t: &[u8]) -> Option<i64> {
         }
         Some(_) => return None,
     }
-    Some(days_from_civil(year, month, day) * 86_400_000 + ms)
+    Some(days * 86_400_000 + ms)
 }
 
 struct Parser<'a> {
@@ -189,26 +190,6 @@ impl Parser<'_> {
                 .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0')),
         )
     }
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil-days algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -254,6 +235,86 @@ mod tests {
         assert_eq!(parse_timestamp(b"2001-02-29"), None);
         assert_eq!(parse_timestamp(b"2006-10-26 25:00:00"), None);
         assert_eq!(parse_timestamp(b"26/10/2006"), None);
+    }
+
+    /// The hand-written calendar chrono replaced (H. Hinnant's civil-days algorithm and the
+    /// Gregorian month lengths), kept as the reference the chrono version must agree with.
+    fn reference_days(year: i64, month: i64, day: i64) -> Option<i64> {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let length = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if !(1..=12).contains(&month) || day < 1 || day > length {
+            return None;
+        }
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some(era * 146_097 + doe - 719_468)
+    }
+
+    #[test]
+    fn every_date_of_four_digit_years_matches_the_hand_written_calendar() {
+        // All of 0000-9999 (leap rules of 4, 100 and 400 years included) and impossible days
+        // and months, e.g. 1900-02-29, 2023-04-31, month 00 and 13, day 00 and 32.
+        for year in 0..=9999 {
+            for month in 0..=13 {
+                for day in [0, 1, 28, 29, 30, 31, 32] {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    assert_eq!(
+                        parse_timestamp(text.as_bytes()),
+                        reference_days(year, month, day).map(|d| d * 86_400_000),
+                        "{text}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn odd_timestamps() {
+        for (text, want) in [
+            // Before the epoch, and the ends of the four-digit years.
+            ("1969-12-31T23:59:59.999Z", Some(-1)),
+            ("0000-01-01", Some(-62_167_219_200_000)),
+            ("9999-12-31 23:59:59", Some(253_402_300_799_000)),
+            // A leap second is read as the next day's first second.
+            ("2016-12-31 23:59:60", Some(1_483_228_800_000)),
+            ("2016-12-31 23:59:61", None),
+            // Offsets move across the day (and year) boundary; `-00:00` and `+0000` are UTC.
+            (
+                "2000-01-01T00:30:00+01:00",
+                Some(946_684_800_000 - 1_800_000),
+            ),
+            (
+                "1999-12-31T23:30:00-01:00",
+                Some(946_684_800_000 + 1_800_000),
+            ),
+            ("2000-01-01T00:00:00-00:00", Some(946_684_800_000)),
+            ("2000-01-01T00:00:00+0000", Some(946_684_800_000)),
+            ("2000-01-01+02:00", Some(946_684_800_000 - 7_200_000)),
+            // Fractions: a comma, one digit, nine digits (cut to milliseconds, not rounded).
+            ("2000-01-01 00:00:00,5", Some(946_684_800_500)),
+            ("2000-01-01 00:00:00.123456789", Some(946_684_800_123)),
+            ("2000-01-01 00:00:00.", None),
+            // Minutes without seconds; hours and minutes out of range; trailing text.
+            ("2000-01-01 10:07", Some(946_684_800_000 + 36_420_000)),
+            ("2000-01-01 24:00", None),
+            ("2000-01-01 10:60", None),
+            ("2000-01-01T00:00:00+24:00", None),
+            ("2000-01-01T00:00:00Zx", None),
+            ("2000-01-01x", None),
+            ("2000-1-01", None),
+            ("+2000-01-01", None),
+        ] {
+            assert_eq!(parse_timestamp(text.as_bytes()), want, "{text}");
+        }
     }
 
     #[test]
