@@ -34,6 +34,15 @@ fn fails(args: &[&str]) -> String {
     stderr.trim_end().to_owned()
 }
 
+/// Writes `text` to a file `name` in a fresh temporary folder; returns the folder and the path.
+fn temp_log(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    (dir, path)
+}
+
 #[test]
 fn stats_of_a_generic_log_as_json() {
     let (j, stderr) = stats_json(&[&fixture("generic.csv")]);
@@ -230,4 +239,43 @@ fn no_log_is_a_usage_error() {
     let out = pathwise(&["data", "stats"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("<LOG>"));
+}
+
+#[test]
+fn semicolon_separated_csv_is_detected() {
+    // Excel's CSV export in many locales; this used to fail with "closest match:
+    // 'learner;skill;correct;order'".
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excel.csv");
+    std::fs::write(
+        &path,
+        "learner;skill;correct;order\nann;add;1;1\nbob;add;0;1\n",
+    )
+    .unwrap();
+    let (j, _) = stats_json(&[path.to_str().unwrap()]);
+    assert_eq!(
+        (j["rows"].as_u64(), j["learners"].as_u64()),
+        (Some(2), Some(2))
+    );
+}
+
+#[test]
+fn ambiguous_delimiter_asks_for_the_option_which_then_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.csv");
+    std::fs::write(
+        &path,
+        "learner;skill;correct;order;note, text\nann;add;1;1;x\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    assert_eq!(
+        fails(&["data", "stats", path]),
+        format!(
+            "pathwise: error: {path}:1: cannot tell the delimiter: the header line holds ',' 1 \
+             time and ';' 4 times; give it with --delimiter (e.g. --delimiter ';')"
+        )
+    );
+    let (j, _) = stats_json(&["--delimiter", ";", path]);
+    assert_eq!(j["rows"], 1);
 }

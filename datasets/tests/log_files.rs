@@ -347,3 +347,82 @@ fn parquet_reads_like_csv() {
         )
     );
 }
+
+/// Writes `text` to a file called `name` in a fresh temporary folder.
+fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// Everything a reader of the log sees, for comparing two loads.
+fn summary(log: &pathwise::InteractionLog) -> String {
+    let responses: Vec<_> = (0..log.n_responses()).map(|r| log.response(r)).collect();
+    format!(
+        "{:?} {:?} {:?} {:?} {responses:?}",
+        log.learners().names(),
+        log.skills().names(),
+        log.items().names(),
+        log.groups().names()
+    )
+}
+
+#[test]
+fn semicolon_separated_csv_is_read_like_the_comma_one() {
+    // Excel's CSV export in many locales: `;` between fields, `,` as the decimal mark.
+    let generic = std::fs::read_to_string(fixture("generic.csv")).unwrap();
+    let (_dir, path) = temp_file("excel.csv", &generic.replace(',', ";"));
+    let semi = load_logs(std::slice::from_ref(&path), &LogOptions::default()).unwrap();
+    let comma = load("generic.csv", &LogOptions::default());
+    assert_eq!(semi.preset, Preset::Generic);
+    assert_eq!(summary(&semi.log), summary(&comma.log));
+    // Given explicitly, the delimiter is not detected.
+    let given = LogOptions {
+        delimiter: Some(b';'),
+        ..LogOptions::default()
+    };
+    let l = load_logs(std::slice::from_ref(&path), &given).unwrap();
+    assert_eq!(summary(&l.log), summary(&comma.log));
+    let wrong = LogOptions {
+        delimiter: Some(b'\t'),
+        ..LogOptions::default()
+    };
+    assert!(
+        error(std::slice::from_ref(&path), &wrong).contains("columns present: 'learner;skill;")
+    );
+}
+
+#[test]
+fn tab_separated_file_with_commas_in_column_names() {
+    let (_dir, path) = temp_file(
+        "steps.tsv",
+        "learner\tskill\tcorrect\torder\tnote, free text\nann\tadd\t1\t1\tx, y\n",
+    );
+    let l = load_logs(std::slice::from_ref(&path), &LogOptions::default()).unwrap();
+    assert_eq!(l.log.n_rows(), 1);
+    // The same header in a .csv file is ambiguous.
+    let (_dir, path) = temp_file(
+        "steps.csv",
+        "learner\tskill\tcorrect\torder\tnote, free text\nann\tadd\t1\t1\tx, y\n",
+    );
+    assert_eq!(
+        error(std::slice::from_ref(&path), &LogOptions::default()),
+        format!(
+            "{}:1: cannot tell the delimiter: the header line holds ',' 1 time and tab 4 times; \
+             give it with --delimiter (e.g. --delimiter ';')",
+            path.display()
+        )
+    );
+    let tab = LogOptions {
+        delimiter: Some(b'\t'),
+        ..LogOptions::default()
+    };
+    assert_eq!(
+        load_logs(std::slice::from_ref(&path), &tab)
+            .unwrap()
+            .log
+            .n_rows(),
+        1
+    );
+}

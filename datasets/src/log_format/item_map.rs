@@ -12,9 +12,9 @@ use super::sniff::sniff_delimiter;
 use super::values::{self, Encoding};
 
 /// Reads an item→skill map.
-pub(crate) fn load(path: &Path, encoding: Encoding) -> Result<ItemSkills> {
+pub(crate) fn load(path: &Path, encoding: Encoding, delimiter: Option<u8>) -> Result<ItemSkills> {
     let file = path.display().to_string();
-    let delimiter = sniff_delimiter(path)?;
+    let delimiter = sniff_delimiter(path, delimiter)?;
     let table = delimited::open(path, delimiter, encoding)?;
     if table.header.len() < 2 {
         return Err(Error::input(

@@ -12,6 +12,7 @@
 
 mod columns;
 mod delimited;
+mod delimiter;
 mod dkt;
 mod files;
 mod item_map;
@@ -26,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use pathwise::{Error, InteractionLog, Result};
 
+pub use delimiter::parse_delimiter;
 pub use preset::{Preset, Role};
 pub use values::Encoding;
 
@@ -41,6 +43,10 @@ pub struct LogOptions {
     pub columns: Vec<(Role, String)>,
     /// How text is decoded.
     pub encoding: Encoding,
+    /// The field delimiter of CSV/TSV files (and of the item→skill map); `None` detects it from
+    /// each file's header line: see [`parse_delimiter`] for the values and the crate's README
+    /// for the detection rules.
+    pub delimiter: Option<u8>,
     /// An item→skill map (CSV/TSV: item, skill; an item may have several rows). When given, each
     /// row's skills are its item's skills from the map, and the log's own skill column (or the
     /// middle line of a 3-line DKT record, then read as item ids) is not used.
@@ -71,13 +77,13 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
     let item_skills = options
         .item_skills
         .as_deref()
-        .map(|p| item_map::load(p, options.encoding))
+        .map(|p| item_map::load(p, options.encoding, options.delimiter))
         .transpose()?;
     let item_map = item_skills.is_some();
     let mut sink = Sink::new(options.encoding, item_skills);
     let mut chosen = options.preset.map(|p| (p, false));
     for path in paths {
-        let kind = sniff::sniff(path)?;
+        let kind = sniff::sniff(path, options.delimiter)?;
         if chosen.is_none() && kind == Kind::Lines {
             chosen = Some((Preset::Dkt, true));
         }
@@ -89,7 +95,8 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
         match kind {
             Kind::Parquet => read_parquet(path, &file, options, item_map, &mut chosen, &mut sink)?,
             Kind::Lines => {
-                let table = delimited::open(path, b',', options.encoding)?;
+                let table =
+                    delimited::open(path, options.delimiter.unwrap_or(b','), options.encoding)?;
                 read_table(table, options, item_map, &mut chosen, &mut sink)?;
             }
             Kind::Delimited(delimiter) => {

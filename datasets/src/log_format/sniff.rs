@@ -5,6 +5,7 @@ use std::path::Path;
 
 use pathwise::{Error, Location, Result};
 
+use super::delimiter;
 use super::dkt;
 use super::files::head;
 
@@ -18,8 +19,9 @@ pub(crate) enum Kind {
     Delimited(u8),
 }
 
-/// What kind of log `path` is.
-pub(crate) fn sniff(path: &Path) -> Result<Kind> {
+/// What kind of log `path` is; a CSV/TSV file is read with `delimiter` when given, else with
+/// the one detected from its header line ([`delimiter::detect`]).
+pub(crate) fn sniff(path: &Path, delimiter: Option<u8>) -> Result<Kind> {
     let head = head(path)?;
     let ext = extension(path);
     if head.starts_with(b"PAR1") || ext == "parquet" || ext == "pq" {
@@ -34,7 +36,10 @@ pub(crate) fn sniff(path: &Path) -> Result<Kind> {
     if dkt::looks_like_dkt(&head) {
         return Ok(Kind::Lines);
     }
-    Ok(Kind::Delimited(delimiter_of(path, &head)))
+    match delimiter {
+        Some(d) => Ok(Kind::Delimited(d)),
+        None => delimiter::detect(&path.display().to_string(), &ext, &head).map(Kind::Delimited),
+    }
 }
 
 fn extension(path: &Path) -> String {
@@ -43,24 +48,10 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Tab for `.tsv`/`.tab`, comma for `.csv`, else whichever of the two the first line has more of.
-fn delimiter_of(path: &Path, head: &[u8]) -> u8 {
-    match extension(path).as_str() {
-        "tsv" | "tab" => b'\t',
-        "csv" => b',',
-        _ => {
-            let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
-            let count = |d: u8| first.iter().filter(|&&b| b == d).count();
-            if count(b'\t') > count(b',') {
-                b'\t'
-            } else {
-                b','
-            }
-        }
+/// The delimiter of a CSV/TSV file: `delimiter` when given, else detected from its header line.
+pub(crate) fn sniff_delimiter(path: &Path, delimiter: Option<u8>) -> Result<u8> {
+    match delimiter {
+        Some(d) => Ok(d),
+        None => delimiter::detect(&path.display().to_string(), &extension(path), &head(path)?),
     }
-}
-
-/// The delimiter of a CSV/TSV file, from its name or first line.
-pub(crate) fn sniff_delimiter(path: &Path) -> Result<u8> {
-    Ok(delimiter_of(path, &head(path)?))
 }

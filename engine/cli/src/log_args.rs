@@ -1,11 +1,11 @@
 //! The options every command that reads an interaction log shares (`LOG...`, `--preset`,
-//! `--col ROLE=NAME`, `--encoding`, `--item-skills`): flatten [`LogArgs`] into a command's `Args`
+//! `--col ROLE=NAME`, `--encoding`, `--delimiter`, `--item-skills`): flatten [`LogArgs`] into a command's `Args`
 //! and call [`LogArgs::load`].
 
 use std::path::PathBuf;
 
 use anyhow::Context;
-use pathwise_datasets::{Encoding, LoadedLog, LogOptions, Preset, Role};
+use pathwise_datasets::{Encoding, LoadedLog, LogOptions, Preset, Role, parse_delimiter};
 
 /// Interaction-log inputs and how to read them.
 #[derive(Debug, Clone, clap::Args)]
@@ -27,6 +27,12 @@ pub struct LogArgs {
     /// Text encoding of the log files: utf8 or latin1.
     #[arg(long, value_name = "ENC", default_value = "utf8")]
     pub encoding: String,
+
+    /// Field delimiter of CSV/TSV logs and of the item→skill map: one character, or tab, comma,
+    /// semicolon, pipe [default: detected from each file's header line: the one of ',' ';' tab
+    /// it holds].
+    #[arg(long, value_name = "D")]
+    pub delimiter: Option<String>,
 
     /// Item→skill map (CSV/TSV with a header: item, skill; one row per pair). Each row's skills
     /// are then its item's skills; needed for DKVMN-style 3-line files, whose middle line holds
@@ -56,10 +62,17 @@ impl LogArgs {
             columns.push((role, name.to_owned()));
         }
         let encoding: Encoding = self.encoding.parse().context("--encoding")?;
+        let delimiter = self
+            .delimiter
+            .as_deref()
+            .map(parse_delimiter)
+            .transpose()
+            .context("--delimiter")?;
         Ok(LogOptions {
             preset,
             columns,
             encoding,
+            delimiter,
             item_skills: self.item_skills.clone(),
         })
     }
@@ -88,6 +101,7 @@ mod tests {
             preset: preset.map(str::to_owned),
             columns: cols.iter().map(|c| c.to_string()).collect(),
             encoding: encoding.to_owned(),
+            delimiter: None,
             item_skills: None,
         }
     }
@@ -110,6 +124,10 @@ mod tests {
             ]
         );
         assert_eq!(o.encoding, Encoding::Latin1);
+        assert_eq!(o.delimiter, None);
+        let mut semicolon = args(None, &[], "utf8");
+        semicolon.delimiter = Some(";".to_owned());
+        assert_eq!(semicolon.options().unwrap().delimiter, Some(b';'));
     }
 
     #[test]
@@ -124,6 +142,14 @@ mod tests {
             format!("{e:#}"),
             "--col: column role 'kc': unknown column role; expected one of learner, skill, item, \
              correct, order, group"
+        );
+        let mut bad_delimiter = args(None, &[], "utf8");
+        bad_delimiter.delimiter = Some("::".to_owned());
+        let e = bad_delimiter.options().unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            "--delimiter: delimiter '::': expected one ASCII character other than a quote or a \
+             line break, or tab, comma, semicolon, pipe"
         );
         let e = args(None, &[], "cp1252").options().unwrap_err();
         assert_eq!(
