@@ -6,6 +6,7 @@ pub mod commands;
 pub mod log_args;
 pub mod output;
 pub mod report;
+pub mod temporary;
 
 use std::process::ExitCode;
 
@@ -61,6 +62,7 @@ pub enum Outcome {
 
 /// Runs the command line; errors become one line on stderr and exit code 2.
 pub fn main() -> ExitCode {
+    temporary::install_signal_handler();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use crate::Outcome;
 use crate::log_args::LogArgs;
-use crate::output::{Format, Table, write_atomic, write_json};
+use crate::output::{FileOptions, Format, Table, write_atomic, write_file, write_json};
 
 /// Arguments of `pathwise record`.
 #[derive(Debug, clap::Args)]
@@ -293,32 +293,23 @@ fn keygen(args: &KeygenArgs) -> anyhow::Result<Outcome> {
 /// Writes a secret atomically with owner-only permissions; refuses to replace an existing file
 /// unless `overwrite`.
 fn write_secret(path: &Path, bytes: &[u8], overwrite: bool) -> anyhow::Result<()> {
-    let dir = crate::output::existing_folder_of(path)?;
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o600));
-    }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a file in this folder", path.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    if overwrite {
-        tmp.persist(path)
-            .with_context(|| format!("{}: cannot write", path.display()))?;
-    } else if let Err(e) = tmp.persist_noclobber(path) {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            bail!(
+    let options = FileOptions {
+        private: true,
+        keep_existing: !overwrite,
+    };
+    write_file(path, options, |w| Ok(w.write_all(bytes)?)).map_err(|e| {
+        let exists = e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AlreadyExists);
+        if exists {
+            anyhow::anyhow!(
                 "{}: already exists; pass --force to replace the key (it could sign no more)",
                 path.display()
-            );
+            )
+        } else {
+            e
         }
-        return Err(e.error).with_context(|| format!("{}: cannot write", path.display()));
-    }
-    Ok(())
+    })
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
