@@ -5,7 +5,7 @@
 pub mod commands;
 pub mod log_args;
 pub mod output;
-pub mod report;
+pub mod output_dir;
 pub mod temporary;
 
 use std::process::ExitCode;

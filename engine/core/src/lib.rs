@@ -69,7 +69,8 @@ pub use record::rows::{
 };
 pub use record::time::parse_date_time;
 pub use report::{
-    CohortInput, CohortReport, Group, GroupRule, Grouping, Inactive, InactiveRule, LearnerActivity,
-    LearnerFigures, LearnerInput, ReportSettings, SkillFigures, SkillRef, Stuck, Summary, TopPick,
-    build_report, format_gap, format_order, learner_activity,
+    ALL_LEARNERS, Cohort, CohortInput, CohortReport, CohortSelection, Group, GroupRule, Grouping,
+    Inactive, InactiveRule, LearnerActivity, LearnerFigures, LearnerInput, ReportSettings,
+    SkillFigures, SkillRef, Stuck, Summary, TopPick, build_report, cohort_reports, format_gap,
+    format_order, learner_activity,
 };

@@ -7,21 +7,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
-    CohortInput, CohortReport, InteractionLog, LearnerInput, Location, Model, Policy, Recommender,
-    Replayer, ReportSettings, SkillGraph, SkillRef, TopPick, build_report, learner_activity,
+    Cohort, CohortSelection, InteractionLog, Location, Policy, Recommender, ReportSettings,
+    cohort_reports,
 };
 use pathwise_datasets::{GraphOptions, load_graph};
-use rayon::prelude::*;
+use pathwise_report::{
+    CohortEntry, FileFormat, PageContext, RenderedFolder, cohort_dir_name, cohorts_sheet,
+    render_cohort, render_index,
+};
 
 use crate::Outcome;
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
-use crate::output::{Format, write_json};
-use crate::report::html::PageContext;
-use crate::report::{
-    CohortEntry, FileFormat, cohort_dir_name, cohorts_sheet, index_page, publish_dir, write_cohort,
-    write_sheet,
-};
+use crate::output::{Format, write_atomic, write_json};
+use crate::output_dir::publish_dir;
 
 /// Arguments of `pathwise report`.
 #[derive(Debug, clap::Args)]
@@ -109,9 +108,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     } else {
         graph
     };
-    let only = match &args.learners {
-        Some(path) => Some(select_learners(path, &log)?),
-        None => None,
+    let selection = CohortSelection {
+        learners: match &args.learners {
+            Some(path) => Some(select_learners(path, &log)?),
+            None => None,
+        },
+        by_group: args.group_by.is_some(),
     };
     let policy = Policy {
         mastery: args.mastery,
@@ -121,7 +123,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     for warning in recommender.warnings() {
         eprintln!("pathwise: warning: {warning}");
     }
-    let cohort = Cohort::compute(&log, &graph, &model, &recommender, only.as_deref())?;
+    if selection.by_group && log.groups().is_empty() {
+        anyhow::bail!("--group-by: no response of the log has a value in that column");
+    }
+    let cohorts = cohort_reports(&log, &model, &recommender, &selection, &settings)?;
     let name = |p: &Path| {
         p.file_name().map_or_else(
             || p.display().to_string(),
@@ -141,14 +146,14 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let entries = write_report(
         &args.out,
-        &cohort,
+        &cohorts,
         args.group_by.is_some(),
         &sources,
         &settings,
         file_format,
     )?;
     let mut out = std::io::stdout().lock();
-    print_summary(&mut out, &args.out, &entries, &cohort, args.format)?;
+    print_summary(&mut out, &args.out, &entries, &cohorts, args.format)?;
     Ok(Outcome::Success)
 }
 
@@ -186,160 +191,20 @@ fn select_learners(path: &Path, log: &InteractionLog) -> anyhow::Result<Vec<u32>
     Ok(ids)
 }
 
-/// Every learner's figures, computed once and shared by the cohorts.
-struct Cohort {
-    skills: Vec<SkillRef>,
-    order_kind: pathwise::OrderKind,
-    /// (dense learner id, learner, dense group ids) in the order of the report.
-    learners: Vec<(u32, LearnerInput, Vec<u32>)>,
-    /// Group names by dense id.
-    group_names: Vec<String>,
-}
-
-impl Cohort {
-    fn compute(
-        log: &InteractionLog,
-        graph: &SkillGraph,
-        model: &Model,
-        recommender: &Recommender<'_>,
-        only: Option<&[u32]>,
-    ) -> anyhow::Result<Self> {
-        let order = graph.topological_order();
-        let n = order.len();
-        let skills: Vec<SkillRef> = order
-            .iter()
-            .map(|&s| {
-                let skill = graph.skill(s);
-                SkillRef {
-                    id: skill.id.clone(),
-                    name: skill.name.clone(),
-                }
-            })
-            .collect();
-        let skill_map: Vec<Option<usize>> = log
-            .skills()
-            .names()
-            .iter()
-            .map(|id| {
-                graph
-                    .skill_index(id)
-                    .map(|s| graph.topological_position(s) as usize)
-            })
-            .collect();
-        let activity = learner_activity(log, &skill_map, n);
-        let ready_threshold = recommender.policy().ready_threshold();
-        let mastery_threshold = recommender.policy().mastery;
-        let replayer = Replayer::new(model, log);
-        let ids: Vec<u32> = match only {
-            Some(ids) => ids.to_vec(),
-            None => (0..log.learners().len() as u32).collect(),
-        };
-        let learners = ids
-            .par_iter()
-            .map(|&l| -> anyhow::Result<(u32, LearnerInput, Vec<u32>)> {
-                let (state, history) = replayer.replay(l);
-                let by_graph = recommender.mastery(&state)?;
-                let mut mastery = vec![0.0; n];
-                let mut ready = vec![false; n];
-                for (pos, &s) in order.iter().enumerate() {
-                    let m = by_graph[s as usize].clamp(0.0, 1.0);
-                    mastery[pos] = m;
-                    ready[pos] = m < mastery_threshold
-                        && graph
-                            .prerequisites(s)
-                            .iter()
-                            .all(|&p| by_graph[p as usize] >= ready_threshold);
-                }
-                let top = recommender
-                    .recommend_with_history(&state, &history, 1)?
-                    .into_iter()
-                    .next()
-                    .and_then(|rec| {
-                        let s = graph.skill_index(&rec.skill)?;
-                        Some(TopPick {
-                            skill: graph.topological_position(s) as usize,
-                            activity: rec.activity.unwrap_or_default(),
-                            kind: rec.kind.as_str().to_owned(),
-                            reason: rec.reason,
-                        })
-                    });
-                let a = &activity[l as usize];
-                let input = LearnerInput {
-                    id: log.learners().name(l).to_owned(),
-                    responses: a.responses,
-                    attempts: a.attempts.clone(),
-                    correct: a.correct.clone(),
-                    mastery,
-                    ready,
-                    first_order: a.first_order,
-                    last_order: a.last_order,
-                    last_skill: a.last_skill,
-                    top,
-                };
-                Ok((l, input, a.groups.clone()))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok(Self {
-            skills,
-            order_kind: log.order_kind(),
-            learners,
-            group_names: log.groups().names().to_vec(),
-        })
-    }
-
-    /// The input of the cohort of group `group` (every learner when `None`).
-    fn input(&self, group: Option<u32>) -> CohortInput {
-        CohortInput {
-            skills: self.skills.clone(),
-            learners: self
-                .learners
-                .iter()
-                .filter(|(_, _, groups)| group.is_none_or(|g| groups.contains(&g)))
-                .map(|(_, l, _)| l.clone())
-                .collect(),
-            order_kind: self.order_kind,
-        }
-    }
-}
-
 /// Writes the report folder: one cohort, or one sub-folder per group plus an index.
 fn write_report(
     out: &Path,
-    cohort: &Cohort,
+    cohorts: &[Cohort],
     grouped: bool,
     sources: &str,
     settings: &ReportSettings,
     format: FileFormat,
 ) -> anyhow::Result<Vec<CohortEntry>> {
-    let mut plans: Vec<(String, Option<u32>)> = Vec::new();
-    if grouped {
-        if cohort.group_names.is_empty() {
-            anyhow::bail!("--group-by: no response of the log has a value in that column");
-        }
-        let mut groups: Vec<(String, u32)> = cohort
-            .group_names
-            .iter()
-            .enumerate()
-            .map(|(g, name)| (name.clone(), g as u32))
-            .collect();
-        groups.sort();
-        plans.extend(groups.into_iter().map(|(name, g)| (name, Some(g))));
-    } else {
-        plans.push(("All learners".to_owned(), None));
-    }
-    let computed: Vec<(String, CohortInput, CohortReport)> = plans
-        .into_iter()
-        .map(|(name, g)| {
-            let input = cohort.input(g);
-            let report = build_report(&input, settings)?;
-            Ok((name, input, report))
-        })
-        .collect::<anyhow::Result<_>>()?;
     publish_dir(out, |dir| {
-        let mut entries = Vec::with_capacity(computed.len());
-        for (name, input, report) in &computed {
+        let mut entries = Vec::with_capacity(cohorts.len());
+        for cohort in cohorts {
             let (target, folder) = if grouped {
-                let folder = cohort_dir_name(name);
+                let folder = cohort_dir_name(&cohort.name);
                 let target = dir.join(&folder);
                 std::fs::create_dir(&target)
                     .with_context(|| format!("{}: cannot create", target.display()))?;
@@ -348,26 +213,35 @@ fn write_report(
                 (dir.to_path_buf(), String::new())
             };
             let ctx = PageContext {
-                title: name,
+                title: &cohort.name,
                 sources,
                 back_link: grouped,
             };
-            write_cohort(&target, &ctx, input, report, settings, format)?;
+            let rendered = render_cohort(&ctx, &cohort.input, &cohort.report, settings);
+            write_folder(&target, &rendered, format)?;
             entries.push(CohortEntry {
-                name: name.clone(),
+                name: cohort.name.clone(),
                 dir: folder,
-                report: report.clone(),
+                report: cohort.report.clone(),
             });
         }
         if grouped {
-            let sheet = cohorts_sheet(&entries);
-            let page = index_page("cohorts", sources, &sheet);
-            std::fs::write(dir.join("index.html"), page)
-                .with_context(|| format!("{}: cannot write", dir.join("index.html").display()))?;
-            write_sheet(dir, &sheet, format)?;
+            write_folder(dir, &render_index("cohorts", sources, &entries), format)?;
         }
         Ok(entries)
     })
+}
+
+/// Writes every file of a rendered folder into `dir` (which exists).
+fn write_folder(dir: &Path, folder: &RenderedFolder, format: FileFormat) -> anyhow::Result<()> {
+    for file in folder.files(format) {
+        let path = dir.join(&file.name);
+        write_atomic(&path, |w| {
+            file.write_to(w)
+                .with_context(|| format!("{}: cannot write", path.display()))
+        })?;
+    }
+    Ok(())
 }
 
 /// The short terminal summary: per cohort, its size, attempts, groups and watch lists.
@@ -375,7 +249,7 @@ fn print_summary(
     out: &mut dyn Write,
     dir: &Path,
     entries: &[CohortEntry],
-    cohort: &Cohort,
+    cohorts: &[Cohort],
     format: Format,
 ) -> anyhow::Result<()> {
     let sheet = cohorts_sheet(entries);
@@ -390,14 +264,17 @@ fn print_summary(
         }
         Format::Csv => sheet.write_csv(out)?,
         Format::Table => {
-            for e in entries {
+            for (e, cohort) in entries.iter().zip(cohorts) {
                 let s = &e.report.summary;
                 let ready_next: Vec<String> = e
                     .report
                     .ready_next
                     .iter()
                     .take(3)
-                    .map(|&k| format!("{} ({})", cohort.skills[k].name, e.report.skills[k].ready))
+                    .map(|&k| {
+                        let name = &cohort.input.skills[k].name;
+                        format!("{name} ({})", e.report.skills[k].ready)
+                    })
                     .collect();
                 writeln!(
                     out,

@@ -5,8 +5,11 @@
 //! recommendation from the recommender) and [`build_report`] turns it into a [`CohortReport`]:
 //! a summary, per-skill mastered / ready / not-ready counts, the skills the class is ready for
 //! next, the stuck learners and the learners with no recent activity (rules in `rules`), and
-//! groups by k-means on the mastery vectors (rule in `groups`). Rendering (HTML, CSV, JSON) is
-//! the CLI's job; every number it prints comes from here, so page and tables agree.
+//! groups by k-means on the mastery vectors (rule in `groups`). [`cohort_reports`] assembles the
+//! inputs from a log, a model and the recommender (every learner, or one cohort per group value)
+//! and builds their reports, as `pathwise report` does. Rendering (HTML, CSV, JSON) is the
+//! `pathwise-report` crate's job; every number it prints comes from here, so page and tables
+//! agree.
 //!
 //! ```
 //! use pathwise::{build_report, CohortInput, LearnerInput, OrderKind, ReportSettings, SkillRef};
@@ -29,12 +32,14 @@
 //! ```
 
 mod activity;
+mod cohort;
 mod groups;
 mod input;
 mod orders;
 mod rules;
 
 pub use activity::{LearnerActivity, learner_activity};
+pub use cohort::{ALL_LEARNERS, Cohort, CohortSelection, cohort_reports};
 pub use groups::{Group, GroupRule, Grouping};
 pub use input::{CohortInput, LearnerInput, ReportSettings, SkillRef, TopPick};
 pub use orders::{format_gap, format_order};

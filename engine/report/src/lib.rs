@@ -1,22 +1,55 @@
-//! Rendering of cohort reports (`pathwise report`): the tables ([`sheets`]), the page
-//! ([`html`]), the colour scale ([`colors`]), and writing a report folder atomically.
+//! # pathwise-report
 //!
-//! A report folder holds `index.html` and the tables `learners`, `skills`, `groups`, `stuck`,
-//! `inactive` and `mastery` as `.csv` (default) or `.json` (`--format json`). With
-//! `--group-by`, the top folder holds an `index.html` and `cohorts.csv`/`.json` linking one such
-//! folder per cohort, named by [`cohort_dir_name`].
+//! Cohort reports for teachers, rendered from the figures of the core library
+//! ([`pathwise::CohortInput`] and [`pathwise::CohortReport`]): one self-contained HTML page
+//! ([`html`]: inline CSS and SVG, the mastery heatmap with its [`colors`] scale) and the tables
+//! ([`sheets`]) as CSV or JSON. Every number on the page is printed from the same table cells as
+//! the files, so they agree to the digit. The rules behind the figures and every column are
+//! documented in `docs/report.md`.
+//!
+//! This crate renders into memory or into any [`std::io::Write`]r, one per file; it never decides
+//! where files go. A report folder holds `index.html` and the tables `learners`, `skills`,
+//! `groups`, `stuck`, `inactive` and `mastery` ([`RenderedFolder::files`] lists them). A report of
+//! several cohorts adds a top folder with an [`index_page`] and a `cohorts` table linking one
+//! such folder per cohort, named by [`cohort_dir_name`].
+//!
+//! ```
+//! use pathwise::{build_report, CohortInput, LearnerInput, OrderKind, ReportSettings, SkillRef};
+//! use pathwise_report::{FileFormat, PageContext, render_cohort};
+//! let input = CohortInput {
+//!     skills: vec![SkillRef { id: "add".into(), name: "Addition".into() }],
+//!     learners: vec![LearnerInput {
+//!         id: "ann".into(), responses: 3, attempts: vec![3], correct: vec![2],
+//!         mastery: vec![0.6], ready: vec![true], first_order: 1, last_order: 3,
+//!         last_skill: Some(0), top: None,
+//!     }],
+//!     order_kind: OrderKind::Sequence,
+//! };
+//! let settings = ReportSettings::default();
+//! let report = build_report(&input, &settings).unwrap();
+//! let ctx = PageContext { title: "Class 5a", sources: "an example", back_link: false };
+//! let folder = render_cohort(&ctx, &input, &report, &settings);
+//! let mut names = Vec::new();
+//! for file in folder.files(FileFormat::Csv) {
+//!     let mut bytes = Vec::new();
+//!     file.write_to(&mut bytes).unwrap();
+//!     assert!(!bytes.is_empty());
+//!     names.push(file.name);
+//! }
+//! assert_eq!(names[0], "index.html");
+//! assert!(names.contains(&"learners.csv".to_owned()));
+//! ```
 
 pub mod colors;
 pub mod html;
 pub mod sheets;
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::Write;
 
-use anyhow::Context;
 use pathwise::{CohortInput, CohortReport, ReportSettings};
 
-use crate::output::{write_atomic, write_json};
+pub use html::PageContext;
 use sheets::{Kind, Sheet};
 
 /// Which files hold the tables.
@@ -29,7 +62,8 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
-    fn ext(self) -> &'static str {
+    /// The file name extension, without the dot.
+    pub fn ext(self) -> &'static str {
         match self {
             FileFormat::Csv => "csv",
             FileFormat::Json => "json",
@@ -37,33 +71,77 @@ impl FileFormat {
     }
 }
 
-/// Writes `sheet` into `dir` as `NAME.csv` or `NAME.json`.
-pub fn write_sheet(dir: &Path, sheet: &Sheet, format: FileFormat) -> anyhow::Result<()> {
-    let path = dir.join(format!("{}.{}", sheet.name, format.ext()));
-    write_atomic(&path, |w| match format {
-        FileFormat::Csv => sheet.write_csv(w),
-        FileFormat::Json => write_json(w, &sheet.to_json()),
-    })
+/// Writes `sheet` as CSV or as a JSON array (pretty, with a final newline).
+pub fn write_sheet(sheet: &Sheet, format: FileFormat, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        FileFormat::Csv => sheet.write_csv(out),
+        FileFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &sheet.to_json())?;
+            writeln!(out)
+        }
+    }
 }
 
-/// Writes one cohort's page and tables into `dir` (which must exist).
-pub fn write_cohort(
-    dir: &Path,
-    ctx: &html::PageContext<'_>,
+/// A rendered report folder: its page and its tables, in memory.
+#[derive(Debug, Clone)]
+pub struct RenderedFolder {
+    /// The `index.html` page.
+    pub page: String,
+    /// The tables, in the order their files are listed.
+    pub sheets: Vec<Sheet>,
+}
+
+/// One file of a report folder: its name and how to write it.
+#[derive(Debug, Clone)]
+pub struct ReportFile<'a> {
+    /// The file name inside the folder, e.g. `index.html` or `learners.csv`.
+    pub name: String,
+    body: Body<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Body<'a> {
+    Page(&'a str),
+    Sheet(&'a Sheet, FileFormat),
+}
+
+impl ReportFile<'_> {
+    /// Writes the file's bytes into `out`.
+    pub fn write_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self.body {
+            Body::Page(page) => out.write_all(page.as_bytes()),
+            Body::Sheet(sheet, format) => write_sheet(sheet, format, out),
+        }
+    }
+}
+
+impl RenderedFolder {
+    /// The folder's files: `index.html`, then one `NAME.csv` or `NAME.json` per table.
+    pub fn files(&self, format: FileFormat) -> impl Iterator<Item = ReportFile<'_>> {
+        let page = std::iter::once(ReportFile {
+            name: "index.html".to_owned(),
+            body: Body::Page(&self.page),
+        });
+        page.chain(self.sheets.iter().map(move |sheet| ReportFile {
+            name: format!("{}.{}", sheet.name, format.ext()),
+            body: Body::Sheet(sheet, format),
+        }))
+    }
+}
+
+/// Renders one cohort's page and tables.
+pub fn render_cohort(
+    ctx: &PageContext<'_>,
     input: &CohortInput,
     report: &CohortReport,
     settings: &ReportSettings,
-    format: FileFormat,
-) -> anyhow::Result<sheets::Sheets> {
+) -> RenderedFolder {
     let sheets = sheets::build(input, report);
     let page = html::page(ctx, input, report, &sheets, settings);
-    write_atomic(&dir.join("index.html"), |w| {
-        Ok(w.write_all(page.as_bytes())?)
-    })?;
-    for sheet in sheets.all() {
-        write_sheet(dir, sheet, format)?;
+    RenderedFolder {
+        page,
+        sheets: sheets.into_vec(),
     }
-    Ok(sheets)
 }
 
 /// The folder name of a cohort: ASCII letters, digits and `-` are kept, every other byte becomes
@@ -71,7 +149,7 @@ pub fn write_cohort(
 /// and need no escaping in a link. An empty name becomes `_`.
 ///
 /// ```
-/// use pathwise_cli::report::cohort_dir_name;
+/// use pathwise_report::cohort_dir_name;
 /// assert_eq!(cohort_dir_name("class-5b"), "class-5b");
 /// assert_eq!(cohort_dir_name("5/b é"), "5_2Fb_20_C3_A9");
 /// assert_eq!(cohort_dir_name(".."), "_2E_2E");
@@ -91,53 +169,14 @@ pub fn cohort_dir_name(group: &str) -> String {
     out
 }
 
-/// Builds a report folder atomically: `fill` writes into a fresh temporary folder beside `out`,
-/// which then replaces `out` (an existing `out` is moved aside first and removed after). When
-/// `fill` fails, the temporary folder is removed and `out` is untouched.
-pub fn publish_dir<T>(
-    out: &Path,
-    fill: impl FnOnce(&Path) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    let parent = crate::output::existing_folder_of(out)?;
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!("{}: exists and is not a folder", out.display());
+/// Renders the top folder of a report of several cohorts: the [`index_page`] and the
+/// [`cohorts_sheet`].
+pub fn render_index(title: &str, sources: &str, entries: &[CohortEntry]) -> RenderedFolder {
+    let sheet = cohorts_sheet(entries);
+    RenderedFolder {
+        page: index_page(title, sources, &sheet),
+        sheets: vec![sheet],
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".pathwise-report-")
-        .tempdir_in(parent)
-        .with_context(|| format!("{}: cannot create a folder here", parent.display()))?;
-    let value = fill(tmp.path())?;
-    // A temporary folder is private (0700); a report folder is an ordinary one.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
-            .with_context(|| format!("{}: cannot set permissions", tmp.path().display()))?;
-    }
-    let staged = tmp.keep();
-    let swap = |staged: &Path| -> anyhow::Result<()> {
-        if out.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(".pathwise-report-old-")
-                .tempdir_in(parent)?
-                .keep();
-            std::fs::remove_dir(&old)?;
-            std::fs::rename(out, &old)?;
-            if let Err(e) = std::fs::rename(staged, out) {
-                let _ = std::fs::rename(&old, out);
-                return Err(e.into());
-            }
-            std::fs::remove_dir_all(&old)?;
-        } else {
-            std::fs::rename(staged, out)?;
-        }
-        Ok(())
-    };
-    if let Err(e) = swap(&staged) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(e.context(format!("{}: cannot write the report folder", out.display())));
-    }
-    Ok(value)
 }
 
 /// One cohort as listed on the index page of a `--group-by` report.

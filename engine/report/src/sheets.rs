@@ -49,14 +49,13 @@ impl Sheet {
     }
 
     /// Writes the sheet as CSV with a header.
-    pub fn write_csv(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+    pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(self.columns.iter().map(|(c, _)| c))?;
         for row in &self.rows {
             w.write_record(row)?;
         }
-        w.flush()?;
-        Ok(())
+        w.flush()
     }
 
     /// The sheet as a JSON array of objects keyed by column name, cells typed by column kind.
@@ -119,14 +118,14 @@ pub struct Sheets {
 
 impl Sheets {
     /// All sheets, in the order the files are listed.
-    pub fn all(&self) -> [&Sheet; 6] {
-        [
-            &self.learners,
-            &self.skills,
-            &self.groups,
-            &self.stuck,
-            &self.inactive,
-            &self.mastery,
+    pub fn into_vec(self) -> Vec<Sheet> {
+        vec![
+            self.learners,
+            self.skills,
+            self.groups,
+            self.stuck,
+            self.inactive,
+            self.mastery,
         ]
     }
 }
