@@ -48,6 +48,17 @@ fn demo_runs_end_to_end_and_writes_its_files() {
     // The three classes reached 37 of the curriculum's 70 skills; the rest are never practised.
     assert_eq!(model["skills"].as_object().unwrap().len(), 37);
     assert!(out_dir.join("report").join("index.html").exists());
+    // Commands run inside the folder: what they print names its files, never a temporary one.
+    assert!(
+        stdout.contains("$ pathwise data stats cohort.csv"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("wrote report/index.html"), "{stdout}");
+    assert!(!stdout.contains("pathwise-tmp"), "{stdout}");
+    // A second run replaces its own earlier output.
+    let again = pathwise(&["demo", "-o", out_dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     assert!(stdout.contains("VALID: signature by did:key:z6Mk"));
     // Recovered against true parameters: one row per parameter, true mean, fitted mean, error.
     let recovery: Vec<Vec<f64>> = ["prior ", "learn ", "forget ", "guess ", "slip "]
@@ -72,6 +83,30 @@ fn demo_runs_end_to_end_and_writes_its_files() {
     }
     // The simulation's true prior mean over the 20 well-practised skills.
     assert_eq!(recovery[0][0], 0.222);
+}
+
+#[test]
+fn demo_refuses_a_folder_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mydocs = dir.path().join("mydocs");
+    std::fs::create_dir(&mydocs).unwrap();
+    std::fs::write(mydocs.join("thesis.txt"), "years of work").unwrap();
+    let out = pathwise(&["demo", "-o", mydocs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("pathwise: error: ") && err.contains("mydocs: not replaced"));
+    assert!(
+        out.stdout.is_empty(),
+        "the demo started: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(mydocs.join("thesis.txt")).unwrap(),
+        "years of work"
+    );
 }
 
 #[test]

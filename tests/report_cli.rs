@@ -40,29 +40,40 @@ struct Run {
 
 fn report(extra: &[&str]) -> Run {
     let tmp = tempfile::tempdir().unwrap();
-    let model = fitted_model(tmp.path());
     let out = tmp.path().join("report");
-    let graph = fixture("curriculum.toml");
-    let log = fixture("class.csv");
-    let mut args = vec![
-        "report",
-        "--model",
-        model.to_str().unwrap(),
-        "--graph",
-        graph.to_str().unwrap(),
-        log.to_str().unwrap(),
-        "--preset",
-        "generic",
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let output = pathwise(&args);
+    let output = run_report(&report_args(tmp.path(), &out, extra));
     Run {
         _tmp: tmp,
         out,
         output,
     }
+}
+
+/// The arguments of a report on the fixture class into `out`, with a model fitted into `dir`.
+fn report_args(dir: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
+    let model = fitted_model(dir);
+    let mut args: Vec<String> = [
+        "report",
+        "--model",
+        model.to_str().unwrap(),
+        "--graph",
+        fixture("curriculum.toml").to_str().unwrap(),
+        fixture("class.csv").to_str().unwrap(),
+        "--preset",
+        "generic",
+        "-o",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
+/// Runs a report with `args` (from [`report_args`]).
+fn run_report(args: &[String]) -> Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    pathwise(&args)
 }
 
 fn assert_ok(run: &Run) {
@@ -307,11 +318,7 @@ fn assert_one_line_exit_2(run: &Run, needle: &str) {
     let leftovers: Vec<_> = std::fs::read_dir(parent)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".pathwise-report")
-        })
+        .filter(|e| e.file_name().to_string_lossy().contains("pathwise-tmp"))
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -378,6 +385,161 @@ fn a_failed_run_keeps_the_previous_report() {
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(std::fs::read(run.out.join("index.html")).unwrap(), before);
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Exit 2 with one line that names `folder` and says it was not replaced.
+fn assert_refused(output: &Output, folder: &str, why: &str) {
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.contains("preset")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("pathwise: error: ") && lines[0].contains(folder),
+        "{err}"
+    );
+    assert!(
+        lines[0].contains("not replaced") && lines[0].contains(why),
+        "{err}"
+    );
+}
+
+#[test]
+fn report_refuses_a_folder_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mydocs = tmp.path().join("mydocs");
+    std::fs::create_dir(&mydocs).unwrap();
+    std::fs::write(mydocs.join("thesis.txt"), "years of work").unwrap();
+    let output = run_report(&report_args(tmp.path(), &mydocs, &[]));
+    assert_refused(&output, "mydocs", "did not write");
+    assert_eq!(names_in(&mydocs), ["thesis.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(mydocs.join("thesis.txt")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(names_in(tmp.path()), ["model.json", "mydocs"]);
+}
+
+#[test]
+fn report_refuses_a_file_in_place_of_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("notes.txt");
+    std::fs::write(&file, "keep me").unwrap();
+    let output = run_report(&report_args(tmp.path(), &file, &[]));
+    assert_refused(&output, "notes.txt", "is a file");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+}
+
+#[cfg(unix)]
+#[test]
+fn report_refuses_a_symbolic_link_and_leaves_what_it_leads_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Even a link to an earlier report: a link is never followed to delete.
+    let earlier = tmp.path().join("earlier");
+    let output = run_report(&report_args(tmp.path(), &earlier, &[]));
+    assert_eq!(output.status.code(), Some(0));
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&earlier, &link).unwrap();
+    let before = names_in(&earlier);
+    let output = run_report(&report_args(tmp.path(), &link, &[]));
+    assert_refused(&output, "link", "symbolic link");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(names_in(&earlier), before);
+}
+
+#[test]
+fn report_uses_an_empty_folder_and_replaces_only_its_own_earlier_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    std::fs::create_dir(&out).unwrap();
+    let args = report_args(tmp.path(), &out, &[]);
+    assert_eq!(run_report(&args).status.code(), Some(0));
+    let marker = std::fs::read_to_string(out.join(".pathwise-report")).unwrap();
+    assert!(
+        marker.starts_with("pathwise report folder, format 1\n"),
+        "{marker}"
+    );
+    // Its own earlier output is replaced as a whole: a stale table of another format goes.
+    std::fs::write(out.join("skills.json"), "[]").unwrap();
+    assert_eq!(run_report(&args).status.code(), Some(0));
+    assert!(!out.join("skills.json").exists());
+    assert!(out.join("skills.csv").is_file());
+    assert_eq!(names_in(tmp.path()), ["model.json", "report"]);
+    // A marker of another command or format is not this command's.
+    std::fs::write(
+        out.join(".pathwise-report"),
+        "pathwise report folder, format 0\n",
+    )
+    .unwrap();
+    assert_refused(&run_report(&args), "report", "did not write");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn report_removes_the_stale_temporary_folders_of_a_killed_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    // pid_max is at most 2^22 on Linux: these processes cannot exist.
+    let stale = tmp.path().join(".report.pathwise-tmp-4999999-0");
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(
+        stale.join(".pathwise-report"),
+        "pathwise report folder, format 1\n",
+    )
+    .unwrap();
+    std::fs::write(stale.join("index.html"), "half").unwrap();
+    let other = tmp.path().join(".other.pathwise-tmp-4999999-0");
+    std::fs::create_dir(&other).unwrap();
+    let output = run_report(&report_args(tmp.path(), &out, &[]));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        names_in(tmp.path()),
+        [".other.pathwise-tmp-4999999-0", "model.json", "report"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn report_stopped_by_sigterm_leaves_no_temporary_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let args = report_args(tmp.path(), &out, &["--group-by", "group"]);
+    // Whenever the signal lands, there is either no folder or a whole one, and nothing else.
+    for delay_ms in (0..40).step_by(2) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pathwise"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap();
+        let names = names_in(tmp.path());
+        assert!(
+            names == ["model.json"] || names == ["model.json", "report"],
+            "after {delay_ms} ms ({status}): {names:?}"
+        );
+        if out.exists() {
+            assert!(out.join(".pathwise-report").is_file() && out.join("cohorts.csv").is_file());
+        }
+    }
 }
 
 /// The headless Chromium binary, if installed. With `PATHWISE_REQUIRE_CHROMIUM=1` (CI) a

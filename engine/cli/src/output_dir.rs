@@ -1,96 +1,275 @@
-//! Writing a whole output folder atomically (`report -o DIR`): the files go into a temporary
-//! folder beside the target, which replaces it only when everything was written.
+//! The one way a command writes a whole folder (`report -o DIR`, `demo -o DIR`), so that it never
+//! deletes what it did not write and never leaves a half-written folder.
+//!
+//! - The target is checked before any work ([`OutputDir::check`]) and again just before it is
+//!   replaced. It may be missing (its parent folder must exist), an **empty** folder, or an
+//!   **earlier output of the same command**: a folder holding the command's marker file
+//!   (`.pathwise-report`, `.pathwise-demo`) whose first line is the marker line of this format.
+//!   Anything else is refused with one line naming the folder and the reason: a folder with other
+//!   content, a file, a symbolic link (never followed: neither what it leads to nor the link is
+//!   touched), `.` or `..`.
+//! - The files are written into a fresh temporary folder created beside the target when writing
+//!   starts (`.<name>.pathwise-tmp-<pid>-<n>`, registered with [`crate::temporary`], so an error,
+//!   a panic, Ctrl-C or SIGTERM removes it, and a later run removes those of killed runs). It
+//!   holds the marker from the start.
+//! - When everything is written, an existing target is renamed aside, the temporary folder renamed
+//!   into its place, and the old folder removed (an earlier output with all it holds — it is
+//!   replaced as a whole —, an empty one only while it is still empty). If the second rename
+//!   fails, the old folder is put back.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-/// Builds a report folder atomically: `fill` writes into a fresh temporary folder beside `out`,
-/// which then replaces `out` (an existing `out` is moved aside first and removed after). When
-/// `fill` fails, the temporary folder is removed and `out` is untouched.
-pub fn publish_dir<T>(
-    out: &Path,
-    fill: impl FnOnce(&Path) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    let parent = crate::output::existing_folder_of(out)?;
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!("{}: exists and is not a folder", out.display());
+use crate::output::{existing_folder_of, refuse_stdout};
+use crate::temporary::{Kind, Temporary};
+
+/// The format of the marker line; raise it when an output folder's layout changes in a way that
+/// an older or newer pathwise should not replace blindly.
+const FORMAT: u32 = 1;
+
+/// A checked output folder of one command.
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    /// The folder as the user named it (for messages).
+    shown: PathBuf,
+    /// The same folder as an absolute path, so a change of working folder or the signal handler
+    /// cannot misplace it.
+    target: PathBuf,
+    /// The command that writes it, e.g. `report`.
+    command: &'static str,
+}
+
+/// What stands at the target now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    /// Nothing: the folder will be created.
+    Nothing,
+    /// An empty folder.
+    Empty,
+    /// A folder with this command's marker.
+    Earlier,
+}
+
+impl OutputDir {
+    /// Checks that `target` can be written by `command` (see the module docs), before any work
+    /// is done.
+    pub fn check(target: &Path, command: &'static str) -> anyhow::Result<Self> {
+        refuse_stdout(target, "-o", "this output is a folder")?;
+        if target.file_name().is_none() {
+            anyhow::bail!(
+                "{}: not replaced: name a folder to write, not the current or a parent folder",
+                target.display()
+            );
+        }
+        existing_folder_of(target)?;
+        let absolute = std::path::absolute(target)
+            .with_context(|| format!("{}: cannot resolve the path", target.display()))?;
+        let dir = Self {
+            shown: target.to_path_buf(),
+            target: absolute,
+            command,
+        };
+        dir.existing()?;
+        Ok(dir)
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".pathwise-report-")
-        .tempdir_in(parent)
-        .with_context(|| format!("{}: cannot create a folder here", parent.display()))?;
-    let value = fill(tmp.path())?;
-    // A temporary folder is private (0700); a report folder is an ordinary one.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
-            .with_context(|| format!("{}: cannot set permissions", tmp.path().display()))?;
+
+    /// The folder as the user named it.
+    pub fn path(&self) -> &Path {
+        &self.shown
     }
-    let staged = tmp.keep();
-    let swap = |staged: &Path| -> anyhow::Result<()> {
-        if out.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(".pathwise-report-old-")
-                .tempdir_in(parent)?
-                .keep();
-            std::fs::remove_dir(&old)?;
-            std::fs::rename(out, &old)?;
-            if let Err(e) = std::fs::rename(staged, out) {
-                let _ = std::fs::rename(&old, out);
-                return Err(e.into());
-            }
-            std::fs::remove_dir_all(&old)?;
-        } else {
-            std::fs::rename(staged, out)?;
+
+    /// The marker file's name: `.pathwise-<command>`.
+    pub fn marker_name(&self) -> String {
+        format!(".pathwise-{}", self.command)
+    }
+
+    /// The marker file's first line, which says which command and format wrote the folder.
+    pub fn marker_line(&self) -> String {
+        format!("pathwise {} folder, format {FORMAT}", self.command)
+    }
+
+    /// Writes the folder: `fill` writes into a fresh temporary folder (given as an absolute
+    /// path), which then replaces the target. On an error the temporary folder is removed and
+    /// the target is untouched.
+    pub fn write<T>(&self, fill: impl FnOnce(&Path) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let tmp = Temporary::beside(&self.target, Kind::Folder);
+        std::fs::create_dir(tmp.path()).with_context(|| {
+            format!("{}: cannot create a folder beside it", self.shown.display())
+        })?;
+        let marker = format!(
+            "{}\nThis folder was written by `pathwise {}`; writing it again replaces it as a whole.\n",
+            self.marker_line(),
+            self.command
+        );
+        std::fs::write(tmp.path().join(self.marker_name()), marker)
+            .with_context(|| format!("{}: cannot write", self.shown.display()))?;
+        let value = fill(tmp.path())?;
+        // Checked again: the target may have changed while the work ran.
+        let existing = self.existing()?;
+        self.swap(&tmp, existing)
+            .with_context(|| format!("{}: cannot write the folder", self.shown.display()))?;
+        tmp.keep();
+        Ok(value)
+    }
+
+    /// Puts the written temporary folder in the target's place.
+    fn swap(&self, tmp: &Temporary, existing: Existing) -> std::io::Result<()> {
+        if existing == Existing::Nothing {
+            return std::fs::rename(tmp.path(), &self.target);
+        }
+        // A fresh name; not registered while it holds the old folder, so that a signal between
+        // the two renames cannot remove it (a later run removes it as stale).
+        let aside = Temporary::beside(&self.target, Kind::Folder).keep();
+        std::fs::rename(&self.target, &aside)?;
+        if let Err(e) = std::fs::rename(tmp.path(), &self.target) {
+            let _ = std::fs::rename(&aside, &self.target);
+            return Err(e);
+        }
+        match existing {
+            // remove_dir_all removes links inside, never what they lead to.
+            Existing::Earlier => drop(Temporary::register(aside, Kind::Folder)),
+            // Only while still empty: a file that appeared meanwhile is kept.
+            _ => drop(std::fs::remove_dir(&aside)),
         }
         Ok(())
-    };
-    if let Err(e) = swap(&staged) {
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(e.context(format!("{}: cannot write the report folder", out.display())));
     }
-    Ok(value)
+
+    /// What stands at the target, or the reason it may not be replaced.
+    fn existing(&self) -> anyhow::Result<Existing> {
+        let shown = self.shown.display();
+        let meta = match std::fs::symlink_metadata(&self.target) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+            Err(e) => return Err(e).with_context(|| format!("{shown}: cannot read")),
+        };
+        if meta.file_type().is_symlink() {
+            anyhow::bail!(
+                "{shown}: not replaced: it is a symbolic link (pathwise neither follows nor \
+                 replaces links); name a new folder"
+            );
+        }
+        if !meta.is_dir() {
+            anyhow::bail!("{shown}: not replaced: it is a file, not a folder");
+        }
+        let mut entries = std::fs::read_dir(&self.target)
+            .with_context(|| format!("{shown}: cannot read the folder"))?;
+        if entries.next().is_none() {
+            return Ok(Existing::Empty);
+        }
+        if self.has_marker() {
+            return Ok(Existing::Earlier);
+        }
+        anyhow::bail!(
+            "{shown}: not replaced: the folder holds files that `pathwise {}` did not write (no {} \
+             marker of this format); name a new or empty folder",
+            self.command,
+            self.marker_name()
+        )
+    }
+
+    /// Whether the target holds this command's marker: a regular file (not a link) whose first
+    /// line is [`OutputDir::marker_line`].
+    fn has_marker(&self) -> bool {
+        let path = self.target.join(self.marker_name());
+        let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+        let mut head = Vec::with_capacity(128);
+        let read = std::fs::File::open(&path).and_then(|f| f.take(128).read_to_end(&mut head));
+        let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        is_file && read.is_ok() && first == self.marker_line().as_bytes()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn a_failed_fill_leaves_no_folder_and_keeps_the_old_one() {
         let parent = tempfile::tempdir().unwrap();
         let out = parent.path().join("report");
-        let err = publish_dir(&out, |dir| -> anyhow::Result<()> {
-            std::fs::write(dir.join("half.csv"), "x")?;
+        let dir = OutputDir::check(&out, "report").unwrap();
+        let err = dir.write(|tmp| -> anyhow::Result<()> {
+            std::fs::write(tmp.join("half.csv"), "x")?;
             anyhow::bail!("bad input")
         });
         assert!(err.is_err());
-        assert!(!out.exists());
-        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+        assert!(names(parent.path()).is_empty());
 
-        publish_dir(&out, |dir| Ok(std::fs::write(dir.join("a.txt"), "one")?)).unwrap();
-        let _ = publish_dir(&out, |_| -> anyhow::Result<()> { anyhow::bail!("again") });
+        dir.write(|tmp| Ok(std::fs::write(tmp.join("a.txt"), "one")?))
+            .unwrap();
+        let _ = dir.write(|_| -> anyhow::Result<()> { anyhow::bail!("again") });
         assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "one");
-        publish_dir(&out, |dir| Ok(std::fs::write(dir.join("b.txt"), "two")?)).unwrap();
-        assert!(!out.join("a.txt").exists());
-        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "two");
-        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
+        // An earlier output is replaced as a whole.
+        let again = OutputDir::check(&out, "report").unwrap();
+        again
+            .write(|tmp| Ok(std::fs::write(tmp.join("b.txt"), "two")?))
+            .unwrap();
+        assert_eq!(names(&out), [".pathwise-report", "b.txt"]);
+        assert_eq!(names(parent.path()), ["report"]);
     }
 
     #[test]
-    fn a_report_into_a_missing_folder_names_the_folder_and_runs_nothing() {
+    fn a_folder_into_a_missing_folder_names_the_folder_and_runs_nothing() {
         let parent = tempfile::tempdir().unwrap();
         let out = parent.path().join("missing").join("report");
-        let mut ran = false;
-        let err = publish_dir(&out, |_| -> anyhow::Result<()> {
-            ran = true;
-            Ok(())
-        })
-        .unwrap_err();
+        let err = OutputDir::check(&out, "report").unwrap_err();
         assert!(err.to_string().ends_with("missing does not exist"), "{err}");
-        assert!(!ran);
-        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+        assert!(names(parent.path()).is_empty());
+    }
+
+    #[test]
+    fn a_folder_it_did_not_write_is_refused_before_and_after_the_work() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("mydocs");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("thesis.txt"), "x").unwrap();
+        let err = OutputDir::check(&out, "report").unwrap_err().to_string();
+        assert!(err.contains("mydocs: not replaced"), "{err}");
+
+        // Empty when checked, filled by the user while the work ran: refused at the end.
+        std::fs::remove_file(out.join("thesis.txt")).unwrap();
+        let dir = OutputDir::check(&out, "report").unwrap();
+        let err = dir
+            .write(|_| Ok(std::fs::write(out.join("thesis.txt"), "x")?))
+            .unwrap_err();
+        assert!(err.to_string().contains("not replaced"), "{err}");
+        assert_eq!(names(&out), ["thesis.txt"]);
+        assert_eq!(names(parent.path()), ["mydocs"]);
+    }
+
+    #[test]
+    fn another_command_s_folder_or_a_marker_of_another_format_is_refused() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("out");
+        OutputDir::check(&out, "demo")
+            .unwrap()
+            .write(|_| Ok(()))
+            .unwrap();
+        assert!(OutputDir::check(&out, "report").is_err());
+        std::fs::write(
+            out.join(".pathwise-demo"),
+            "pathwise demo folder, format 99\n",
+        )
+        .unwrap();
+        assert!(OutputDir::check(&out, "demo").is_err());
+    }
+
+    #[test]
+    fn dot_and_dot_dot_are_refused() {
+        for path in [".", "..", "a/.."] {
+            let err = OutputDir::check(Path::new(path), "report").unwrap_err();
+            assert!(err.to_string().contains("not replaced"), "{path}: {err}");
+        }
     }
 }

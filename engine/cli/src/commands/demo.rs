@@ -1,8 +1,12 @@
 //! `pathwise demo`: the main job, end to end, on the built-in demo curriculum (70 skills from
 //! counting to linear systems) and a generated cohort of three classes (see
 //! `pathwise_datasets::write_demo_cohort`). Every step is an ordinary `pathwise` command run
-//! in-process on files written to the output folder, so the demo doubles as a tour of the CLI: the
-//! commands are printed as they run and can be re-run by hand.
+//! in-process, inside the output folder on paths relative to it, so the demo doubles as a tour of
+//! the CLI: the commands are printed as they run and can be re-run by hand from that folder.
+//!
+//! The folder is written as every output folder is ([`OutputDir`]): built in a temporary folder
+//! beside `-o DIR` (the working folder is that temporary folder while the steps run), which then
+//! replaces `DIR`; a folder that is not empty and not an earlier demo is refused.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -12,12 +16,14 @@ use clap::Parser;
 use pathwise_datasets::{DEMO_COHORT_CSV, DEMO_CURRICULUM_TOML, write_demo_cohort};
 
 use crate::output::{Format, Table, write_atomic};
+use crate::output_dir::OutputDir;
 use crate::{Cli, Outcome};
 
 /// Arguments of `pathwise demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folder for the demo's files (curriculum, cohort, model, recommendations, report).
+    /// Folder for the demo's files (curriculum, cohort, model, report, credential): a new or
+    /// empty folder, or an earlier demo's (replaced as a whole). Any other folder is refused.
     #[arg(short, long, default_value = "pathwise-demo")]
     pub out: PathBuf,
 
@@ -33,41 +39,44 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         write_atomic(path, |w| Ok(write_demo_cohort(w)?))?;
         return Ok(Outcome::Success);
     }
-    let dir = &args.out;
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-    let curriculum = dir.join("curriculum.toml");
-    let cohort = dir.join("cohort.csv");
-    write_atomic(&curriculum, |w| {
+    let out = OutputDir::check(&args.out, "demo")?;
+    println!(
+        "pathwise demo: a 70-skill curriculum and three simulated classes, in {}\n\
+         Each step is an ordinary pathwise command run inside that folder (cd there to re-run \
+         one).\n",
+        out.path().display()
+    );
+    out.write(|dir| {
+        let _inside = InFolder::enter(dir)?;
+        run_steps()
+    })?;
+    println!("Files are in {}.", out.path().display());
+    Ok(Outcome::Success)
+}
+
+/// The demo's steps, run inside the (temporary) demo folder on relative paths.
+fn run_steps() -> anyhow::Result<()> {
+    let curriculum = Path::new("curriculum.toml");
+    let cohort = Path::new("cohort.csv");
+    write_atomic(curriculum, |w| {
         Ok(w.write_all(DEMO_CURRICULUM_TOML.as_bytes())?)
     })?;
-    write_atomic(&cohort, |w| Ok(w.write_all(DEMO_COHORT_CSV.as_bytes())?))?;
-    let p = |name: &str| dir.join(name).into_os_string();
-    let model = p("model.json");
-    // The demo's issuer key is the demo's own: a re-run makes a fresh one (keygen never overwrites).
-    let key = dir.join("issuer.key");
-    if key.exists() {
-        std::fs::remove_file(&key).with_context(|| format!("{}: cannot replace", key.display()))?;
-    }
-
-    println!(
-        "pathwise demo: a 70-skill curriculum and three simulated classes, in {}\n",
-        dir.display()
-    );
+    write_atomic(cohort, |w| Ok(w.write_all(DEMO_COHORT_CSV.as_bytes())?))?;
+    let model = Path::new("model.json");
     let steps: Vec<(&str, Vec<OsString>)> = vec![
         (
             "What the cohort log holds",
-            args_of(["data", "stats"], [&cohort]),
+            args_of(["data", "stats"], [cohort]),
         ),
         (
             "The curriculum graph",
-            args_of(["graph", "stats"], [&curriculum]),
+            args_of(["graph", "stats"], [curriculum]),
         ),
         (
             "Fit BKT with forgetting and item-level guess/slip",
             args_of(
                 ["fit", "--forgets", "--item-guess-slip", "--quiet", "-o"],
-                [Path::new(&model), &cohort],
+                [model, cohort],
             ),
         ),
         (
@@ -85,12 +94,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                     "2",
                     "--model",
                 ],
-                [
-                    Path::new(&model),
-                    Path::new("--graph"),
-                    &curriculum,
-                    &cohort,
-                ],
+                [model, Path::new("--graph"), curriculum, cohort],
             ),
         ),
         (
@@ -104,12 +108,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                     "eq.two_step",
                     "--model",
                 ],
-                [
-                    Path::new(&model),
-                    Path::new("--graph"),
-                    &curriculum,
-                    &cohort,
-                ],
+                [model, Path::new("--graph"), curriculum, cohort],
             ),
         ),
         (
@@ -117,12 +116,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             args_of(
                 ["report", "--group-by", "group", "--model"],
                 [
-                    Path::new(&model),
+                    model,
                     Path::new("--graph"),
-                    &curriculum,
+                    curriculum,
                     Path::new("-o"),
-                    Path::new(&p("report")),
-                    &cohort,
+                    Path::new("report"),
+                    cohort,
                 ],
             ),
         ),
@@ -136,41 +135,38 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                     "--folds",
                     "5",
                 ],
-                [&cohort],
+                [cohort],
             ),
         ),
         simulate_step(
             "Compare teaching policies on simulated learners (pathwise vs random)",
             "pathwise",
-            &curriculum,
+            curriculum,
         ),
-        simulate_step("", "random", &curriculum),
+        simulate_step("", "random", curriculum),
         (
             "A learner's signed mastery record: issuer key, credential, offline verification",
-            args_of(["record", "keygen", "-o"], [Path::new(&p("issuer.key"))]),
+            args_of(["record", "keygen", "-o"], [Path::new("issuer.key")]),
         ),
         (
             "",
             args_of(
                 ["record", "issue", "--learner", "7A-01", "--key"],
                 [
-                    Path::new(&p("issuer.key")),
+                    Path::new("issuer.key"),
                     Path::new("--model"),
-                    Path::new(&model),
+                    model,
                     Path::new("--graph"),
-                    &curriculum,
+                    curriculum,
                     Path::new("-o"),
-                    Path::new(&p("credential-7A-01.json")),
-                    &cohort,
+                    Path::new("credential-7A-01.json"),
+                    cohort,
                 ],
             ),
         ),
         (
             "",
-            args_of(
-                ["record", "verify"],
-                [Path::new(&p("credential-7A-01.json"))],
-            ),
+            args_of(["record", "verify"], [Path::new("credential-7A-01.json")]),
         ),
     ];
     for (title, argv) in steps {
@@ -189,12 +185,32 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         println!();
         if fitted {
             println!("== How close the fit came to the parameters the cohort was simulated with");
-            print_recovery(Path::new(&model))?;
+            print_recovery(model)?;
             println!();
         }
     }
-    println!("Files are in {}.", dir.display());
-    Ok(Outcome::Success)
+    Ok(())
+}
+
+/// The working folder changed for as long as this guard lives (the demo's commands run inside
+/// its folder, so the paths they print are the folder's own).
+struct InFolder {
+    previous: PathBuf,
+}
+
+impl InFolder {
+    fn enter(dir: &Path) -> anyhow::Result<Self> {
+        let previous = std::env::current_dir().context("cannot read the working folder")?;
+        std::env::set_current_dir(dir)
+            .with_context(|| format!("{}: cannot enter the folder", dir.display()))?;
+        Ok(Self { previous })
+    }
+}
+
+impl Drop for InFolder {
+    fn drop(&mut self) {
+        let _ = std::env::set_current_dir(&self.previous);
+    }
 }
 
 /// `simulate` of one policy on the demo curriculum: 3 runs of 100 learners, 120 steps.

@@ -1,8 +1,10 @@
 //! `pathwise report`: cohort reports for teachers — an HTML page and CSV/JSON tables per cohort
-//! (the whole log, or each value of `--group-by`), written atomically into `-o DIR`.
+//! (the whole log, or each value of `--group-by`), written atomically into `-o DIR` by
+//! [`OutputDir`], which refuses a folder it did not write.
 //! The rules and every column are documented in `docs/report.md`.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -19,8 +21,8 @@ use pathwise_report::{
 use crate::Outcome;
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
-use crate::output::{Format, write_atomic, write_json};
-use crate::output_dir::publish_dir;
+use crate::output::{Format, write_json};
+use crate::output_dir::OutputDir;
 
 /// Arguments of `pathwise report`.
 #[derive(Debug, clap::Args)]
@@ -76,7 +78,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// The report folder (replaced as a whole, only when everything was written).
+    /// The report folder: a new or empty folder, or an earlier report (replaced as a whole, only
+    /// when everything was written). Any other folder is refused.
     #[arg(short, long, value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -92,6 +95,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ..ReportSettings::default()
     };
     settings.validate()?;
+    // Before any work: a folder that may not be replaced is refused at once.
+    let out = OutputDir::check(&args.out, "report")?;
     let model = read_model(&args.model)?;
     let mut log_args = args.log.clone();
     if let Some(column) = &args.group_by {
@@ -145,7 +150,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Format::Table | Format::Csv => FileFormat::Csv,
     };
     let entries = write_report(
-        &args.out,
+        &out,
         &cohorts,
         args.group_by.is_some(),
         &sources,
@@ -193,14 +198,14 @@ fn select_learners(path: &Path, log: &InteractionLog) -> anyhow::Result<Vec<u32>
 
 /// Writes the report folder: one cohort, or one sub-folder per group plus an index.
 fn write_report(
-    out: &Path,
+    out: &OutputDir,
     cohorts: &[Cohort],
     grouped: bool,
     sources: &str,
     settings: &ReportSettings,
     format: FileFormat,
 ) -> anyhow::Result<Vec<CohortEntry>> {
-    publish_dir(out, |dir| {
+    out.write(|dir| {
         let mut entries = Vec::with_capacity(cohorts.len());
         for cohort in cohorts {
             let (target, folder) = if grouped {
@@ -218,7 +223,7 @@ fn write_report(
                 back_link: grouped,
             };
             let rendered = render_cohort(&ctx, &cohort.input, &cohort.report, settings);
-            write_folder(&target, &rendered, format)?;
+            write_folder(&target, &out.path().join(&folder), &rendered, format)?;
             entries.push(CohortEntry {
                 name: cohort.name.clone(),
                 dir: folder,
@@ -226,20 +231,27 @@ fn write_report(
             });
         }
         if grouped {
-            write_folder(dir, &render_index("cohorts", sources, &entries), format)?;
+            let index = render_index("cohorts", sources, &entries);
+            write_folder(dir, out.path(), &index, format)?;
         }
         Ok(entries)
     })
 }
 
-/// Writes every file of a rendered folder into `dir` (which exists).
-fn write_folder(dir: &Path, folder: &RenderedFolder, format: FileFormat) -> anyhow::Result<()> {
+/// Writes every file of a rendered folder into `dir`, a folder of the temporary report folder;
+/// errors name the file at its final place, `shown`.
+fn write_folder(
+    dir: &Path,
+    shown: &Path,
+    folder: &RenderedFolder,
+    format: FileFormat,
+) -> anyhow::Result<()> {
     for file in folder.files(format) {
-        let path = dir.join(&file.name);
-        write_atomic(&path, |w| {
-            file.write_to(w)
-                .with_context(|| format!("{}: cannot write", path.display()))
-        })?;
+        let cannot = || format!("{}: cannot write", shown.join(&file.name).display());
+        let mut w = BufWriter::new(File::create(dir.join(&file.name)).with_context(cannot)?);
+        file.write_to(&mut w)
+            .and_then(|()| w.flush())
+            .with_context(cannot)?;
     }
     Ok(())
 }
