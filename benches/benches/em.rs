@@ -1,7 +1,7 @@
 //! EM kernel throughput: one EM iteration (E-step + M-step) over a generated 1M-row cohort, on
 //! one thread, reported per observation.
 //!
-//! `CARGO_TARGET_DIR=/work/tgt/release cargo bench -p pathwise-benches --bench em`
+//! `cargo bench -p pathwise-benches --bench em`
 //!
 //! Criterion's throughput line gives observations × E-steps per second; ns per observation per
 //! iteration per core = 1000 / (Melem/s).

@@ -4,7 +4,7 @@
 //! `/proc/self/stat`, Linux) is the figure to trust on a loaded machine; run with
 //! `RAYON_NUM_THREADS=1` for per-core figures.
 //!
-//! `RAYON_NUM_THREADS=1 CARGO_TARGET_DIR=/work/tgt/release cargo run --release -p pathwise-benches --example fit_scale -- 1000000 10000000`
+//! `RAYON_NUM_THREADS=1 cargo run --release -p pathwise-benches --example fit_scale -- 1000000 10000000`
 
 use std::ops::ControlFlow;
 use std::time::Instant;

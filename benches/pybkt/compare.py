@@ -3,7 +3,7 @@
 
 Run with the Python of the virtual environment made by benches/pybkt/setup.sh:
 
-    /work/.venv-pybkt/bin/python benches/pybkt/compare.py --pathwise target/release/pathwise
+    ~/.cache/pathwise/pybkt-venv/bin/python benches/pybkt/compare.py --pathwise target/release/pathwise
 
 Datasets:
   assist   ASSISTments 2009 skill builder (AKT preprocessing): AKT fold 1 = test, folds 2-5 = train.
@@ -65,8 +65,7 @@ def shared_datasets_dir(explicit: str | None) -> Path:
     if env:
         return Path(env)
     root = Path(__file__).resolve().parents[2]
-    for candidate in (root.parent / "shared" / "datasets", root / ".." / "shared" / "datasets",
-                      Path("/work/shared/datasets")):
+    for candidate in (root.parent / "shared" / "datasets", root / ".." / "shared" / "datasets"):
         if candidate.is_dir():
             return candidate
     return root.parent / "shared" / "datasets"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Create a virtual environment with pyBKT's compiled (C++) build, for benches/pybkt/compare.py.
 #
-# Usage: benches/pybkt/setup.sh [VENV_DIR]        (default: /work/.venv-pybkt)
+# Usage: benches/pybkt/setup.sh [VENV_DIR]        (default: $HOME/.cache/pathwise/pybkt-venv)
 #
 # `pip install pyBKT` alone may give the pure-Python fallback, about 70x slower, which would make
 # the comparison unfair to pyBKT. We build from the source distribution without build isolation so
 # that setup.py sees numpy and compiles its C++ extensions, then check that it did.
 set -euo pipefail
 
-VENV="${1:-/work/.venv-pybkt}"
+VENV="${1:-$HOME/.cache/pathwise/pybkt-venv}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PYTHON="${PYTHON:-python3}"
 
