@@ -21,17 +21,18 @@ mod report;
 
 pub use bkt::{
     Bounds, DEFAULT_PSEUDO_COUNTS, FEW_LEARNERS, Fallback, Fallbacks, FitInfo, FitOptions,
-    FixedParams, GUESS_SLIP_MARGIN, ItemParams, LEARNER_CLASSES, LearnerState, MODEL_FORMAT,
-    MODEL_VERSION, Model, PROB_FLOOR, ParamName, Params, PredictionRow, Progress, PseudoCounts,
-    Replay, SkillModel, SkillStats, Step, Variant, fit, predict,
+    FixedParams, GUESS_SLIP_MARGIN, ItemParams, LEARNER_CLASSES, LearnerState, MAX_RESTARTS,
+    MODEL_FORMAT, MODEL_VERSION, Model, PROB_FLOOR, ParamName, Params, PredictionRow, Progress,
+    PseudoCounts, Replay, SkillModel, SkillStats, Step, Variant, fit, predict,
 };
 pub use error::{Error, Location, Result};
 pub use eval::simulate;
 pub use eval::{
-    Afm, Bkt, DEFAULT_TEST_FRACTION, EvalOptions, FoldSpread, LOG_LOSS_EPS, LearnerScorer,
-    MODEL_NAMES, Majority, MeanStd, Metrics, ModelFamily, ModelReport, Pfa, Predictions, Predictor,
-    ReplayOptions, ReplayReport, ReplayStep, Scored, SkillMean, SkillMetrics, Split, accuracy, auc,
-    cross_validate, learner_folds, log_loss, model_families, model_family, replay, rmse, summarize,
+    Afm, Bkt, DEFAULT_TEST_FRACTION, EvalOptions, EvalProgress, FoldSpread, LOG_LOSS_EPS,
+    LearnerScorer, MAX_REPLAY_SLICES, MODEL_NAMES, Majority, MeanStd, Metrics, ModelFamily,
+    ModelReport, Pfa, Predictions, Predictor, ReplayOptions, ReplayReport, ReplayStep, Scored,
+    SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, cross_validate_with,
+    learner_folds, log_loss, model_families, model_family, replay, replay_with, rmse, summarize,
     time_cut, walk_order,
 };
 pub use graph::{

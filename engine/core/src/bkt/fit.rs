@@ -65,11 +65,22 @@ impl Default for FitOptions {
     }
 }
 
+/// The most restarts a fit takes: every restart of a skill holds its own EM state, allocated
+/// before the first iteration.
+pub const MAX_RESTARTS: u32 = 1000;
+
 impl FitOptions {
-    /// Checks the settings: `restarts ≥ 1`, `tol > 0`, `max_iter ≥ 1`, bounds inside `[0, 1]`.
+    /// Checks the settings: `1 ≤ restarts ≤` [`MAX_RESTARTS`], `tol > 0`, `max_iter ≥ 1`, bounds
+    /// inside `[0, 1]`.
     pub fn validate(&self) -> Result<()> {
         if self.restarts == 0 {
             return Err(Error::config("restarts must be at least 1"));
+        }
+        if self.restarts > MAX_RESTARTS {
+            return Err(Error::config(format!(
+                "restarts must be at most {MAX_RESTARTS}, got {}",
+                self.restarts
+            )));
         }
         if !(self.tol > 0.0 && self.tol.is_finite()) {
             return Err(Error::config(format!(
@@ -1164,6 +1175,10 @@ mod tests {
         let bad = [
             FitOptions {
                 restarts: 0,
+                ..FitOptions::default()
+            },
+            FitOptions {
+                restarts: MAX_RESTARTS + 1,
                 ..FitOptions::default()
             },
             FitOptions {

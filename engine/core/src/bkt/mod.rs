@@ -17,7 +17,7 @@ mod testdata;
 mod trie;
 
 pub use filter::{Fallback, LearnerState, Step};
-pub use fit::{FEW_LEARNERS, FitOptions, Progress, fit};
+pub use fit::{FEW_LEARNERS, FitOptions, MAX_RESTARTS, Progress, fit};
 pub use mixture::LEARNER_CLASSES;
 pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};

@@ -47,8 +47,12 @@ pub use family::{LearnerScorer, ModelFamily, Predictor};
 pub use folds::{DEFAULT_TEST_FRACTION, Split, learner_folds, time_cut};
 pub use metrics::{LOG_LOSS_EPS, Metrics, accuracy, auc, log_loss, rmse};
 pub use pfa::Pfa;
-pub use replay::{ReplayOptions, ReplayReport, ReplayStep, replay, walk_order};
-pub use run::{EvalOptions, Predictions, Scored, cross_validate};
+pub use replay::{
+    MAX_REPLAY_SLICES, ReplayOptions, ReplayReport, ReplayStep, replay, replay_with, walk_order,
+};
+pub use run::{
+    EvalOptions, EvalProgress, Predictions, Scored, cross_validate, cross_validate_with,
+};
 pub use summary::{FoldSpread, MeanStd, ModelReport, SkillMetrics, summarize};
 
 use crate::{Error, Result};

@@ -8,8 +8,10 @@
 //! (every learner's first response, then every learner's second, ...), ties by learner in file
 //! order. Metrics are reported overall and for each tenth (configurable) of the walked responses.
 
+use std::ops::ControlFlow;
+
 use crate::error::{Error, Result};
-use crate::eval::{Metrics, ModelFamily};
+use crate::eval::{EvalProgress, Metrics, ModelFamily};
 use crate::log::{InteractionLog, OrderKind};
 
 /// How to replay.
@@ -74,15 +76,36 @@ pub fn walk_order(log: &InteractionLog) -> Vec<u32> {
     keyed.into_iter().map(|(_, _, r)| r).collect()
 }
 
+/// The most slices a replay reports ([`ReplayOptions::slices`]).
+pub const MAX_REPLAY_SLICES: usize = 1000;
+
 /// Replays `log` with `family` (see the module docs). Fails when the warmup leaves no learner to
-/// score or no data to fit.
+/// score or no data to fit, or when `slices` is not in `1..=`[`MAX_REPLAY_SLICES`].
 pub fn replay(
     log: &InteractionLog,
     family: &dyn ModelFamily,
     options: &ReplayOptions,
 ) -> Result<ReplayReport> {
-    if options.slices == 0 {
-        return Err(Error::Config("replay: slices must be at least 1".into()));
+    replay_with(log, family, options, |_| ControlFlow::Continue(()))
+}
+
+/// How many scored responses pass between two calls of [`replay_with`]'s progress callback.
+const PROGRESS_EVERY: usize = 4096;
+
+/// [`replay`] with a progress callback, called once the model is fitted and then every few
+/// thousand scored responses; returning `ControlFlow::Break(())` stops the replay with
+/// [`Error::Cancelled`].
+pub fn replay_with(
+    log: &InteractionLog,
+    family: &dyn ModelFamily,
+    options: &ReplayOptions,
+    progress: impl Fn(EvalProgress) -> ControlFlow<()>,
+) -> Result<ReplayReport> {
+    if options.slices == 0 || options.slices > MAX_REPLAY_SLICES {
+        return Err(Error::Config(format!(
+            "replay: slices must be between 1 and {MAX_REPLAY_SLICES}, got {}",
+            options.slices
+        )));
     }
     let order = walk_order(log);
     let n_learners = log.learners().len();
@@ -106,11 +129,21 @@ pub fn replay(
     let mut scorers: Vec<Option<Box<dyn crate::eval::LearnerScorer + '_>>> =
         (0..n_learners).map(|_| None).collect();
     let mut steps = Vec::new();
+    let total = order.len() - train.n_responses();
     for &r in &order {
         let response = log.response(r as usize);
         let learner = response.learner as usize;
         if warm[learner] {
             continue;
+        }
+        if steps.len() % PROGRESS_EVERY == 0
+            && progress(EvalProgress {
+                done: steps.len(),
+                total,
+            })
+            .is_break()
+        {
+            return Err(Error::Cancelled);
         }
         let scorer = scorers[learner].get_or_insert_with(|| predictor.scorer(response.learner));
         let p = scorer.predict(&response);
@@ -207,5 +240,23 @@ mod tests {
         assert_eq!(report.overall.unwrap().n, 4);
         assert_eq!(report.slices.len(), 2);
         assert!(replay(&timed, family.as_ref(), &ReplayOptions::default()).is_err());
+    }
+
+    #[test]
+    fn slices_beyond_the_limit_are_refused_before_allocating() {
+        let timed = log(OrderKind::TimestampMillis);
+        let family = model_family("skill-mean").unwrap();
+        for slices in [0, MAX_REPLAY_SLICES + 1, usize::MAX] {
+            let options = ReplayOptions {
+                warmup_learners: 1,
+                slices,
+                seed: 0,
+            };
+            let e = replay(&timed, family.as_ref(), &options).unwrap_err();
+            assert!(
+                e.to_string().contains("slices must be between 1 and 1000"),
+                "{e}"
+            );
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! The evaluation run: split the log, fit every model family on every training part (folds and
 //! families in parallel with rayon), score the test learners online, and gather the predictions.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use super::family::ModelFamily;
@@ -80,6 +83,17 @@ fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Vec<u32> {
     test
 }
 
+/// How far a long evaluation has come, passed to the progress callback of
+/// [`cross_validate_with`] (units: one model fitted and scored on one split) and
+/// [`replay_with`](crate::replay_with) (units: scored responses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalProgress {
+    /// Units done.
+    pub done: usize,
+    /// Units in all.
+    pub total: usize,
+}
+
 /// Cross-validates `families` on `log`: every family is fitted on each split's training responses
 /// and predicts each test learner's responses online (each prediction uses only that learner's
 /// earlier responses, plus the training data). The result is the same whatever the number of
@@ -89,6 +103,21 @@ pub fn cross_validate(
     families: &[Box<dyn ModelFamily>],
     options: &EvalOptions,
 ) -> Result<Predictions> {
+    cross_validate_with(log, families, options, |_| ControlFlow::Continue(()))
+}
+
+/// [`cross_validate`] with a progress callback, called from worker threads each time a model
+/// was fitted and scored on a split; returning `ControlFlow::Break(())` stops the evaluation
+/// with [`Error::Cancelled`].
+pub fn cross_validate_with<F>(
+    log: &InteractionLog,
+    families: &[Box<dyn ModelFamily>],
+    options: &EvalOptions,
+    progress: F,
+) -> Result<Predictions>
+where
+    F: Fn(EvalProgress) -> ControlFlow<()> + Sync,
+{
     let split = options.split;
     split.validate(log.learners().len())?;
     let test = test_folds(log, split, options.seed);
@@ -108,6 +137,8 @@ pub fn cross_validate(
         ));
     }
 
+    let total = split.n_splits() * families.len();
+    let done = AtomicUsize::new(0);
     let per_split: Vec<Result<Vec<Vec<f64>>>> = (0..split.n_splits())
         .into_par_iter()
         .map(|f| {
@@ -138,6 +169,10 @@ pub fn cross_validate(
                             }
                             scorer.observe(&r);
                         }
+                    }
+                    let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if progress(EvalProgress { done, total }).is_break() {
+                        return Err(Error::Cancelled);
                     }
                     Ok(out)
                 })

@@ -27,6 +27,10 @@ use crate::bkt::{LearnerState, Model};
 use crate::error::{Error, Result};
 use crate::eval::MeanStd;
 
+/// The most simulated learner-steps (learners × steps × runs) a simulation takes: each run holds
+/// every learner's attempts (16 bytes a step) until its figures are computed.
+pub const MAX_LEARNER_STEPS: usize = 100_000_000;
+
 /// How to run a simulation.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
@@ -61,12 +65,24 @@ impl Default for SimOptions {
 }
 
 impl SimOptions {
-    /// Checks the options against a world with `n_skills` skills.
+    /// Checks the options against a world with `n_skills` skills (and learners × steps × runs
+    /// against [`MAX_LEARNER_STEPS`], before anything is allocated).
     pub fn validate(&self, n_skills: usize) -> Result<()> {
         if self.learners == 0 || self.runs == 0 {
             return Err(Error::Config(
                 "simulate: --learners and --runs must be at least 1".into(),
             ));
+        }
+        let total = self
+            .learners
+            .checked_mul(self.steps)
+            .and_then(|n| n.checked_mul(self.runs));
+        if total.is_none_or(|n| n > MAX_LEARNER_STEPS) {
+            return Err(Error::Config(format!(
+                "simulate: --learners × --steps × --runs is {} × {} × {}, more than the limit of \
+                 {MAX_LEARNER_STEPS} simulated learner-steps",
+                self.learners, self.steps, self.runs
+            )));
         }
         if !(self.mastery > 0.0 && self.mastery < 1.0) {
             return Err(Error::Config(format!(
@@ -525,6 +541,20 @@ mod tests {
             ..SimOptions::default()
         };
         assert!(fails(&world, &zero));
+        // Sizes that would overflow or exhaust memory are refused before anything is allocated.
+        for (learners, steps, runs) in [
+            (1, usize::MAX, 1),
+            (1_000, 1_000_000, 1),
+            (2, 2, usize::MAX),
+        ] {
+            let huge = SimOptions {
+                learners,
+                steps,
+                runs,
+                ..SimOptions::default()
+            };
+            assert!(fails(&world, &huge), "{learners} {steps} {runs}");
+        }
         let cyclic = World::new(world.skills.clone(), vec![vec![1], vec![0]], 0.1).unwrap();
         assert!(fails(&cyclic, &SimOptions::default()));
     }
