@@ -166,7 +166,10 @@ fn bad_input_exits_two_with_one_line_and_no_output() {
         "-o",
         &out,
     ]);
-    assert!(e.contains("restarts must be at least 1"), "{e}");
+    assert!(
+        e.contains("--restarts") && e.contains("not in 1..=1000"),
+        "{e}"
+    );
     // An output folder that does not exist is named before any fitting, with no OS jargon.
     let missing = dir.path().join("no-such-folder").join("model.json");
     let e = fails(&["fit", &train, "--preset", "generic", "-o", &s(&missing)]);

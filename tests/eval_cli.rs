@@ -296,7 +296,7 @@ fn bad_arguments_exit_two_with_one_line() {
     );
     fails_with(
         &["eval", &log, "--folds", "1"],
-        "--folds must be at least 2",
+        "'--folds <K>': 1 is not in 2..=1000",
     );
     fails_with(
         &["eval", &log, "--folds", "14"],

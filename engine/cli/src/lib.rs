@@ -3,22 +3,42 @@
 //! 0 success, 1 the work ran but found a failure the user asked about, 2 bad input or usage.
 
 pub mod commands;
+pub mod limits;
 pub mod log_args;
 pub mod output;
 pub mod output_dir;
+pub mod status;
 pub mod temporary;
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 /// pathwise — adaptive learning paths from skill graphs and Bayesian Knowledge Tracing.
 #[derive(Debug, Parser)]
 #[command(name = "pathwise", version, about, max_term_width = 100)]
 pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every command takes, before or after its name.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GlobalArgs {
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, global = true, value_name = "N", value_parser = limits::range::<usize>(1, limits::MAX_THREADS))]
+    pub threads: Option<usize>,
+
+    /// No progress bars and no status lines on stderr (warnings, errors and the output still
+    /// print).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands.
@@ -63,12 +83,16 @@ pub enum Outcome {
 /// Runs the command line; errors become one line on stderr and exit code 2.
 pub fn main() -> ExitCode {
     temporary::install_signal_handler();
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os()) {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        // --help and --version print as clap writes them, on stdout, with exit 0.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            print_error(&usage_error(&e));
+            return ExitCode::from(2);
         }
     };
     match run(cli) {
@@ -76,15 +100,116 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Failure) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("pathwise: error: {}", one_line(&e));
+            print_error(&one_line(&e));
             ExitCode::from(2)
         }
     }
 }
 
-/// Dispatches a parsed command line.
+/// The command line's definition: [`Cli`]'s, with negative numbers read as values everywhere, so
+/// that `--seed -1` is refused by the flag's own parser (`invalid value '-1' for '--seed'`), not
+/// taken for an unknown flag.
+pub fn command() -> clap::Command {
+    fn negative_numbers(command: clap::Command) -> clap::Command {
+        command
+            .allow_negative_numbers(true)
+            .mut_subcommands(negative_numbers)
+    }
+    negative_numbers(<Cli as clap::CommandFactory>::command())
+}
+
+/// Parses a command line (the program's name first) with [`command`].
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command().try_get_matches_from(args)?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+}
+
+/// Prints `pathwise: error: <message>` on stderr as one line.
+fn print_error(message: &str) {
+    eprintln!("pathwise: error: {}", message.replace('\n', " "));
+}
+
+/// A command-line error as one line: what is wrong, then where to read about it,
+/// e.g. `unexpected argument '--fo' found; did you mean '--format'? (see 'pathwise fit --help')`.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let strings = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        Some(ContextValue::Strings(v)) => v.clone(),
+        _ => Vec::new(),
+    };
+    let rendered = e.render().to_string();
+    let mut what = rendered
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .trim_end_matches(':')
+        .to_owned();
+    if e.kind() == ErrorKind::MissingRequiredArgument {
+        what = format!(
+            "missing required argument: {}",
+            strings(ContextKind::InvalidArg).join(", ")
+        );
+    }
+    let valid = strings(ContextKind::ValidValue);
+    if !valid.is_empty() && e.kind() == ErrorKind::InvalidValue {
+        what.push_str(&format!("; possible values: {}", valid.join(", ")));
+    }
+    let suggested: Vec<String> = [
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+        ContextKind::SuggestedSubcommand,
+    ]
+    .into_iter()
+    .flat_map(strings)
+    .collect();
+    if !suggested.is_empty() {
+        what.push_str(&format!("; did you mean '{}'?", suggested.join("' or '")));
+    }
+    // The subcommand the arguments reached, e.g. `pathwise record issue`.
+    let mut command = command();
+    let mut path = vec![command.get_name().to_owned()];
+    for arg in std::env::args_os().skip(1) {
+        let Some(arg) = arg.to_str() else { continue };
+        if let Some(sub) = command.find_subcommand(arg).cloned() {
+            path.push(sub.get_name().to_owned());
+            command = sub;
+        }
+    }
+    if matches!(
+        e.kind(),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let names: Vec<&str> = command
+            .get_subcommands()
+            .map(|c| c.get_name())
+            .filter(|n| *n != "help")
+            .collect();
+        what = format!("missing a command: one of {}", names.join(", "));
+    }
+    let command = path.join(" ");
+    format!("{what} (see '{command} --help')")
+}
+
+/// Runs a parsed command line: the global options set the worker threads and quiet mode, then
+/// the command runs inside that thread pool.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    match cli.command {
+    status::set_quiet(cli.global.quiet);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.global.threads.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")?;
+    pool.install(|| dispatch(cli.command))
+}
+
+/// Runs one command in the current thread pool and quiet mode (the demo runs its steps so).
+pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
+    match command {
         Command::Demo(args) => commands::demo::run(&args),
         Command::Record(args) => commands::record::run(&args),
         Command::Data(args) => commands::data::run(&args),
@@ -109,7 +234,7 @@ fn one_line(e: &anyhow::Error) -> String {
             parts.push(text);
         }
     }
-    parts.join(": ").replace('\n', " ")
+    parts.join(": ")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -82,8 +82,8 @@ impl LogArgs {
         let options = self.options()?;
         let loaded = pathwise_datasets::load_logs(&self.logs, &options)?;
         if loaded.preset_detected {
-            eprintln!(
-                "pathwise: reading the log with the {} preset (detected; choose with --preset)",
+            crate::status!(
+                "reading the log with the {} preset (detected; choose with --preset)",
                 loaded.preset
             );
         }

@@ -2,14 +2,14 @@
 //! skills, items, share correct, multi-skill responses, and the rows dropped and why.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use pathwise::{InteractionLog, OrderKind};
 use serde::Serialize;
 
 use crate::Outcome;
 use crate::log_args::LogArgs;
-use crate::output::{Format, Table, write_json};
+use crate::output::{Format, Table, write_atomic, write_json};
 
 /// Arguments of `pathwise data`.
 #[derive(Debug, clap::Args)]
@@ -36,6 +36,10 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// Write the statistics to this file (atomically) instead of standard output (`-`).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// The summary of a log; also the JSON output (stable snake_case keys).
@@ -179,13 +183,11 @@ fn run_stats(args: &StatsArgs) -> anyhow::Result<Outcome> {
         loaded.preset.to_string(),
         loaded.preset_detected,
     );
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Json => write_json(&mut out, &stats)?,
-        format => stats.table().write(&mut out, format)?,
-    }
-    out.flush()?;
+    let path = args.output.as_deref().unwrap_or(Path::new("-"));
+    write_atomic(path, |out| match args.format {
+        Format::Json => write_json(out, &stats),
+        format => stats.table().write(out, format),
+    })?;
     Ok(Outcome::Success)
 }
 

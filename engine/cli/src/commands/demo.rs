@@ -12,19 +12,18 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::Parser;
 use pathwise_datasets::{DEMO_COHORT_CSV, DEMO_CURRICULUM_TOML, write_demo_cohort};
 
-use crate::output::{Format, Table, write_atomic};
+use crate::output::{Format, Table, refuse_stdout, write_atomic};
 use crate::output_dir::OutputDir;
-use crate::{Cli, Outcome};
+use crate::Outcome;
 
 /// Arguments of `pathwise demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Folder for the demo's files (curriculum, cohort, model, report, credential): a new or
     /// empty folder, or an earlier demo's (replaced as a whole). Any other folder is refused.
-    #[arg(short, long, default_value = "pathwise-demo")]
+    #[arg(short, long = "output", alias = "out", default_value = "pathwise-demo")]
     pub out: PathBuf,
 
     /// Only regenerate the demo cohort CSV into this file (used to refresh
@@ -39,6 +38,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         write_atomic(path, |w| Ok(write_demo_cohort(w)?))?;
         return Ok(Outcome::Success);
     }
+    refuse_stdout(&args.out, "-o", "the demo writes a folder of files")?;
     let out = OutputDir::check(&args.out, "demo")?;
     println!(
         "pathwise demo: a 70-skill curriculum and three simulated classes, in {}\n\
@@ -175,11 +175,11 @@ fn run_steps() -> anyhow::Result<()> {
         }
         let line = shown(&argv);
         println!("$ pathwise {line}");
-        let cli = Cli::try_parse_from(std::iter::once(OsString::from("pathwise")).chain(argv))
+        let cli = crate::parse(std::iter::once(OsString::from("pathwise")).chain(argv))
             .context("the demo built an invalid command line")?;
         let fitted = matches!(&cli.command, crate::Command::Fit(_));
         // A step that finds a failure (a credential that does not verify) fails the demo.
-        if matches!(crate::run(cli)?, Outcome::Failure) {
+        if matches!(crate::dispatch(cli.command)?, Outcome::Failure) {
             anyhow::bail!("demo step `pathwise {line}` failed");
         }
         println!();

@@ -3,18 +3,20 @@
 //! and as mean ± standard deviation over folds; `--per-skill` adds per-skill rows.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
     DEFAULT_TEST_FRACTION, EvalOptions, InteractionLog, MeanStd, Metrics, ModelReport, Predictions,
-    Split, cross_validate, model_families, summarize,
+    Split, cross_validate_with, model_families, summarize,
 };
 use serde_json::{Map, Value, json};
 
-use crate::Outcome;
 use crate::log_args::LogArgs;
-use crate::output::{Format, Table, write_atomic, write_json};
+use crate::output::{Format, Table, check_writable, is_stdout, write_atomic, write_json};
+use crate::status::progress_bar;
+use crate::{Outcome, limits};
 
 /// How the log is split into training and test data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,7 +36,7 @@ pub struct Args {
     pub log: LogArgs,
 
     /// Number of learner-level folds (--split learner).
-    #[arg(long, default_value_t = 5, value_name = "K")]
+    #[arg(long, default_value_t = 5, value_name = "K", value_parser = limits::range::<usize>(2, limits::MAX_FOLDS))]
     pub folds: usize,
 
     /// Models to compare, comma-separated: majority, skill-mean, afm, pfa, bkt, bkt-forgets,
@@ -67,25 +69,28 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 
-    /// Write the report to this file (atomically) instead of standard output.
+    /// Write the report to this file (atomically) instead of standard output (`-`).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// Also write every test prediction as CSV: model, fold, learner, item, skills, order,
-    /// correct, p_correct.
+    /// correct, p_correct (`-`: standard output, when -o names a file).
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
-
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
 }
 
 /// Runs the evaluation.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // Fail before a long evaluation, not after it.
+    let report_on_stdout = args.output.as_deref().is_none_or(is_stdout);
+    if let Some(path) = &args.predictions {
+        if report_on_stdout && is_stdout(path) {
+            anyhow::bail!("--predictions -: the report is on standard output; give -o a file");
+        }
+        check_writable(path)?;
+    }
     if let Some(path) = &args.output {
-        crate::output::existing_folder_of(path)?;
+        check_writable(path)?;
     }
     let split = match args.split {
         SplitKind::Learner => Split::Learner { folds: args.folds },
@@ -95,9 +100,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     };
     let names: Vec<&str> = args.models.iter().map(|s| s.trim()).collect();
     let families = model_families(&names).context("--models")?;
-    if let Some(0) = args.threads {
-        anyhow::bail!("--threads must be at least 1");
-    }
     let loaded = args.log.load()?;
     let log = &loaded.log;
     let options = EvalOptions {
@@ -105,11 +107,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         seed: args.seed,
     };
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("cannot start the worker threads")?;
-    let predictions = pool.install(|| cross_validate(log, &families, &options))?;
+    let bar = progress_bar("{spinner} evaluating [{bar:30}] {pos}/{len} model fits");
+    let predictions = cross_validate_with(log, &families, &options, |p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        ControlFlow::Continue(())
+    })?;
+    bar.finish_and_clear();
     let reports = summarize(log, &predictions, args.per_skill);
 
     if let Some(path) = &args.predictions {
@@ -121,15 +125,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             Format::Table | Format::Csv => table(&reports, args).write(w, args.format),
         }
     };
-    match &args.output {
-        Some(path) => write_atomic(path, render)?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            render(&mut lock)?;
-            lock.flush()?;
-        }
-    }
+    write_atomic(args.output.as_deref().unwrap_or(Path::new("-")), render)?;
     Ok(Outcome::Success)
 }
 

@@ -2,19 +2,18 @@
 //! it atomically, then prints a per-skill report (iterations, converged, log-likelihood,
 //! observations, learners, flags).
 
-use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pathwise::{Bounds, FitOptions, FixedParams, Model, PseudoCounts, Variant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::Outcome;
 use crate::log_args::LogArgs;
 use crate::output::{Format, Table, write_atomic, write_json};
+use crate::status::progress_bar;
+use crate::{Outcome, limits};
 
 /// Arguments of `pathwise fit`.
 #[derive(Debug, clap::Args)]
@@ -52,7 +51,7 @@ pub struct Args {
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     pub pseudo_counts: Option<f64>,
 
-    /// JSON file of parameters to hold fixed: {"<skill>" or "*": {"guess": 0.2, ...}}.
+    /// JSON file of parameters to hold fixed: `{"<skill>" or "*": {"guess": 0.2, ...}}`.
     #[arg(long, value_name = "FILE")]
     pub fixed: Option<PathBuf>,
 
@@ -62,7 +61,7 @@ pub struct Args {
 
     /// Starting points per skill; the best fit wins (log-likelihood plus the pseudo-counts' log
     /// prior).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = limits::range::<u32>(1, limits::MAX_RESTARTS))]
     pub restarts: u32,
 
     /// Seed of the restarts' random starting points.
@@ -75,19 +74,11 @@ pub struct Args {
     pub tol: f64,
 
     /// Stop after this many EM iterations even if not converged.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = limits::range::<u32>(1, limits::MAX_ITERATIONS))]
     pub max_iter: u32,
 
-    /// Worker threads [default: all cores]. The model does not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-
     /// Where to write the model (JSON).
-    #[arg(short, long, value_name = "MODEL.json")]
+    #[arg(short, long = "output", alias = "out", value_name = "MODEL.json")]
     pub out: PathBuf,
 
     /// Format of the per-skill report on stdout.
@@ -182,39 +173,22 @@ pub fn input_sha256(paths: &[PathBuf]) -> anyhow::Result<String> {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let options = args.options()?;
     // Fail before a long fit, not after it.
-    crate::output::existing_folder_of(&args.out)?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
-        if n == 0 {
-            anyhow::bail!("--threads: must be at least 1");
-        }
-        pool = pool.num_threads(n);
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
+    crate::output::refuse_stdout(&args.out, "-o", "fit prints its report on standard output")?;
+    crate::output::check_writable(&args.out)?;
     // The input's digest is computed while the log is read (the reader leaves a core idle at times).
-    let (loaded, sha) =
-        pool.install(|| rayon::join(|| args.log.load(), || input_sha256(&args.log.logs)));
+    let (loaded, sha) = rayon::join(|| args.log.load(), || input_sha256(&args.log.logs));
     let loaded = loaded?;
     let log = &loaded.log;
     let sha = sha?;
 
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} fitting [{bar:30}] {pos}/{len} skills, {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let bar = progress_bar("{spinner} fitting [{bar:30}] {pos}/{len} skills, {msg}");
     let progress = |p: pathwise::Progress| {
         bar.set_length(p.skills_total as u64);
         bar.set_position(p.skills_done as u64);
         bar.set_message(format!("{} EM iterations", p.iterations));
         ControlFlow::Continue(())
     };
-    let mut model = pool.install(|| pathwise::fit(log, &options, progress))?;
+    let mut model = pathwise::fit(log, &options, progress)?;
     bar.finish_and_clear();
     model.set_input_sha256(Some(sha));
 
@@ -262,8 +236,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }
     }
     let info = model.fit_info();
-    eprintln!(
-        "pathwise: fitted {} skills on {} observations, log-likelihood {:.3}{}; model written to {}",
+    crate::status!(
+        "fitted {} skills on {} observations, log-likelihood {:.3}{}; model written to {}",
         model.n_skills(),
         log.n_observations(),
         info.log_likelihood,

@@ -54,6 +54,23 @@ pub struct CheckArgs {
     /// The graph.
     #[command(flatten)]
     pub input: GraphInput,
+
+    /// Output format: the verdict as sentences (table), or its figures as `statistic,value` CSV or
+    /// a JSON object.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// What `graph check` found about a valid graph; also its JSON output.
+#[derive(Debug, Serialize)]
+struct CheckReport {
+    valid: bool,
+    format: String,
+    skills: usize,
+    edges: usize,
+    activities: usize,
+    dropped_edges: Vec<String>,
+    skills_without_activities: usize,
 }
 
 /// Arguments of `pathwise graph stats`.
@@ -66,6 +83,10 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// Write the statistics to this file (atomically) instead of standard output (`-`).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `pathwise graph dot`.
@@ -75,7 +96,7 @@ pub struct DotArgs {
     #[command(flatten)]
     pub input: GraphInput,
 
-    /// Write the DOT text to this file (atomically) instead of stdout.
+    /// Write the DOT text to this file (atomically) instead of standard output (`-`).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -103,6 +124,11 @@ pub fn load(
         );
     }
     Ok(loaded)
+}
+
+/// Dropped edges as `prerequisite -> skill`.
+fn dropped_strings(dropped: &[(String, String)]) -> Vec<String> {
+    dropped.iter().map(|(p, s)| format!("{p} -> {s}")).collect()
 }
 
 /// `a -> b (self-loop), c -> d`.
@@ -195,11 +221,7 @@ impl GraphStats {
             max_out_degree,
             max_out_degree_skill,
             skills_without_activities: all().filter(|&s| g.skill_activities(s).is_empty()).count(),
-            dropped_edges: loaded
-                .dropped_edges
-                .iter()
-                .map(|(p, s)| format!("{p} -> {s}"))
-                .collect(),
+            dropped_edges: dropped_strings(&loaded.dropped_edges),
         }
     }
 
@@ -335,7 +357,44 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         },
     )?;
     let g = &loaded.graph;
+    let without = (0..g.n_skills() as u32)
+        .filter(|&s| g.skill_activities(s).is_empty())
+        .count();
     let mut out = std::io::stdout().lock();
+    if args.format != Format::Table {
+        let report = CheckReport {
+            valid: true,
+            format: loaded.format.name().to_owned(),
+            skills: g.n_skills(),
+            edges: g.n_edges(),
+            activities: g.n_activities(),
+            dropped_edges: dropped_strings(&loaded.dropped_edges),
+            skills_without_activities: if g.n_activities() > 0 { without } else { 0 },
+        };
+        match args.format {
+            Format::Json => write_json(&mut out, &report)?,
+            _ => {
+                let mut t = Table::new(["statistic", "value"]);
+                t.push(["valid".to_owned(), report.valid.to_string()]);
+                t.push(["format".to_owned(), report.format.clone()]);
+                for (name, value) in [
+                    ("skills", report.skills),
+                    ("edges", report.edges),
+                    ("activities", report.activities),
+                    (
+                        "skills_without_activities",
+                        report.skills_without_activities,
+                    ),
+                ] {
+                    t.push([name.to_owned(), value.to_string()]);
+                }
+                t.push(["dropped_edges".to_owned(), report.dropped_edges.join(", ")]);
+                t.write(&mut out, args.format)?;
+            }
+        }
+        out.flush()?;
+        return Ok(Outcome::Success);
+    }
     writeln!(
         out,
         "{}: ok ({}): {} skills, {} prerequisite edges, {} activities, acyclic",
@@ -353,9 +412,6 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             dropped_list(&loaded.dropped_edges)
         )?;
     }
-    let without = (0..g.n_skills() as u32)
-        .filter(|&s| g.skill_activities(s).is_empty())
-        .count();
     if g.n_activities() > 0 && without > 0 {
         writeln!(out, "note: {without} skill(s) have no activity")?;
     }
@@ -366,26 +422,19 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<Outcome> {
 fn run_stats(args: &StatsArgs) -> anyhow::Result<Outcome> {
     let loaded = args.input.load()?;
     let stats = GraphStats::of(&loaded);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => write_json(&mut out, &stats)?,
-        format => stats.table().write(&mut out, format)?,
-    }
-    out.flush()?;
+    let path = args.output.as_deref().unwrap_or(Path::new("-"));
+    write_atomic(path, |out| match args.format {
+        Format::Json => write_json(out, &stats),
+        format => stats.table().write(out, format),
+    })?;
     Ok(Outcome::Success)
 }
 
 fn run_dot(args: &DotArgs) -> anyhow::Result<Outcome> {
     let loaded = args.input.load()?;
     let dot = to_dot(&loaded.graph);
-    match &args.output {
-        Some(path) => write_atomic(path, |w| Ok(w.write_all(dot.as_bytes())?))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(dot.as_bytes())?;
-            out.flush()?;
-        }
-    }
+    let path = args.output.as_deref().unwrap_or(Path::new("-"));
+    write_atomic(path, |w| Ok(w.write_all(dot.as_bytes())?))?;
     Ok(Outcome::Success)
 }
 

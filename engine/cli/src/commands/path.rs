@@ -39,8 +39,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (state, _) = replayer.replay(id);
     let plan = recommender.path(&state, &[])?;
     if plan.steps.is_empty() {
-        eprintln!(
-            "pathwise: learner '{name}': nothing to learn: {}",
+        crate::status!(
+            "learner '{name}': nothing to learn: {}",
             recommender.why_none(&state)?
         );
     }

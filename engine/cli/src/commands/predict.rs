@@ -5,14 +5,14 @@
 //! not seen are summarised on stderr.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pathwise::{InteractionLog, Replay};
 
 use crate::Outcome;
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
-use crate::output::write_atomic;
+use crate::output::{Format, Table, write_atomic};
 
 /// Arguments of `pathwise predict`.
 #[derive(Debug, clap::Args)]
@@ -25,9 +25,14 @@ pub struct Args {
     #[command(flatten)]
     pub log: LogArgs,
 
-    /// Write the predictions here (CSV) instead of stdout.
-    #[arg(short, long, value_name = "PRED.csv")]
+    /// Write the predictions here instead of standard output (`-`).
+    #[arg(short, long = "output", alias = "out", value_name = "PRED.csv")]
     pub out: Option<PathBuf>,
+
+    /// Output format: csv (the default: one row per scored response, streamed), an aligned
+    /// table, or a JSON array of rows with the same keys.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
 }
 
 /// Runs `pathwise predict`.
@@ -36,19 +41,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let loaded = args.log.load()?;
     let log = &loaded.log;
     let replay = pathwise::predict(&model, log);
-    match &args.out {
-        Some(path) => write_atomic(path, |w| write_csv(w, log, &replay))?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
-            write_csv(&mut w, log, &replay)?;
-            w.flush()?;
-        }
-    }
+    let path = args.out.as_deref().unwrap_or(Path::new("-"));
+    write_atomic(path, |w| write_rows(w, log, &replay, args.format))?;
     let f = &replay.fallbacks;
     let unseen: Vec<&str> = f.unseen_skills.iter().map(String::as_str).take(5).collect();
-    eprintln!(
-        "pathwise: predicted {} responses ({} rows); fallbacks: {} observations on {} skills not in \
+    crate::status!(
+        "predicted {} responses ({} rows); fallbacks: {} observations on {} skills not in \
          the model (population-average parameters{}{}), {} observations on items not in the model \
          (their skill's own parameters)",
         log.n_responses(),
@@ -67,39 +65,97 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Writes the prediction rows as CSV.
-fn write_csv(out: &mut dyn Write, log: &InteractionLog, replay: &Replay) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "learner",
-        "skill",
-        "item",
-        "correct",
-        "p_correct",
-        "p_known_before",
-        "p_known_after",
-    ])?;
-    let mut numbers = [String::new(), String::new(), String::new()];
+/// The output columns (CSV header and JSON keys).
+const COLUMNS: [&str; 7] = [
+    "learner",
+    "skill",
+    "item",
+    "correct",
+    "p_correct",
+    "p_known_before",
+    "p_known_after",
+];
+
+/// Writes the prediction rows in `format`: CSV streams them; a table is aligned over every row;
+/// JSON is an array of objects, one a line.
+fn write_rows(
+    out: &mut dyn Write,
+    log: &InteractionLog,
+    replay: &Replay,
+    format: Format,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(COLUMNS)?;
+            let mut numbers = [String::new(), String::new(), String::new()];
+            for_each_row(log, replay, |text, probabilities| {
+                for (buf, v) in numbers.iter_mut().zip(probabilities) {
+                    buf.clear();
+                    std::fmt::Write::write_fmt(buf, format_args!("{v}"))?;
+                }
+                let cells = text.iter().map(|s| s.as_bytes());
+                w.write_record(cells.chain(numbers.iter().map(|s| s.as_bytes())))?;
+                Ok(())
+            })?;
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut table = Table::new(COLUMNS);
+            for_each_row(log, replay, |text, probabilities| {
+                let numbers = probabilities.map(|v| format!("{v:.4}"));
+                table.push(text.iter().map(|s| s.to_string()).chain(numbers));
+                Ok(())
+            })?;
+            table.write(out, Format::Table)?;
+        }
+        Format::Json => {
+            let mut first = true;
+            out.write_all(b"[")?;
+            for_each_row(
+                log,
+                replay,
+                |[learner, skill, item, correct], [p, before, after]| {
+                    let row = serde_json::json!({
+                        "learner": learner,
+                        "skill": skill,
+                        "item": item,
+                        "correct": u8::from(correct == "1"),
+                        "p_correct": p,
+                        "p_known_before": before,
+                        "p_known_after": after,
+                    });
+                    out.write_all(if first { b"\n" } else { b",\n" })?;
+                    first = false;
+                    serde_json::to_writer(&mut *out, &row)?;
+                    Ok(())
+                },
+            )?;
+            out.write_all(b"\n]\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Calls `visit` with every prediction row: learner, skill, item and correct (`0`/`1`) as text,
+/// then P(correct), P(known) before and after.
+fn for_each_row(
+    log: &InteractionLog,
+    replay: &Replay,
+    mut visit: impl FnMut([&str; 4], [f64; 3]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     for row in &replay.rows {
         let r = log.response(row.response as usize);
         let s = row.step;
-        for (buf, v) in numbers
-            .iter_mut()
-            .zip([s.p_correct, s.p_known_before, s.p_known_after])
-        {
-            buf.clear();
-            std::fmt::Write::write_fmt(buf, format_args!("{v}"))?;
-        }
-        w.write_record([
-            log.learners().name(r.learner),
-            log.skills().name(row.skill),
-            r.item.map_or("", |i| log.items().name(i)),
-            if r.correct { "1" } else { "0" },
-            &numbers[0],
-            &numbers[1],
-            &numbers[2],
-        ])?;
+        visit(
+            [
+                log.learners().name(r.learner),
+                log.skills().name(row.skill),
+                r.item.map_or("", |i| log.items().name(i)),
+                if r.correct { "1" } else { "0" },
+            ],
+            [s.p_correct, s.p_known_before, s.p_known_after],
+        )?;
     }
-    w.flush()?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! and reasons. Also holds the set-up `pathwise path` shares (model, graph, log, policy).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
@@ -11,10 +11,11 @@ use pathwise::{
 };
 use rayon::prelude::*;
 
-use crate::Outcome;
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
-use crate::output::{Format, Table, write_atomic, write_json};
+use crate::output::{Format, Table, check_writable, write_atomic, write_json};
+use crate::status::progress_bar;
+use crate::{Outcome, limits};
 
 /// How many learners without a recommendation are named on stderr before a count.
 const NAMED_NOTES: usize = 10;
@@ -56,7 +57,7 @@ pub struct Inputs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Write the output to this file (atomically) instead of stdout.
+    /// Write the output to this file (atomically) instead of standard output (`-`).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -73,7 +74,7 @@ pub struct Args {
     pub learners: Vec<String>,
 
     /// Recommendations per learner.
-    #[arg(long, value_name = "K", default_value_t = 5)]
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = limits::range::<usize>(0, limits::MAX_TOP))]
     pub top: usize,
 }
 
@@ -101,6 +102,9 @@ impl Loaded {
 impl Inputs {
     /// Reads the model, the graph and the log, and builds the policy; warnings go to stderr.
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
+        if let Some(path) = &self.output {
+            check_writable(path)?;
+        }
         let policy = Policy {
             mastery: self.mastery,
             ready: self.ready,
@@ -129,7 +133,7 @@ impl Inputs {
         let log = self.log.load()?.log;
         let mut graph = loaded.graph;
         if graph.n_activities() == 0 {
-            eprintln!("pathwise: the graph lists no activities: using the log's items");
+            crate::status!("the graph lists no activities: using the log's items");
             graph = graph.with_log_items(&log);
         }
         let missing: Vec<&str> = log
@@ -160,16 +164,7 @@ impl Inputs {
         &self,
         fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        match &self.output {
-            Some(path) => write_atomic(path, fill),
-            None => {
-                let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
-                fill(&mut out)?;
-                out.flush()?;
-                Ok(())
-            }
-        }
+        write_atomic(self.output.as_deref().unwrap_or(Path::new("-")), fill)
     }
 }
 
@@ -244,9 +239,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (recommender, replayer) = loaded.engines()?;
     let log = &loaded.log;
     let learners = learners(log, &args.learners);
+    let bar = progress_bar("{spinner} recommending [{bar:30}] {pos}/{len} learners");
+    bar.set_length(learners.len() as u64);
     let answers = learners
         .par_iter()
         .map(|(name, id)| {
+            bar.inc(1);
             let (state, history): (LearnerState, LearnerHistory) = replayer.replay(*id);
             let recommendations = recommender.recommend_with_history(&state, &history, args.top)?;
             let note = if recommendations.is_empty() && args.top > 0 {
@@ -261,17 +259,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             })
         })
         .collect::<pathwise::Result<Vec<Answer>>>()?;
+    bar.finish_and_clear();
     let notes: Vec<&Answer> = answers.iter().filter(|a| a.note.is_some()).collect();
     for a in notes.iter().take(NAMED_NOTES) {
-        eprintln!(
-            "pathwise: learner '{}': no recommendation: {}",
+        crate::status!(
+            "learner '{}': no recommendation: {}",
             a.learner,
             a.note.as_deref().unwrap_or_default()
         );
     }
     if notes.len() > NAMED_NOTES {
-        eprintln!(
-            "pathwise: {} more learners have no recommendation",
+        crate::status!(
+            "{} more learners have no recommendation",
             notes.len() - NAMED_NOTES
         );
     }

@@ -28,7 +28,9 @@ use serde_json::Value;
 
 use crate::Outcome;
 use crate::log_args::LogArgs;
-use crate::output::{FileOptions, Format, Table, write_atomic, write_file, write_json};
+use crate::output::{
+    FileOptions, Format, Table, refuse_stdout, write_atomic, write_file, write_json,
+};
 
 /// Arguments of `pathwise record`.
 #[derive(Debug, clap::Args)]
@@ -56,7 +58,7 @@ pub enum RecordCommand {
 #[derive(Debug, clap::Args)]
 pub struct KeygenArgs {
     /// The key file to create (JSON Multikey with the secret key; written with mode 0600).
-    #[arg(short, long, value_name = "ISSUER.key")]
+    #[arg(short, long = "output", alias = "out", value_name = "ISSUER.key")]
     pub out: PathBuf,
     /// Replace the key file if it exists (the old key is lost: credentials it signed still verify,
     /// but it can sign no more).
@@ -90,7 +92,7 @@ pub struct IssueArgs {
     #[arg(long, conflicts_with = "learner")]
     pub all_learners: bool,
     /// The credential file (or, with --all-learners, the folder).
-    #[arg(short, long, value_name = "CREDENTIAL.json")]
+    #[arg(short, long = "output", alias = "out", value_name = "CREDENTIAL.json")]
     pub out: PathBuf,
     /// P(known) a skill needs to count as mastered.
     #[arg(long, value_name = "P", default_value_t = DEFAULT_MASTERY_THRESHOLD)]
@@ -102,7 +104,7 @@ pub struct IssueArgs {
     #[arg(long, value_name = "DATE-TIME")]
     pub valid_from: Option<String>,
     /// Let the credential expire this many days after validFrom (default: no end).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = crate::limits::range::<u64>(0, crate::limits::MAX_VALID_DAYS))]
     pub valid_days: Option<u64>,
 }
 
@@ -133,7 +135,7 @@ pub struct RowsArgs {
     #[arg(long, value_name = "ID")]
     pub learner: String,
     /// Also write the canonical lines (JSON lines) to this file.
-    #[arg(short, long, value_name = "ROWS.jsonl")]
+    #[arg(short, long = "output", alias = "out", value_name = "ROWS.jsonl")]
     pub out: Option<PathBuf>,
 }
 
@@ -148,6 +150,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 fn issue(args: &IssueArgs) -> anyhow::Result<Outcome> {
+    refuse_stdout(
+        &args.out,
+        "-o",
+        "record issue prints its summary on standard output",
+    )?;
     let key_file = args.key.display().to_string();
     let key_text =
         std::fs::read_to_string(&args.key).with_context(|| format!("{key_file}: cannot read"))?;
@@ -268,6 +275,11 @@ fn rows(args: &RowsArgs) -> anyhow::Result<Outcome> {
         bail!("learner '{}' is not in the log", args.learner);
     };
     if let Some(path) = &args.out {
+        refuse_stdout(
+            path,
+            "-o",
+            "record rows prints the digest on standard output",
+        )?;
         write_atomic(path, |w| Ok(w.write_all(&bytes)?))?;
     }
     let lines = bytes.iter().filter(|&&b| b == b'\n').count();
@@ -280,11 +292,16 @@ fn rows(args: &RowsArgs) -> anyhow::Result<Outcome> {
 }
 
 fn keygen(args: &KeygenArgs) -> anyhow::Result<Outcome> {
+    refuse_stdout(
+        &args.out,
+        "-o",
+        "keygen prints the did:key on standard output",
+    )?;
     let key = IssuerKey::generate()?;
     write_secret(&args.out, key.to_key_file().as_bytes(), args.force)?;
     println!("{}", key.did());
-    eprintln!(
-        "pathwise: secret key written to {} (owner-only); keep it private, share the did:key above",
+    crate::status!(
+        "secret key written to {} (owner-only); keep it private, share the did:key above",
         args.out.display()
     );
     Ok(Outcome::Success)

@@ -3,21 +3,21 @@
 //! overall and per tenth of the walk; with `--graph`, also how often the learner's actual next
 //! response practised a skill the recommender had in its top `k` at that moment (hit rate @k).
 
-use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
     FitOptions, InteractionLog, LearnerState, Metrics, Policy, Recommender, ReplayOptions,
-    ReplayReport, fit, model_family, replay,
+    ReplayReport, fit, model_family, replay_with,
 };
 use pathwise_datasets::{GraphOptions, load_graph};
 use serde_json::{Value, json};
 
-use crate::Outcome;
 use crate::log_args::LogArgs;
-use crate::output::{Format, Table, write_json};
+use crate::output::{Format, Table, check_writable, write_atomic, write_json};
+use crate::status::progress_bar;
+use crate::{Outcome, limits};
 
 /// Arguments of `pathwise replay`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +35,7 @@ pub struct Args {
     pub warmup_learners: Option<usize>,
 
     /// Report metrics for this many equal slices of the walk.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = limits::range::<usize>(1, limits::MAX_SLICES))]
     pub slices: usize,
 
     /// Seed passed to the model's fit.
@@ -48,7 +48,7 @@ pub struct Args {
     pub graph: Option<PathBuf>,
 
     /// k of the hit rate @k.
-    #[arg(long, default_value_t = 3, value_name = "K")]
+    #[arg(long, default_value_t = 3, value_name = "K", value_parser = limits::range::<usize>(1, limits::MAX_TOP))]
     pub top: usize,
 
     /// Drop cycle-closing edges of the graph instead of failing.
@@ -58,6 +58,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+
+    /// Write the report to this file (atomically) instead of standard output (`-`).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// How often the actual next response practised a skill in the recommender's top k.
@@ -69,6 +73,8 @@ struct HitRate {
 /// Runs the replay.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let family = model_family(&args.model_kind).context("--model-kind")?;
+    let path = args.output.as_deref().unwrap_or(Path::new("-"));
+    check_writable(path)?;
     let loaded = args.log.load()?;
     let log = &loaded.log;
     let options = ReplayOptions {
@@ -78,28 +84,34 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         slices: args.slices,
         seed: args.seed,
     };
-    let report = replay(log, family.as_ref(), &options)?;
+    let bar = progress_bar("{spinner} replaying [{bar:30}] {pos}/{len} responses");
+    let report = replay_with(log, family.as_ref(), &options, |p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        ControlFlow::Continue(())
+    })?;
+    bar.finish_and_clear();
     let hits = match &args.graph {
         Some(path) => Some(hit_rate(log, &report, path, args)?),
         None => None,
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
-        Format::Json => write_json(&mut out, &report_json(&report, hits.as_ref(), args))?,
-        Format::Table | Format::Csv => table(&report).write(&mut out, args.format)?,
-    }
-    if let (Some(h), Format::Table) = (&hits, args.format) {
-        writeln!(
-            out,
-            "hit rate @{}: {:.4} ({} of {} responses practised a recommended skill)",
-            args.top,
-            h.hits as f64 / h.steps.max(1) as f64,
-            h.hits,
-            h.steps
-        )?;
-    }
-    out.flush()?;
+    write_atomic(path, |out| {
+        match args.format {
+            Format::Json => write_json(out, &report_json(&report, hits.as_ref(), args))?,
+            Format::Table | Format::Csv => table(&report).write(out, args.format)?,
+        }
+        if let (Some(h), Format::Table) = (&hits, args.format) {
+            writeln!(
+                out,
+                "hit rate @{}: {:.4} ({} of {} responses practised a recommended skill)",
+                args.top,
+                h.hits as f64 / h.steps.max(1) as f64,
+                h.hits,
+                h.steps
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(Outcome::Success)
 }
 
@@ -137,7 +149,12 @@ fn hit_rate(
     let recommender = Recommender::new(&graph, &model, Policy::default())?;
     let mut states: Vec<Option<LearnerState>> = vec![None; log.learners().len()];
     let mut hits = HitRate { hits: 0, steps: 0 };
+    let bar = progress_bar("{spinner} hit rate [{bar:30}] {pos}/{len} responses");
+    bar.set_length(report.steps.len() as u64);
     for step in &report.steps {
+        if hits.steps % 1024 == 0 {
+            bar.set_position(hits.steps as u64);
+        }
         let response = log.response(step.response as usize);
         let state =
             states[response.learner as usize].get_or_insert_with(|| LearnerState::new(&model));
@@ -156,6 +173,7 @@ fn hit_rate(
             state.observe(&model, name, item, response.correct);
         }
     }
+    bar.finish_and_clear();
     Ok(hits)
 }
 

@@ -80,7 +80,7 @@ pub struct Args {
 
     /// The report folder: a new or empty folder, or an earlier report (replaced as a whole, only
     /// when everything was written). Any other folder is refused.
-    #[arg(short, long, value_name = "DIR")]
+    #[arg(short, long = "output", alias = "out", value_name = "DIR")]
     pub out: PathBuf,
 }
 
@@ -95,6 +95,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ..ReportSettings::default()
     };
     settings.validate()?;
+    crate::output::refuse_stdout(&args.out, "-o", "a report is a folder of files")?;
     // Before any work: a folder that may not be replaced is refused at once.
     let out = OutputDir::check(&args.out, "report")?;
     let model = read_model(&args.model)?;

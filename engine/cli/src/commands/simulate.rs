@@ -15,9 +15,9 @@ use pathwise_datasets::{GraphOptions, load_graph};
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
-use crate::Outcome;
 use crate::commands::fit::read_model;
-use crate::output::{Format, Table, write_atomic, write_json};
+use crate::output::{Format, Table, check_writable, is_stdout, write_atomic, write_json};
+use crate::{Outcome, limits};
 
 /// Arguments of `pathwise simulate`.
 #[derive(Debug, clap::Args)]
@@ -31,12 +31,12 @@ pub struct Args {
     #[arg(long, value_name = "MODEL.json")]
     pub model: Option<PathBuf>,
 
-    /// Learners per run.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    /// Learners per run (learners × steps × runs at most 100,000,000).
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = limits::range::<usize>(1, limits::MAX_LEARNER_STEPS))]
     pub learners: usize,
 
     /// Practice steps per learner.
-    #[arg(long, default_value_t = 100, value_name = "T")]
+    #[arg(long, default_value_t = 100, value_name = "T", value_parser = limits::range::<usize>(0, limits::MAX_LEARNER_STEPS))]
     pub steps: usize,
 
     /// Teaching policy: pathwise, lowest-mastery-ready, curriculum-order, random-ready, random.
@@ -44,7 +44,7 @@ pub struct Args {
     pub policy: String,
 
     /// Number of runs (seeds --seed, --seed+1, ...) that mean ± std are taken over.
-    #[arg(long, default_value_t = 1, value_name = "R")]
+    #[arg(long, default_value_t = 1, value_name = "R", value_parser = limits::range::<usize>(1, limits::MAX_LEARNER_STEPS))]
     pub runs: usize,
 
     /// Seed of the first run (and of the drawn parameters).
@@ -75,7 +75,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 
-    /// Write the simulated interaction log (learner,skill,item,correct,order) to this CSV file.
+    /// Write the simulated interaction log (learner,skill,item,correct,order) to this CSV file;
+    /// with `-`, to standard output (the summary then goes to stderr).
     #[arg(short, long, value_name = "LOG.csv")]
     pub output: Option<PathBuf>,
 }
@@ -83,6 +84,9 @@ pub struct Args {
 /// Runs the simulation.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let policy_name: PolicyName = args.policy.parse().context("--policy")?;
+    if let Some(path) = &args.output {
+        check_writable(path)?;
+    }
     let loaded = load_graph(
         &args.graph,
         &GraphOptions {
@@ -158,8 +162,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.output {
         write_atomic(path, |w| write_log(w, graph, &attempts))?;
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // With the log on standard output, the summary goes to stderr.
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) if is_stdout(path) => Box::new(std::io::stderr().lock()),
+        _ => Box::new(std::io::stdout().lock()),
+    };
     match args.format {
         Format::Json => write_json(&mut out, &summary_json(&summary, &policy_name, args))?,
         Format::Table | Format::Csv => {

@@ -1,8 +1,6 @@
-//! Integration tests of the `pathwise` binary: exit codes and one-line errors (DESIGN.md contracts).
+//! `pathwise demo` end to end, and the basic exit-code contracts (DESIGN.md).
 
-mod common;
-
-use common::pathwise;
+use crate::common::pathwise;
 
 #[test]
 fn help_exits_zero() {

@@ -1,0 +1,13 @@
+//! The `pathwise` command line end to end: one test binary, one module per subject. Cases run the
+//! real binary; most record its arguments, exit code, stdout and stderr as insta snapshots
+//! (`tests/cli/snapshots/`, machine paths hidden). Regression cases are named after the defect.
+//! Update snapshots with `INSTA_UPDATE=always cargo test -p pathwise-cli --test cli` (or
+//! `cargo insta review`).
+
+mod common;
+
+mod demo;
+mod flags;
+mod limits;
+mod output_files;
+mod usage;
