@@ -6,6 +6,7 @@
 
 mod common;
 
+mod bkt;
 mod demo;
 mod flags;
 mod limits;

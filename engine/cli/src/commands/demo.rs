@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use pathwise_datasets::{DEMO_COHORT_CSV, DEMO_CURRICULUM_TOML, write_demo_cohort};
 
+use crate::Outcome;
 use crate::output::{Format, Table, refuse_stdout, write_atomic};
 use crate::output_dir::OutputDir;
-use crate::Outcome;
 
 /// Arguments of `pathwise demo`.
 #[derive(Debug, clap::Args)]

@@ -1,9 +1,7 @@
 //! `pathwise fit` and `pathwise predict` end to end on a generated cohort, and their one-line,
 //! exit-2 errors on bad input (with no output file left behind).
 
-mod common;
-
-use common::pathwise;
+use crate::common::pathwise;
 use std::path::Path;
 use std::process::Output;
 
