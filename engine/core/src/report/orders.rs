@@ -1,9 +1,12 @@
 //! Order keys as people read them: a UTC date for timestamps, the number itself for sequences.
 
+use chrono::{DateTime, Datelike};
+
 use crate::OrderKind;
 
-/// Formats an order key: `YYYY-MM-DD` (UTC) for a timestamp in milliseconds, the plain number
-/// for a sequence.
+/// Formats an order key: `YYYY-MM-DD` (UTC, proleptic Gregorian calendar, by chrono) for a
+/// timestamp in milliseconds, the plain number for a sequence. A timestamp beyond chrono's
+/// calendar (about ±262,000 years) is printed as its number too.
 ///
 /// ```
 /// use pathwise::{format_order, OrderKind};
@@ -13,10 +16,13 @@ use crate::OrderKind;
 pub fn format_order(kind: OrderKind, value: i64) -> String {
     match kind {
         OrderKind::Sequence => value.to_string(),
-        OrderKind::TimestampMillis => {
-            let (y, m, d) = civil_from_days(value.div_euclid(86_400_000));
-            format!("{y:04}-{m:02}-{d:02}")
-        }
+        OrderKind::TimestampMillis => match DateTime::from_timestamp_millis(value) {
+            Some(t) => {
+                let d = t.date_naive();
+                format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            }
+            None => value.to_string(),
+        },
     }
 }
 
@@ -41,30 +47,26 @@ pub fn format_gap(kind: OrderKind, gap: i64) -> String {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
-/// (the era-based conversion of H. Hinnant's "chrono-compatible low-level date algorithms").
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn date(millis: i64) -> String {
+        format_order(OrderKind::TimestampMillis, millis)
+    }
+
     #[test]
     fn dates_match_known_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_416), (2025, 11, 24));
+        const DAY: i64 = 86_400_000;
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(-1), "1969-12-31");
+        assert_eq!(date(DAY - 1), "1970-01-01");
+        assert_eq!(date(11_016 * DAY), "2000-02-29");
+        assert_eq!(date(20_416 * DAY + 5), "2025-11-24");
+        assert_eq!(date(-719_528 * DAY), "0000-01-01");
+        assert_eq!(date(-719_529 * DAY), "-001-12-31");
+        assert_eq!(date(2_932_896 * DAY), "9999-12-31");
+        assert_eq!(date(i64::MAX), i64::MAX.to_string());
+        assert_eq!(date(i64::MIN), i64::MIN.to_string());
     }
 }
