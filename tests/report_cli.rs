@@ -16,11 +16,16 @@ fn fixture(name: &str) -> PathBuf {
 
 /// A model fitted on the fixture class with the library, written into `dir`.
 fn fitted_model(dir: &Path) -> PathBuf {
+    fitted_model_of(dir, &fixture("class.csv"))
+}
+
+/// A model fitted on the log `log` with the library, written into `dir`.
+fn fitted_model_of(dir: &Path, log: &Path) -> PathBuf {
     let options = pathwise_datasets::LogOptions {
         preset: Some(pathwise_datasets::Preset::Generic),
         ..Default::default()
     };
-    let log = pathwise_datasets::load_logs(&[fixture("class.csv")], &options)
+    let log = pathwise_datasets::load_logs(&[log.to_path_buf()], &options)
         .unwrap()
         .log;
     let model = pathwise::fit(&log, &pathwise::FitOptions::default(), |_| {
@@ -540,6 +545,113 @@ fn report_stopped_by_sigterm_leaves_no_temporary_folder() {
             assert!(out.join(".pathwise-report").is_file() && out.join("cohorts.csv").is_file());
         }
     }
+}
+
+/// Every CSV file under `dir`, recursively.
+fn csv_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(csv_files(&path));
+        } else if path.extension().is_some_and(|e| e == "csv") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn report_csv_cells_never_start_a_spreadsheet_formula() {
+    // The fixture class with ids, a skill and a class value that spreadsheets would run.
+    let hostile = [
+        ("s02", "=HYPERLINK(\"http://evil.example\",\"x\")"),
+        ("s03", "+cmd|' /C calc'!A0"),
+        ("s04", "-2+3"),
+        ("s05", "@SUM(1+1)"),
+        ("s06", "\tTAB"),
+        ("s07", "\rCR"),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("class.csv");
+    let mut reader = csv::Reader::from_path(fixture("class.csv")).unwrap();
+    let mut writer = csv::Writer::from_path(&log).unwrap();
+    writer.write_record(reader.headers().unwrap()).unwrap();
+    for record in reader.records() {
+        let mut row: Vec<String> = record.unwrap().iter().map(String::from).collect();
+        if let Some((_, id)) = hostile.iter().find(|(from, _)| *from == row[0]) {
+            row[0] = (*id).to_owned();
+        }
+        if row[1] == "count" {
+            row[1] = "=1+1".into();
+        }
+        if row[5] == "5a" {
+            row[5] = "=5a".into();
+        }
+        writer.write_record(&row).unwrap();
+    }
+    writer.flush().unwrap();
+    let graph = tmp.path().join("curriculum.toml");
+    let toml = std::fs::read_to_string(fixture("curriculum.toml"))
+        .unwrap()
+        .replace("id = \"count\"", "id = \"=1+1\"")
+        .replace("[\"count\"]", "[\"=1+1\"]")
+        .replace("Counting & <numbers>", "-Counting");
+    std::fs::write(&graph, toml).unwrap();
+    let model = fitted_model_of(tmp.path(), &log);
+    let out = tmp.path().join("report");
+    let args = [
+        "report",
+        "--model",
+        model.to_str().unwrap(),
+        "--graph",
+        graph.to_str().unwrap(),
+        log.to_str().unwrap(),
+        "--preset",
+        "generic",
+        "--group-by",
+        "group",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    let output = pathwise(&args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = csv_files(&out);
+    assert_eq!(files.len(), 1 + 2 * 6, "{files:?}");
+    for file in &files {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(file)
+            .unwrap();
+        for record in r.records() {
+            for cell in record.unwrap().iter() {
+                let number = cell.trim_start_matches(['-', '+']).parse::<f64>().is_ok();
+                assert!(
+                    number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{}: {cell:?}",
+                    file.display()
+                );
+            }
+        }
+    }
+    let learners: Vec<String> = ["_3D5a", "5_2Fb_20_3Cx_3E"]
+        .iter()
+        .flat_map(|f| csv_column(&out.join(f).join("learners.csv"), "learner"))
+        .collect();
+    for (_, id) in hostile {
+        assert!(
+            learners.contains(&format!("'{id}")),
+            "{id:?} in {learners:?}"
+        );
+    }
+    assert_eq!(csv_column(&out.join("cohorts.csv"), "cohort")[1], "'=5a");
+    let header = std::fs::read_to_string(out.join("_3D5a/mastery.csv")).unwrap();
+    assert!(header.starts_with("learner,'=1+1,add,"), "{header}");
 }
 
 /// The headless Chromium binary, if installed. With `PATHWISE_REQUIRE_CHROMIUM=1` (CI) a

@@ -145,22 +145,24 @@ pub fn render_cohort(
 }
 
 /// The folder name of a cohort: ASCII letters, digits and `-` are kept, every other byte becomes
-/// `_XX` (its hex code), so names are distinct for distinct cohorts, safe on every file system
-/// and need no escaping in a link. An empty name becomes `_`.
+/// `_XX` (its hex code), and so does a leading `-` (a name never reads as a command-line option),
+/// so names are distinct for distinct cohorts, safe on every file system and need no escaping in
+/// a link. An empty name becomes `_`.
 ///
 /// ```
 /// use pathwise_report::cohort_dir_name;
 /// assert_eq!(cohort_dir_name("class-5b"), "class-5b");
 /// assert_eq!(cohort_dir_name("5/b é"), "5_2Fb_20_C3_A9");
 /// assert_eq!(cohort_dir_name(".."), "_2E_2E");
+/// assert_eq!(cohort_dir_name("-5"), "_2D5");
 /// ```
 pub fn cohort_dir_name(group: &str) -> String {
     if group.is_empty() {
         return "_".into();
     }
     let mut out = String::with_capacity(group.len());
-    for b in group.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'-' {
+    for (i, b) in group.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || (b == b'-' && i > 0) {
             out.push(b as char);
         } else {
             let _ = write!(out, "_{b:02X}");

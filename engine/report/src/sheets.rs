@@ -2,6 +2,7 @@
 //! strings, built once: the CSV and JSON files and the HTML page all print these same cells, so
 //! the numbers agree everywhere.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use pathwise::{CohortInput, CohortReport, format_gap, format_order};
@@ -48,12 +49,24 @@ impl Sheet {
             .unwrap_or_else(|| panic!("no column {name} in {}", self.name))
     }
 
-    /// Writes the sheet as CSV with a header.
+    /// Writes the sheet as CSV with a header. Text cells and column names (skill ids head the
+    /// columns of `mastery`) pass through [`spreadsheet_safe`], so nothing from the input becomes
+    /// a formula when the file is opened in a spreadsheet.
     pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(self.columns.iter().map(|(c, _)| c))?;
+        for (name, _) in &self.columns {
+            w.write_field(spreadsheet_safe(name).as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
         for row in &self.rows {
-            w.write_record(row)?;
+            for (cell, (_, kind)) in row.iter().zip(&self.columns) {
+                let cell = match kind {
+                    Kind::Text => spreadsheet_safe(cell),
+                    _ => Cow::Borrowed(cell.as_str()),
+                };
+                w.write_field(cell.as_bytes())?;
+            }
+            w.write_record(None::<&[u8]>)?;
         }
         w.flush()
     }
@@ -73,6 +86,39 @@ impl Sheet {
             .collect();
         serde_json::Value::Array(rows)
     }
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (CSV injection, OWASP's rule): a
+/// cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return (or the full-width `＝`,
+/// `＋`, `－`, `＠`) gets a leading `'`, which spreadsheets show as text and do not print. A
+/// plain number such as `-3` or `+0.5` is left as it is: a spreadsheet reads it as that number.
+///
+/// ```
+/// use pathwise_report::sheets::spreadsheet_safe;
+/// assert_eq!(spreadsheet_safe("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+/// assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+/// assert_eq!(spreadsheet_safe("-3"), "-3");
+/// assert_eq!(spreadsheet_safe("ann"), "ann");
+/// ```
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    const TRIGGERS: [char; 10] = [
+        '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
+    let starts_a_formula = cell.starts_with(TRIGGERS);
+    if starts_a_formula && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// An optional sign, digits, and optionally a point and more digits.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
 }
 
 fn json_cell(kind: Kind, cell: &str) -> serde_json::Value {

@@ -300,3 +300,114 @@ fn the_index_links_every_cohort_folder() {
         ["6", "6"]
     );
 }
+
+/// Ids and names a spreadsheet would run as formulas, and markup a browser would run.
+const HOSTILE: [&str; 7] = [
+    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\tTAB",
+    "\rCR",
+    "\"><img src=x onerror=alert(1)>",
+];
+
+fn hostile_input() -> CohortInput {
+    let mut input = input(HOSTILE.len() + 3, 3);
+    for (l, id) in input.learners.iter_mut().zip(HOSTILE) {
+        l.id = id.to_owned();
+        if let Some(top) = &mut l.top {
+            top.activity = format!("{id}-activity");
+            top.reason = id.to_owned();
+        }
+    }
+    input.skills[1].id = "=1+1".into();
+    input.skills[1].name = "-Subtraction".into();
+    input.skills[2].name = "</title><script>alert(2)</script>".into();
+    input
+}
+
+/// Every cell (headers too) of every CSV file: none would start a spreadsheet formula.
+fn assert_no_formula(csv_text: &str, file: &str) {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    for record in r.records() {
+        for cell in record.unwrap().iter() {
+            let number = cell.trim_start_matches(['-', '+']).parse::<f64>().is_ok();
+            assert!(
+                number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{file}: {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn csv_cells_from_input_never_start_a_spreadsheet_formula() {
+    let input = hostile_input();
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let folder = render_cohort(&ctx(), &input, &report, &settings);
+    let mut learners = String::new();
+    for file in folder.files(FileFormat::Csv) {
+        let mut bytes = Vec::new();
+        file.write_to(&mut bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        if file.name.ends_with(".csv") {
+            assert_no_formula(&text, &file.name);
+        }
+        if file.name == "learners.csv" {
+            learners = text;
+        }
+    }
+    let ids: Vec<String> = csv::Reader::from_reader(learners.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[0].to_owned())
+        .collect();
+    for id in &HOSTILE[..6] {
+        assert!(ids.contains(&format!("'{id}")), "{id:?} in {ids:?}");
+    }
+    // The JSON tables keep the values as they are.
+    for file in folder.files(FileFormat::Json) {
+        if file.name == "learners.json" {
+            let mut bytes = Vec::new();
+            file.write_to(&mut bytes).unwrap();
+            let rows: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let ids: Vec<&str> = rows
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["learner"].as_str().unwrap())
+                .collect();
+            for id in HOSTILE {
+                assert!(ids.contains(&id), "{id:?}");
+            }
+        }
+    }
+    // The cohorts table (and the summary printed from it) too.
+    let entries = [CohortEntry {
+        name: "=cmd".into(),
+        dir: cohort_dir_name("=cmd"),
+        report,
+    }];
+    let mut bytes = Vec::new();
+    cohorts_sheet(&entries).write_csv(&mut bytes).unwrap();
+    assert_no_formula(std::str::from_utf8(&bytes).unwrap(), "cohorts.csv");
+}
+
+#[test]
+fn markup_in_ids_and_names_is_escaped_on_the_page() {
+    let input = hostile_input();
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let page = render_cohort(&ctx(), &input, &report, &settings).page;
+    for raw in ["<img", "<script", "</title><script", "onerror=alert(1)>"] {
+        assert!(!page.contains(raw), "{raw} reached the page unescaped");
+    }
+    assert!(page.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(page.contains("&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;"));
+    // The page shows ids as they are, without the spreadsheet quote.
+    assert!(page.contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)"));
+    assert!(!page.contains("'=HYPERLINK"));
+}

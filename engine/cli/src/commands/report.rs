@@ -285,14 +285,18 @@ fn print_summary(
                     .iter()
                     .take(3)
                     .map(|&k| {
-                        let name = &cohort.input.skills[k].name;
+                        let name = printable(&cohort.input.skills[k].name);
                         format!("{name} ({})", e.report.skills[k].ready)
                     })
                     .collect();
                 writeln!(
                     out,
                     "{}: {} learners, {} skills, {} attempts, mean mastery {:.3}",
-                    e.name, s.learners, s.skills, s.responses, s.mean_mastery
+                    printable(&e.name),
+                    s.learners,
+                    s.skills,
+                    s.responses,
+                    s.mean_mastery
                 )?;
                 writeln!(
                     out,
@@ -309,4 +313,29 @@ fn print_summary(
         }
     }
     Ok(())
+}
+
+/// Text from the input as it may reach a terminal: control characters (an escape sequence, a
+/// carriage return) are shown escaped (`\u{1b}`, `\r`) instead of acting on the terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_the_input_never_reach_the_terminal() {
+        assert_eq!(printable("5a\u{1b}[2J\r"), "5a\\u{1b}[2J\\r");
+        assert_eq!(printable("Brüche"), "Brüche");
+    }
 }
