@@ -11,4 +11,5 @@ mod demo;
 mod flags;
 mod limits;
 mod output_files;
+mod report;
 mod usage;

@@ -2,9 +2,7 @@
 //! `--group-by` and `--learners` shape the cohorts, bad input exits 2 with one line and leaves no
 //! folder, and the page renders in headless Chromium.
 
-mod common;
-
-use common::pathwise;
+use crate::common::pathwise;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
