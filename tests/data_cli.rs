@@ -245,14 +245,11 @@ fn no_log_is_a_usage_error() {
 fn semicolon_separated_csv_is_detected() {
     // Excel's CSV export in many locales; this used to fail with "closest match:
     // 'learner;skill;correct;order'".
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("excel.csv");
-    std::fs::write(
-        &path,
+    let (_dir, path) = temp_log(
+        "excel.csv",
         "learner;skill;correct;order\nann;add;1;1\nbob;add;0;1\n",
-    )
-    .unwrap();
-    let (j, _) = stats_json(&[path.to_str().unwrap()]);
+    );
+    let (j, _) = stats_json(&[&path]);
     assert_eq!(
         (j["rows"].as_u64(), j["learners"].as_u64()),
         (Some(2), Some(2))
@@ -261,14 +258,11 @@ fn semicolon_separated_csv_is_detected() {
 
 #[test]
 fn ambiguous_delimiter_asks_for_the_option_which_then_works() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mixed.csv");
-    std::fs::write(
-        &path,
+    let (_dir, path) = temp_log(
+        "mixed.csv",
         "learner;skill;correct;order;note, text\nann;add;1;1;x\n",
-    )
-    .unwrap();
-    let path = path.to_str().unwrap();
+    );
+    let path = path.as_str();
     assert_eq!(
         fails(&["data", "stats", path]),
         format!(
