@@ -18,6 +18,7 @@ mod log;
 mod recommend;
 mod record;
 mod report;
+pub mod text;
 
 pub use bkt::{
     Bounds, DEFAULT_PSEUDO_COUNTS, FEW_LEARNERS, Fallback, Fallbacks, FitInfo, FitOptions,
