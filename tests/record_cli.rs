@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use pathwise::{CredentialInput, EvidenceDigests, IssuerKey, MasteredAt, MasteryClaim};
+use pathwise::record::{CredentialInput, EvidenceDigests, IssuerKey, MasteredAt, MasteryClaim};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -71,7 +71,7 @@ fn credential_valid(
         valid_from,
         valid_until,
     };
-    serde_json::to_string_pretty(&pathwise::issue_credential(&input, key).unwrap()).unwrap()
+    serde_json::to_string_pretty(&pathwise::record::issue_credential(&input, key).unwrap()).unwrap()
 }
 
 #[test]
@@ -160,10 +160,6 @@ fn keygen_prints_the_did_key_of_the_ed25519_public_key_in_the_file() {
     assert_eq!(&bytes[..2], &[0xed, 0x01], "multicodec ed25519-pub");
     let key = IssuerKey::from_key_file(&std::fs::read_to_string(&key_path).unwrap(), "k").unwrap();
     assert_eq!(&bytes[2..], key.verifying_key().as_bytes());
-    assert_eq!(
-        pathwise::public_key_from_did_key(did).unwrap(),
-        key.verifying_key()
-    );
     // The key file is a Multikey naming the same key.
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
@@ -256,7 +252,7 @@ fn malformed_proofs_and_credentials_exit_one_with_the_reason() {
         (
             "\"assertionMethod\"",
             "\"authentication\"",
-            "NOT VALID: malformed proof: proof purpose \"authentication\"",
+            "NOT VALID: malformed proof: proof purpose 'authentication', expected 'assertionMethod'",
         ),
         (
             "\"proofValue\": \"z",
@@ -281,7 +277,7 @@ fn malformed_proofs_and_credentials_exit_one_with_the_reason() {
         (
             "\"type\": \"DataIntegrityProof\"",
             "\"type\": \"Ed25519Signature2020\"",
-            "NOT VALID: unsupported cryptosuite: proof type \"Ed25519Signature2020\"",
+            "NOT VALID: unsupported cryptosuite: proof type 'Ed25519Signature2020'",
         ),
         (
             "\"name\": \"Test School\"",
@@ -443,7 +439,7 @@ fn rows_digest_matches_the_library_and_the_documented_lines() {
         "{\"correct\":0,\"item\":\"q1\",\"learner\":\"ann\",\"order\":\"10\",\"skills\":[\"frac.add\",\"frac.eq\"]}\n\
          {\"correct\":1,\"item\":\"q2\",\"learner\":\"ann\",\"order\":\"20\",\"skills\":[\"frac.add\"]}\n"
     );
-    let digest = pathwise::sha256_hex(written.as_bytes());
+    let digest = pathwise::record::sha256_hex(written.as_bytes());
     assert_eq!(
         stdout(&out).trim(),
         format!("{digest}  2 rows  learner ann  (pathwise-rows-v1)")
@@ -596,8 +592,8 @@ fn issue_then_verify_with_evidence_that_matches_the_inputs() {
         64,
         "an Ed25519 signature, base58btc multibase"
     );
-    let model_sha = pathwise::sha256_hex(&std::fs::read(&model).unwrap());
-    let graph_sha = pathwise::sha256_hex(&std::fs::read(&graph).unwrap());
+    let model_sha = pathwise::record::sha256_hex(&std::fs::read(&model).unwrap());
+    let graph_sha = pathwise::record::sha256_hex(&std::fs::read(&graph).unwrap());
     assert_eq!(vc["evidence"][1]["sha256"], model_sha.as_str());
     assert_eq!(vc["evidence"][2]["sha256"], graph_sha.as_str());
     let rows = pathwise(&["record", "rows", s(&log), "--learner", "ann"]);
@@ -689,7 +685,7 @@ fn issue_with_an_unreadable_or_wrong_key_file_exits_two_with_one_line() {
     let cases: [(&str, Option<String>, &str); 5] = [
         ("missing.key", None, "missing.key: cannot read"),
         ("folder.key", None, "folder.key: cannot read"),
-        ("garbage.key", Some("not a key".into()), "not JSON"),
+        ("garbage.key", Some("not a key".into()), "not a key file"),
         (
             "model-as.key",
             Some(std::fs::read_to_string(&model).unwrap()),
@@ -765,4 +761,404 @@ fn issue_from_a_timestamped_log_dates_mastery() {
         "{}",
         stdout(&out)
     );
+}
+
+/// No byte that a terminal interprets: ESC, CR, C1 controls, bidirectional overrides.
+fn assert_terminal_safe(text: &str) {
+    for c in ['\u{1b}', '\r', '\u{9b}', '\u{202e}', '\u{2028}'] {
+        assert!(!text.contains(c), "{c:?} printed raw: {text:?}");
+    }
+}
+
+#[test]
+fn verify_escapes_control_characters_in_proof_purpose() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = IssuerKey::from_seed(21);
+    let forged_line = format!("VALID: signature by {} checks out", key.did());
+    let hostile = format!("\\u001b[2K\\r{forged_line}\\n\\u202e");
+    let text = credential(&key).replace("\"assertionMethod\"", &format!("\"{hostile}\""));
+    let cred = dir.path().join("cred.json");
+    std::fs::write(&cred, text).unwrap();
+    for format in ["table", "csv", "json"] {
+        let out = pathwise(&["record", "verify", s(&cred), "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stdout(&out));
+        let printed = stdout(&out);
+        assert_terminal_safe(&printed);
+        if format == "table" {
+            assert_eq!(printed.lines().count(), 1, "{printed}");
+            assert!(
+                printed.starts_with("NOT VALID: malformed proof: proof purpose '\\e[2K\\rVALID"),
+                "{printed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn verify_escapes_names_in_a_valid_credential_signed_by_an_attackers_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let attacker = IssuerKey::from_seed(22);
+    let input = CredentialInput {
+        learner_id: "mallory".into(),
+        learner_did: None,
+        issuer_name: Some("Example School\u{1b}[2K\r\u{202e}".into()),
+        mastery_threshold: 0.95,
+        claims: vec![MasteryClaim {
+            skill: "frac.add\nVALID: everything".into(),
+            name: format!("\u{9b}31mRed{}", "x".repeat(5000)),
+            standard: Some("STD\r".into()),
+            probability: 0.99,
+            attempts: 3,
+            mastered_at: MasteredAt::Sequence(4),
+        }],
+        evidence: EvidenceDigests {
+            rows_sha256: "1".repeat(64),
+            rows: 3,
+            model_sha256: None,
+            graph_sha256: None,
+        },
+        valid_from: UNIX_EPOCH + Duration::from_secs(1_760_000_100),
+        valid_until: None,
+    };
+    let vc = pathwise::record::issue_credential(&input, &attacker).unwrap();
+    let cred = dir.path().join("cred.json");
+    std::fs::write(&cred, serde_json::to_string_pretty(&vc).unwrap()).unwrap();
+    let out = pathwise(&["record", "verify", s(&cred)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert_terminal_safe(&table);
+    assert!(
+        table.contains("Example School\\e[2K\\r\\u{202e}"),
+        "{table}"
+    );
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("frac.add"))
+        .expect("the skill row");
+    assert!(row.starts_with("frac.add\\nVALID: everything"), "{row}");
+    assert!(
+        row.len() < 400,
+        "a 5000-character name is cut: {}",
+        row.len()
+    );
+    for format in ["csv", "json"] {
+        let out = pathwise(&["record", "verify", s(&cred), "--format", format]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_terminal_safe(&stdout(&out));
+    }
+    // JSON keeps the values exact, with the dangerous characters as \u escapes.
+    let out = pathwise(&["record", "verify", s(&cred), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["issuer_name"], "Example School\u{1b}[2K\r\u{202e}");
+    assert_eq!(json["skills"][0]["skill"], "frac.add\nVALID: everything");
+}
+
+#[test]
+fn verify_without_issuer_says_the_issuer_is_not_pinned() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = IssuerKey::from_seed(23);
+    let cred = dir.path().join("cred.json");
+    std::fs::write(&cred, credential(&key)).unwrap();
+
+    let out = pathwise(&["record", "verify", s(&cred)]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert!(lines[0].starts_with("VALID: signature by "), "{lines:?}");
+    assert!(
+        lines[1].starts_with(
+            "issuer not pinned: anyone can make a key named 'Test School'; pass --issuer did:key:"
+        ),
+        "{lines:?}"
+    );
+    let out = pathwise(&["record", "verify", s(&cred), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["issuer_pinned"], false);
+    assert!(
+        json["warning"]
+            .as_str()
+            .unwrap()
+            .starts_with("issuer not pinned")
+    );
+
+    let out = pathwise(&["record", "verify", s(&cred), "--issuer", &key.did()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!stdout(&out).contains("not pinned"), "{}", stdout(&out));
+    let out = pathwise(&[
+        "record",
+        "verify",
+        s(&cred),
+        "--issuer",
+        &key.did(),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["issuer_pinned"], true);
+    assert!(json.get("warning").is_none());
+}
+
+#[test]
+fn verify_honours_format_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = IssuerKey::from_seed(24);
+    let cred = dir.path().join("cred.json");
+    let text = credential(&key);
+    std::fs::write(&cred, &text).unwrap();
+    let out = pathwise(&["record", "verify", s(&cred), "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "valid",
+            "issuer_pinned",
+            "issuer",
+            "issuer_name",
+            "signer",
+            "subject",
+            "credential",
+            "skill",
+            "name",
+            "standard",
+            "mastery",
+            "attempts",
+            "mastered_at"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], "true");
+    assert_eq!(&rows[0][1], "false");
+    assert_eq!(&rows[0][3], "Test School");
+    assert_eq!(&rows[0][7], "frac.add_like");
+    assert_eq!(&rows[0][10], "0.9812");
+
+    std::fs::write(&cred, text.replace("0.9812", "0.9912")).unwrap();
+    let out = pathwise(&["record", "verify", s(&cred), "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = stdout(&out);
+    assert!(
+        printed.starts_with("valid,reason,message\nfalse,signature_mismatch,"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn credential_with_bom_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = IssuerKey::from_seed(25);
+    let cred = dir.path().join("cred.json");
+    std::fs::write(&cred, format!("\u{feff}{}", credential(&key))).unwrap();
+    let out = pathwise(&["record", "verify", s(&cred), "--issuer", &key.did()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with("VALID: "), "{}", stdout(&out));
+}
+
+#[test]
+fn oversized_proof_value_is_rejected_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = IssuerKey::from_seed(26);
+    let text = credential(&key);
+    let vc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let value = vc["proof"]["proofValue"].as_str().unwrap().to_owned();
+    // 408 KB of valid base58 digits: decoding it would take tens of seconds.
+    let huge = format!("z{}", "2".repeat(408_000));
+    let cred = dir.path().join("cred.json");
+    std::fs::write(&cred, text.replace(&value, &huge)).unwrap();
+    let out = pathwise(&["record", "verify", s(&cred)]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = stdout(&out);
+    assert_eq!(
+        printed.trim_end(),
+        "NOT VALID: malformed proof: proofValue is 408001 characters long; an Ed25519 \
+         signature in base58btc multibase has at most 89"
+    );
+    // The same for a verification method that names an oversized key: never echoed whole.
+    let method = vc["proof"]["verificationMethod"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let long_key = format!("did:key:z6Mk{}", "2".repeat(400_000));
+    std::fs::write(&cred, text.replace(&method, &long_key)).unwrap();
+    let out = pathwise(&["record", "verify", s(&cred)]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = stdout(&out);
+    assert!(printed.contains("characters long"), "{}", &printed[..200]);
+    assert!(printed.len() < 400, "{} bytes printed", printed.len());
+}
+
+#[test]
+fn json_inputs_from_dev_zero_or_a_silent_fifo_fail_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, graph, log) = write_issue_inputs(dir.path());
+    let key = dir.path().join("issuer.key");
+    std::fs::write(&key, IssuerKey::from_seed(27).to_key_file()).unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["record", "verify", "/dev/zero"],
+            "pathwise: error: /dev/zero: more than the 8 MiB a credential may have",
+        ),
+        (
+            vec!["predict", "--model", "/dev/zero", s(&log)],
+            "pathwise: error: /dev/zero: more than the 512 MiB a model file may have",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = pathwise(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&out).trim_end(), want);
+    }
+    let out = issue(
+        [Path::new("/dev/zero"), &model, &graph, &log],
+        &["--learner", "ann", "-o", s(&dir.path().join("x.json"))],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("/dev/zero: more than the 64 KiB a key file may have"),
+        "{}",
+        stderr(&out)
+    );
+
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            // No writer: read as empty, refused as not JSON (before the fix: waits forever).
+            let out = pathwise(&["record", "verify", s(&fifo)]);
+            assert_eq!(out.status.code(), Some(2));
+            let err = stderr(&out);
+            assert!(err.contains("fifo.json: not JSON: EOF"), "{err}");
+            let out = pathwise(&["predict", "--model", s(&fifo), s(&log)]);
+            assert_eq!(out.status.code(), Some(2));
+            assert!(stderr(&out).contains("fifo.json"), "{}", stderr(&out));
+        }
+    }
+}
+
+#[test]
+fn model_json_with_duplicate_keys_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, graph, log) = write_issue_inputs(dir.path());
+    let text = std::fs::read_to_string(&model).unwrap();
+    let emptied = format!(
+        "{}, \"skills\": {{}}}}\n",
+        text.trim_end().trim_end_matches('}')
+    );
+    std::fs::write(&model, emptied).unwrap();
+    let out = pathwise(&["predict", "--model", s(&model), s(&log)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.lines().any(|l| l.starts_with("pathwise: error: ")
+            && l.contains("model.json:")
+            && l.contains("duplicate member name 'skills'")),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let key = dir.path().join("issuer.key");
+    std::fs::write(&key, IssuerKey::from_seed(28).to_key_file()).unwrap();
+    let out = issue(
+        [&key, &model, &graph, &log],
+        &["--learner", "ann", "-o", s(&dir.path().join("x.json"))],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("duplicate member name 'skills'"));
+}
+
+#[test]
+fn issue_all_learners_with_an_overlong_id_writes_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("issuer.key");
+    std::fs::write(&key, IssuerKey::from_seed(29).to_key_file()).unwrap();
+    let (model, graph, _) = write_issue_inputs(dir.path());
+    let long = "l".repeat(300);
+    let learners: Vec<String> = (0..9)
+        .map(|i| format!("learner-{i}"))
+        .chain([long.clone()])
+        .collect();
+    let log = dir.path().join("class.csv");
+    let mut text = String::from("learner,skill,item,correct,order\n");
+    for learner in &learners {
+        for i in 0..6 {
+            text.push_str(&format!("{learner},frac.add_like,a{i},1,{}\n", 10 + i));
+        }
+    }
+    std::fs::write(&log, text).unwrap();
+    let folder = dir.path().join("class");
+    let out = issue(
+        [&key, &model, &graph, &log],
+        &["--all-learners", "-o", s(&folder), "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["issued"].as_array().unwrap().len(), 10);
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 10, "{files:?}");
+    assert_eq!(files[0], "learner-0.credential.json");
+    let cut = files.iter().find(|f| f.starts_with("lll")).unwrap();
+    assert!(cut.len() < 130, "{cut}");
+    let issued_to: Vec<&str> = json["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["learner"].as_str().unwrap())
+        .collect();
+    assert!(issued_to.contains(&long.as_str()));
+    let long_file = json["issued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["learner"] == long.as_str())
+        .unwrap()["file"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = pathwise(&["record", "verify", &long_file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn issue_honours_format_csv_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (did, _) = keygen(dir.path());
+    let key = dir.path().join("issuer.key");
+    let (model, graph, log) = write_issue_inputs(dir.path());
+    let cred = dir.path().join("ann.json");
+    let out = issue(
+        [&key, &model, &graph, &log],
+        &["--learner", "ann", "-o", s(&cred), "--format", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "file,learner,skills,signer\n{},ann,1,{did}\n",
+            cred.display()
+        )
+    );
+    let out = issue(
+        [&key, &model, &graph, &log],
+        &["--learner", "ann", "-o", s(&cred), "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["signer"], did.as_str());
+    assert_eq!(json["issued"][0]["learner"], "ann");
+    assert_eq!(json["issued"][0]["skills"], 1);
 }

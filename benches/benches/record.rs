@@ -1,14 +1,14 @@
 //! Mastery records: issuing (JCS + SHA-256 + Ed25519 signing) and verifying (strict parse + JCS +
 //! SHA-256 + Ed25519 verification) a credential that claims 70 skills — the size of the demo
-//! curriculum — and canonicalising it alone.
+//! curriculum.
 
 use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{Criterion, criterion_main};
-use pathwise::{
+use pathwise::record::{
     CredentialInput, EvidenceDigests, IssuerKey, MasteredAt, MasteryClaim, issue_credential,
-    jcs_canonicalize, verify_credential,
+    verify_credential,
 };
 
 fn input(skills: usize) -> CredentialInput {
@@ -53,9 +53,6 @@ fn records(c: &mut Criterion) {
     });
     g.bench_function("verify", |b| {
         b.iter(|| verify_credential(black_box(&text), None, now).expect("valid"))
-    });
-    g.bench_function("jcs", |b| {
-        b.iter(|| jcs_canonicalize(black_box(&credential)))
     });
     g.finish();
 }

@@ -3,6 +3,7 @@
 //! 0 success, 1 the work ran but found a failure the user asked about, 2 bad input or usage.
 
 pub mod commands;
+pub mod input;
 pub mod limits;
 pub mod log_args;
 pub mod output;

@@ -14,9 +14,10 @@ mod bkt;
 mod error;
 mod eval;
 mod graph;
+mod json;
 mod log;
 mod recommend;
-mod record;
+pub mod record;
 mod report;
 pub mod text;
 
@@ -47,29 +48,6 @@ pub use recommend::{
     Band, Components, GRID_POINTS, Kind, LearnerHistory, MAX_OPPORTUNITIES, Plan, PlanStep, Policy,
     Recommendation, Recommender, Replayer, SkillDynamics, Weights,
 };
-pub use record::credential::{
-    CREDENTIAL_TYPE, CredentialInput, EvidenceDigests, LEARNER_URN_PREFIX, MasteredAt,
-    MasteryClaim, SKILL_URN_PREFIX, VC_CONTEXT_V2, VerifiedEvidence, VerifiedSkill,
-    VerifiedSummary, issue_credential, verify_credential,
-};
-pub use record::did_key::{
-    KeyFormatError, did_key_from_public_key, public_key_from_did_key, public_key_from_multibase,
-    public_key_multibase, secret_key_from_multibase, secret_key_multibase, verification_method_of,
-};
-pub use record::failure::VerifyFailure;
-pub use record::jcs::{
-    JcsError, canonicalize as jcs_canonicalize, parse_strict as jcs_parse_strict,
-};
-pub use record::key::IssuerKey;
-pub use record::mastery::{DEFAULT_MASTERY_THRESHOLD, SkillLabel, mastery_claims};
-pub use record::proof::{
-    ASSERTION_METHOD, CRYPTOSUITE, PROOF_TYPE, ProofHashes, VerifiedProof, proof_config,
-    proof_hashes, proof_value, sign_document, verify_proof,
-};
-pub use record::rows::{
-    ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,
-};
-pub use record::time::parse_date_time;
 pub use report::{
     ALL_LEARNERS, Cohort, CohortInput, CohortReport, CohortSelection, Group, GroupRule, Grouping,
     Inactive, InactiveRule, LearnerActivity, LearnerFigures, LearnerInput, ReportSettings,

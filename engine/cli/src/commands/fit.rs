@@ -101,9 +101,10 @@ struct SkillLine<'a> {
 /// Reads a model file (`--model` of every command that uses one, and `fit --warm-start`).
 pub fn read_model(path: &Path) -> anyhow::Result<Model> {
     let name = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read the model"))?;
-    Ok(Model::from_json(&text, &name)?)
+    let bytes = crate::input::read_limited(path, crate::input::MODEL_LIMIT, "a model file")?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| anyhow::anyhow!("{name}: not UTF-8 at byte {}", e.valid_up_to()))?;
+    Ok(Model::from_json(text, &name)?)
 }
 
 impl Args {

@@ -2,35 +2,37 @@
 //!
 //! - `record issue --key ISSUER.key --model MODEL.json --graph GRAPH LOG... --learner ID
 //!   [--learner-did DID] -o CREDENTIAL.json` (or `--all-learners -o DIR`) issues signed mastery
-//!   records from the BKT model's estimates;
+//!   records from the BKT model's estimates (in `record/issue.rs`);
 //! - `record keygen -o ISSUER.key` writes a new Ed25519 issuer key (owner-only file, never
 //!   overwritten) and prints its `did:key`;
 //! - `record verify CREDENTIAL.json [--issuer DID]` checks a credential offline: exit 0 and a
 //!   summary when valid, exit 1 and the reason when not, exit 2 when the file is unreadable or
-//!   not JSON;
+//!   not JSON (in `record/verify.rs`);
 //! - `record rows LOG... --learner ID [-o ROWS.jsonl]` prints the SHA-256 of a learner's rows in
 //!   canonical form pathwise-rows-v1, so a verifier holding the rows can compare it with the
 //!   credential's evidence.
+//!
+//! Every piece of text that comes from a credential or a log is escaped with
+//! [`pathwise::text`] before it is printed: a credential (even a validly signed one) can hold
+//! terminal escape sequences, carriage returns or bidirectional overrides in any field.
 
+mod issue;
+mod verify;
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
-use pathwise::{
-    CredentialInput, DEFAULT_MASTERY_THRESHOLD, EvidenceDigests, IssuerKey, Model,
-    ROWS_CANONICAL_FORM, SkillLabel, VerifiedSummary, VerifyFailure, canonical_learner_rows,
-    issue_credential, learner_rows_digest, mastery_claims, parse_date_time, sha256_hex,
-    verify_credential,
+use pathwise::record::{
+    DEFAULT_MASTERY_THRESHOLD, IssuerKey, ROWS_CANONICAL_FORM, canonical_learner_rows, sha256_hex,
 };
-use pathwise_datasets::{GraphOptions, load_graph};
-use serde_json::Value;
+use pathwise::text::terminal_safe;
 
 use crate::Outcome;
 use crate::log_args::LogArgs;
-use crate::output::{
-    FileOptions, Format, Table, refuse_stdout, write_atomic, write_file, write_json,
-};
+use crate::output::{FileOptions, Format, refuse_stdout, write_atomic, write_file};
 
 /// Arguments of `pathwise record`.
 #[derive(Debug, clap::Args)]
@@ -88,7 +90,8 @@ pub struct IssueArgs {
     #[arg(long, value_name = "DID", requires = "learner")]
     pub learner_did: Option<String>,
     /// Issue for every learner of the log who mastered at least one skill; -o is then a folder
-    /// that receives one ID.credential.json per learner (ID percent-encoded).
+    /// that receives one NAME.credential.json per learner (NAME: the learner id made file-safe,
+    /// see docs/records.md).
     #[arg(long, conflicts_with = "learner")]
     pub all_learners: bool,
     /// The credential file (or, with --all-learners, the folder).
@@ -106,6 +109,10 @@ pub struct IssueArgs {
     /// Let the credential expire this many days after validFrom (default: no end).
     #[arg(long, value_name = "DAYS", value_parser = crate::limits::range::<u64>(0, crate::limits::MAX_VALID_DAYS))]
     pub valid_days: Option<u64>,
+    /// How to print what was issued: a sentence (table), or one row per credential file (csv,
+    /// json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `pathwise record verify`.
@@ -114,13 +121,14 @@ pub struct VerifyArgs {
     /// The credential file.
     #[arg(value_name = "CREDENTIAL.json")]
     pub credential: PathBuf,
-    /// Require this issuer (a did:key); without it any did:key issuer whose key signed is valid.
+    /// Require this issuer (a did:key); without it any key that signed is accepted, whatever name
+    /// it gives itself, and the output says the issuer was not pinned.
     #[arg(long, value_name = "DID")]
     pub issuer: Option<String>,
     /// Check validity dates at this RFC 3339 time instead of now, e.g. 2030-01-01T00:00:00Z.
     #[arg(long, value_name = "DATE-TIME")]
     pub at: Option<String>,
-    /// Output format of the summary.
+    /// Output format: the summary and skills table, one CSV row per claimed skill, or JSON.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -143,136 +151,46 @@ pub struct RowsArgs {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match &args.command {
         RecordCommand::Keygen(a) => keygen(a),
-        RecordCommand::Issue(a) => issue(a),
-        RecordCommand::Verify(a) => verify(a),
+        RecordCommand::Issue(a) => issue::run(a),
+        RecordCommand::Verify(a) => verify::run(a),
         RecordCommand::Rows(a) => rows(a),
     }
 }
 
-fn issue(args: &IssueArgs) -> anyhow::Result<Outcome> {
-    refuse_stdout(
-        &args.out,
-        "-o",
-        "record issue prints its summary on standard output",
-    )?;
-    let key_file = args.key.display().to_string();
-    let key_text =
-        std::fs::read_to_string(&args.key).with_context(|| format!("{key_file}: cannot read"))?;
-    let key = IssuerKey::from_key_file(&key_text, &key_file)?;
-    let model_file = args.model.display().to_string();
-    let model_bytes =
-        std::fs::read(&args.model).with_context(|| format!("{model_file}: cannot read"))?;
-    let model_text = std::str::from_utf8(&model_bytes)
-        .map_err(|e| anyhow::anyhow!("{model_file}: not UTF-8 at byte {}", e.valid_up_to()))?;
-    let model = Model::from_json(model_text, &model_file)?;
-    let graph_file = args.graph.display().to_string();
-    let graph_bytes =
-        std::fs::read(&args.graph).with_context(|| format!("{graph_file}: cannot read"))?;
-    let graph = load_graph(&args.graph, &GraphOptions::default())?.graph;
-    let valid_from = match &args.valid_from {
-        Some(t) => parse_date_time(t).ok_or_else(|| {
-            anyhow::anyhow!("--valid-from '{t}': not an RFC 3339 date-time with a time zone")
-        })?,
-        None => {
-            let secs = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            UNIX_EPOCH + Duration::from_secs(secs)
-        }
-    };
-    let valid_until = args
-        .valid_days
-        .map(|days| valid_from + Duration::from_secs(days.saturating_mul(86_400)));
-    let loaded = args.log.load()?;
-    let log = &loaded.log;
-    let label = |skill: &str| {
-        graph.skill_index(skill).map(|s| {
-            let k = graph.skill(s);
-            SkillLabel {
-                name: k.name.clone(),
-                standard: k.standard.clone(),
-            }
-        })
-    };
-    let model_sha256 = sha256_hex(&model_bytes);
-    let graph_sha256 = sha256_hex(&graph_bytes);
-    let credential_for = |learner: &str, did: Option<&String>| -> anyhow::Result<(Value, usize)> {
-        let claims = mastery_claims(&model, log, learner, args.mastery, label)?;
-        let rows = learner_rows_digest(log, learner)
-            .ok_or_else(|| anyhow::anyhow!("learner '{learner}' is not in the log"))?;
-        let n = claims.len();
-        let input = CredentialInput {
-            learner_id: learner.to_owned(),
-            learner_did: did.cloned(),
-            issuer_name: args.issuer_name.clone(),
-            mastery_threshold: args.mastery,
-            claims,
-            evidence: EvidenceDigests {
-                rows_sha256: rows.sha256,
-                rows: rows.rows,
-                model_sha256: Some(model_sha256.clone()),
-                graph_sha256: Some(graph_sha256.clone()),
-            },
-            valid_from,
-            valid_until,
-        };
-        Ok((issue_credential(&input, &key)?, n))
-    };
-    let did = key.did();
-    if let Some(learner) = &args.learner {
-        let (credential, n) = credential_for(learner, args.learner_did.as_ref())?;
-        write_atomic(&args.out, |w| write_json(w, &credential))?;
-        println!(
-            "issued {} for learner {learner}: {n} mastered skill(s), signed by {did}",
-            args.out.display()
-        );
-        if n == 0 {
-            eprintln!(
-                "pathwise: note: learner {learner} has no skill at P(known) >= {}; the credential lists none",
-                args.mastery
-            );
-        }
-        return Ok(Outcome::Success);
-    }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("{}: cannot create the folder", args.out.display()))?;
-    let (mut issued, mut skipped) = (0usize, 0usize);
-    for learner in log.learners().names() {
-        let (credential, n) = credential_for(learner, None)?;
-        if n == 0 {
-            skipped += 1;
-            continue;
-        }
-        let path = args
-            .out
-            .join(format!("{}.credential.json", file_safe(learner)));
-        write_atomic(&path, |w| write_json(w, &credential))?;
-        issued += 1;
-    }
-    println!(
-        "issued {issued} credential(s) into {} signed by {did}; {skipped} learner(s) with no mastered skill skipped",
-        args.out.display()
-    );
-    Ok(Outcome::Success)
+/// Text from a credential or a log, safe to print on one terminal line.
+fn shown(text: &str) -> Cow<'_, str> {
+    terminal_safe(text)
 }
 
-/// A learner id as a file name: ASCII letters, digits and `-._~` kept, every other byte as %XX.
-fn file_safe(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_~".contains(&b) || (b == b'.' && !out.is_empty()) {
-            out.push(b as char);
+/// `value` as pretty JSON and a newline, with every character that [`terminal_safe`] would
+/// escape written as a `\uXXXX` escape instead: the same JSON value, harmless on a terminal.
+/// (serde_json escapes C0 controls itself; C1 controls, line separators and bidirectional
+/// overrides it writes as they are.)
+fn terminal_safe_json(value: &impl serde::Serialize) -> anyhow::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        // Outside strings pretty JSON has only ASCII punctuation, spaces and line breaks.
+        if c != '\n' && matches!(terminal_safe(c.encode_utf8(&mut buf)), Cow::Owned(_)) {
+            for unit in c.encode_utf16(&mut [0u16; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push(c);
         }
     }
-    out
+    out.push('\n');
+    Ok(out)
 }
 
 fn rows(args: &RowsArgs) -> anyhow::Result<Outcome> {
     let loaded = args.log.load()?;
     let Some(bytes) = canonical_learner_rows(&loaded.log, &args.learner) else {
-        bail!("learner '{}' is not in the log", args.learner);
+        bail!(
+            "learner {} is not in the log",
+            pathwise::text::quoted(&args.learner)
+        );
     };
     if let Some(path) = &args.out {
         refuse_stdout(
@@ -286,7 +204,7 @@ fn rows(args: &RowsArgs) -> anyhow::Result<Outcome> {
     println!(
         "{}  {lines} rows  learner {}  ({ROWS_CANONICAL_FORM})",
         sha256_hex(&bytes),
-        args.learner
+        shown(&args.learner)
     );
     Ok(Outcome::Success)
 }
@@ -329,105 +247,22 @@ fn write_secret(path: &Path, bytes: &[u8], overwrite: bool) -> anyhow::Result<()
     })
 }
 
-fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
-    let file = args.credential.display().to_string();
-    let bytes = std::fs::read(&args.credential).with_context(|| format!("{file}: cannot read"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{file}: not JSON: invalid UTF-8 at byte {}",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let now = match &args.at {
-        None => SystemTime::now(),
-        Some(at) => parse_date_time(at).ok_or_else(|| {
-            anyhow::anyhow!("--at '{at}': not an RFC 3339 date-time with a time zone")
-        })?,
-    };
-    let mut out = std::io::stdout().lock();
-    match verify_credential(&text, args.issuer.as_deref(), now) {
-        Ok(summary) => {
-            print_valid(&mut out, &summary, args.format)?;
-            Ok(Outcome::Success)
-        }
-        Err(VerifyFailure::NotJson(m)) => bail!("{file}: not JSON: {m}"),
-        Err(failure) => {
-            if args.format == Format::Json {
-                write_json(
-                    &mut out,
-                    &serde_json::json!({
-                        "valid": false,
-                        "reason": failure.kind(),
-                        "message": failure.to_string(),
-                    }),
-                )?;
-            } else {
-                writeln!(out, "NOT VALID: {failure}")?;
-            }
-            Ok(Outcome::Failure)
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn print_valid(out: &mut dyn Write, s: &VerifiedSummary, format: Format) -> anyhow::Result<()> {
-    if format == Format::Json {
-        let mut value = serde_json::to_value(s)?;
-        if let Some(map) = value.as_object_mut() {
-            map.insert("valid".into(), true.into());
-        }
-        return write_json(out, &value);
+    #[test]
+    fn json_output_escapes_what_a_terminal_would_interpret_and_keeps_the_value() {
+        let value = serde_json::json!({
+            "name": "a\u{1b}[2K\r\u{9b}b\u{202e}c\u{2028}",
+            "plain": "Brüche 分数 😀",
+        });
+        let text = terminal_safe_json(&value).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"name\": \"a\\u001b[2K\\r\\u009bb\\u202ec\\u2028\",\n  \"plain\": \"Brüche 分数 😀\"\n}\n"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
-    let issuer = match &s.issuer_name {
-        Some(name) => format!("{} ({name})", s.issuer),
-        None => s.issuer.clone(),
-    };
-    writeln!(out, "VALID: signature by {} checks out", s.signer)?;
-    writeln!(out, "issuer:     {issuer}")?;
-    if !s.issuer_is_signer {
-        writeln!(
-            out,
-            "            note: the issuer is not the signing key's did:key; that this key speaks \
-             for it cannot be checked offline"
-        )?;
-    }
-    writeln!(
-        out,
-        "subject:    {}",
-        s.subject.as_deref().unwrap_or("(none)")
-    )?;
-    writeln!(
-        out,
-        "valid:      from {} until {}",
-        s.valid_from.as_deref().unwrap_or("(any time)"),
-        s.valid_until.as_deref().unwrap_or("(no end)")
-    )?;
-    if let Some(id) = &s.id {
-        writeln!(out, "credential: {id}")?;
-    }
-    if s.types.iter().any(|t| t == pathwise::CREDENTIAL_TYPE) {
-        writeln!(out, "mastered skills ({}):", s.skills.len())?;
-        let mut t = Table::new([
-            "skill",
-            "name",
-            "standard",
-            "mastery",
-            "attempts",
-            "mastered_at",
-        ]);
-        for k in &s.skills {
-            t.push([
-                k.skill.clone(),
-                k.name.clone().unwrap_or_default(),
-                k.standard.clone().unwrap_or_default(),
-                k.probability.map(|p| format!("{p:.3}")).unwrap_or_default(),
-                k.attempts.map(|n| n.to_string()).unwrap_or_default(),
-                k.mastered_at.clone().unwrap_or_default(),
-            ]);
-        }
-        t.write(out, Format::Table)?;
-    }
-    for e in &s.evidence {
-        writeln!(out, "evidence:   {} sha256 {}", e.name, e.sha256)?;
-    }
-    Ok(())
 }

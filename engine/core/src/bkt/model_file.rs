@@ -138,18 +138,26 @@ impl Model {
     /// first (so another file gives one clear line), then the schema, then that every
     /// probability is in `[0, 1]`.
     pub fn from_json(text: &str, source: &str) -> Result<Model> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            let what = if e.is_eof() {
-                "the model file is truncated (unexpected end of JSON)".to_owned()
-            } else {
-                format!("not a pathwise model file (invalid JSON: {e})")
+        let value = crate::json::parse_strict(text, crate::json::MODEL_LIMIT).map_err(|e| {
+            use crate::json::JsonError;
+            let what = match &e {
+                JsonError::Syntax {
+                    truncated: true, ..
+                } => "the model file is truncated (unexpected end of JSON)".to_owned(),
+                JsonError::Syntax { .. } => {
+                    format!("not a pathwise model file (invalid JSON: {})", e.message())
+                }
+                JsonError::Duplicate { .. } => {
+                    format!("{} (a model file names each member once)", e.message())
+                }
+                JsonError::TooLarge { .. } => format!("model file of {}", e.message()),
             };
-            Error::input(
-                Location::file(source)
-                    .line(e.line() as u64)
-                    .column(e.column().to_string()),
-                what,
-            )
+            let at = Location::file(source);
+            let at = match e.position() {
+                Some((line, column)) => at.line(line as u64).column(column.to_string()),
+                None => at,
+            };
+            Error::input(at, what)
         })?;
         let at = || Location::file(source);
         let format = value.get("format").and_then(|f| f.as_str());

@@ -9,12 +9,20 @@ use std::fmt;
 
 use ed25519_dalek::VerifyingKey;
 
+use crate::text::quoted;
+
+/// The longest multibase key string: `z` and at most 47 base58 digits for the 34 bytes of
+/// prefix and key (58^47 > 2^272). Longer strings are refused before decoding, whose cost grows
+/// with the square of the length.
+const MAX_MULTIBASE_CHARS: usize = 48;
+
 const ED25519_PUB: [u8; 2] = [0xed, 0x01];
 const ED25519_PRIV: [u8; 2] = [0x80, 0x26];
 
-/// Why a `did:key` or multibase key string cannot be read.
+/// Why a `did:key` or multibase key string cannot be read (the message quotes at most
+/// [`crate::text::QUOTE_LIMIT`] characters of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyFormatError(pub String);
+pub(crate) struct KeyFormatError(pub(crate) String);
 
 impl fmt::Display for KeyFormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -29,63 +37,58 @@ fn bad(message: impl Into<String>) -> KeyFormatError {
 }
 
 /// The Multikey `publicKeyMultibase` of an Ed25519 public key (`z6Mk…`).
-pub fn public_key_multibase(key: &VerifyingKey) -> String {
+pub(crate) fn public_key_multibase(key: &VerifyingKey) -> String {
     encode(ED25519_PUB, key.as_bytes())
 }
 
 /// The `did:key` identifier of an Ed25519 public key (`did:key:z6Mk…`).
-///
-/// ```
-/// let key = pathwise::IssuerKey::from_seed(7);
-/// let did = pathwise::did_key_from_public_key(&key.verifying_key());
-/// assert!(did.starts_with("did:key:z6Mk"));
-/// assert_eq!(pathwise::public_key_from_did_key(&did).unwrap(), key.verifying_key());
-/// ```
-pub fn did_key_from_public_key(key: &VerifyingKey) -> String {
+pub(crate) fn did_key_from_public_key(key: &VerifyingKey) -> String {
     format!("did:key:{}", public_key_multibase(key))
 }
 
 /// The verification method id of a `did:key`: `did:key:z6Mk…#z6Mk…`.
-pub fn verification_method_of(key: &VerifyingKey) -> String {
+pub(crate) fn verification_method_of(key: &VerifyingKey) -> String {
     let mb = public_key_multibase(key);
     format!("did:key:{mb}#{mb}")
 }
 
 /// The Ed25519 public key named by a `did:key` DID or by one of its verification method ids
 /// (`did:key:z6Mk…` or `did:key:z6Mk…#z6Mk…`; the fragment, when present, must repeat the key).
-pub fn public_key_from_did_key(did: &str) -> Result<VerifyingKey, KeyFormatError> {
+pub(crate) fn public_key_from_did_key(did: &str) -> Result<VerifyingKey, KeyFormatError> {
     let rest = did
         .strip_prefix("did:key:")
-        .ok_or_else(|| bad(format!("'{did}' is not a did:key identifier")))?;
+        .ok_or_else(|| bad(format!("{} is not a did:key identifier", quoted(did))))?;
     let (mb, fragment) = match rest.split_once('#') {
         Some((mb, fragment)) => (mb, Some(fragment)),
         None => (rest, None),
     };
     if fragment.is_some_and(|f| f != mb) {
         return Err(bad(format!(
-            "'{did}': the fragment of a did:key verification method must repeat the key"
+            "{}: the fragment of a did:key verification method must repeat the key",
+            quoted(did)
         )));
     }
     public_key_from_multibase(mb)
 }
 
 /// The Ed25519 public key of a Multikey `publicKeyMultibase` string (`z6Mk…`).
-pub fn public_key_from_multibase(mb: &str) -> Result<VerifyingKey, KeyFormatError> {
+pub(crate) fn public_key_from_multibase(mb: &str) -> Result<VerifyingKey, KeyFormatError> {
     let bytes = decode(ED25519_PUB, mb, "public")?;
     VerifyingKey::from_bytes(&bytes).map_err(|_| {
         bad(format!(
-            "'{mb}' is not a valid Ed25519 public key (not a curve point)"
+            "{} is not a valid Ed25519 public key (not a curve point)",
+            quoted(mb)
         ))
     })
 }
 
 /// The Multikey `secretKeyMultibase` of a 32-byte Ed25519 secret key (`z3u2…`).
-pub fn secret_key_multibase(secret: &[u8; 32]) -> String {
+pub(crate) fn secret_key_multibase(secret: &[u8; 32]) -> String {
     encode(ED25519_PRIV, secret)
 }
 
 /// The 32-byte Ed25519 secret key of a `secretKeyMultibase` string (`z3u2…`).
-pub fn secret_key_from_multibase(mb: &str) -> Result<[u8; 32], KeyFormatError> {
+pub(crate) fn secret_key_from_multibase(mb: &str) -> Result<[u8; 32], KeyFormatError> {
     decode(ED25519_PRIV, mb, "secret")
 }
 
@@ -97,20 +100,28 @@ fn encode(prefix: [u8; 2], key: &[u8; 32]) -> String {
 }
 
 fn decode(prefix: [u8; 2], mb: &str, what: &str) -> Result<[u8; 32], KeyFormatError> {
+    let shown = quoted(mb);
     let b58 = mb.strip_prefix('z').ok_or_else(|| {
         bad(format!(
-            "'{mb}' is not base58btc multibase (it must start with 'z')"
+            "{shown} is not base58btc multibase (it must start with 'z')"
         ))
     })?;
+    let length = mb.chars().count();
+    if length > MAX_MULTIBASE_CHARS {
+        return Err(bad(format!(
+            "{shown} is {length} characters long; an Ed25519 {what} key in base58btc multibase \
+             has at most {MAX_MULTIBASE_CHARS}"
+        )));
+    }
     let bytes = bs58::decode(b58)
         .into_vec()
-        .map_err(|e| bad(format!("'{mb}' is not base58btc: {e}")))?;
+        .map_err(|e| bad(format!("{shown} is not base58btc: {e}")))?;
     match bytes.split_first_chunk::<2>() {
         Some((p, key)) if *p == prefix => key
             .try_into()
-            .map_err(|_| bad(format!("'{mb}' holds {} key bytes, not 32", key.len()))),
+            .map_err(|_| bad(format!("{shown} holds {} key bytes, not 32", key.len()))),
         _ => Err(bad(format!(
-            "'{mb}' is not an Ed25519 {what} key (multicodec prefix 0x{:02x}{:02x} expected)",
+            "{shown} is not an Ed25519 {what} key (multicodec prefix 0x{:02x}{:02x} expected)",
             prefix[0], prefix[1]
         ))),
     }
@@ -163,5 +174,19 @@ mod tests {
         }
         let err = public_key_from_did_key(&format!("did:key:{pk}#other")).unwrap_err();
         assert!(err.0.contains("fragment"), "{err}");
+    }
+
+    #[test]
+    fn oversized_keys_are_refused_before_decoding_and_not_echoed() {
+        let long = format!("did:key:z{}", "6Mk".repeat(100_000));
+        let err = public_key_from_did_key(&long).unwrap_err();
+        assert!(
+            err.0.contains("300001 characters long"),
+            "{}",
+            &err.0[..200]
+        );
+        assert!(err.0.len() < 300, "{}", err.0.len());
+        let err = secret_key_from_multibase(&format!("z{}", "1".repeat(49))).unwrap_err();
+        assert!(err.0.contains("at most 48"), "{err}");
     }
 }

@@ -2,15 +2,24 @@
 
 use std::fmt;
 
+use crate::text::{QUOTE_LIMIT, cut};
+
 /// Why a credential (or any document secured with an eddsa-jcs-2022 proof) does not verify.
 ///
-/// [`VerifyFailure::NotJson`] means the input is not a document at all (the CLI exits 2 for it);
-/// every other variant means the document was read and checked and the check failed (exit 1).
+/// [`VerifyFailure::NotJson`] and [`VerifyFailure::TooLarge`] mean the input is not a document
+/// that could be read (the CLI exits 2 for them); every other variant means the document was read
+/// and checked and the check failed (exit 1). Messages quote at most
+/// [`QUOTE_LIMIT`] characters of any value from the credential, escaped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyFailure {
     /// The input is not JSON (syntax error, truncated, not UTF-8); the message says where.
     NotJson(String),
+    /// The input is longer than [`super::MAX_CREDENTIAL_BYTES`]; it was not read.
+    TooLarge {
+        /// Its length in bytes.
+        bytes: usize,
+    },
     /// The JSON is not a credential this verifier can check: duplicate member names, missing or
     /// ill-typed `issuer`, an unreadable date, …
     MalformedCredential(String),
@@ -47,6 +56,7 @@ impl VerifyFailure {
     pub fn kind(&self) -> &'static str {
         match self {
             VerifyFailure::NotJson(_) => "not_json",
+            VerifyFailure::TooLarge { .. } => "too_large",
             VerifyFailure::MalformedCredential(_) => "malformed_credential",
             VerifyFailure::MalformedProof(_) => "malformed_proof",
             VerifyFailure::UnsupportedCryptosuite(_) => "unsupported_cryptosuite",
@@ -62,6 +72,11 @@ impl fmt::Display for VerifyFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             VerifyFailure::NotJson(m) => write!(f, "not JSON: {m}"),
+            VerifyFailure::TooLarge { bytes } => write!(
+                f,
+                "too large: {bytes} bytes, over the limit of {} bytes for a credential",
+                super::MAX_CREDENTIAL_BYTES
+            ),
             VerifyFailure::MalformedCredential(m) => write!(f, "malformed credential: {m}"),
             VerifyFailure::MalformedProof(m) => write!(f, "malformed proof: {m}"),
             VerifyFailure::UnsupportedCryptosuite(m) => write!(f, "unsupported cryptosuite: {m}"),
@@ -69,14 +84,21 @@ impl fmt::Display for VerifyFailure {
                 f,
                 "signature mismatch: the credential was changed after signing, or not signed by the key it names"
             ),
-            VerifyFailure::UnexpectedIssuer { expected, found } => {
-                write!(f, "unexpected issuer: expected {expected}, found {found}")
-            }
+            VerifyFailure::UnexpectedIssuer { expected, found } => write!(
+                f,
+                "unexpected issuer: expected {}, found {}",
+                cut(expected, QUOTE_LIMIT),
+                cut(found, QUOTE_LIMIT)
+            ),
             VerifyFailure::NotYetValid { valid_from } => {
-                write!(f, "not yet valid: valid from {valid_from}")
+                write!(
+                    f,
+                    "not yet valid: valid from {}",
+                    cut(valid_from, QUOTE_LIMIT)
+                )
             }
             VerifyFailure::Expired { valid_until } => {
-                write!(f, "expired: valid until {valid_until}")
+                write!(f, "expired: valid until {}", cut(valid_until, QUOTE_LIMIT))
             }
         }
     }

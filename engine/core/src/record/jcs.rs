@@ -7,65 +7,32 @@
 //! - strings as ECMAScript `JSON.stringify` writes them: `"` and `\` escaped, the control
 //!   characters U+0000..U+001F written as `\b \t \n \f \r` or else `\u00xx` (lower-case hex),
 //!   every other character as itself in UTF-8;
-//! - numbers as IEEE-754 doubles written by ECMAScript's Number-to-String (shortest round-trip
-//!   digits; plain notation for 1e-7 < |x| < 1e21, otherwise `d.ddde±n`); NaN and infinities are
-//!   errors.
+//! - numbers as IEEE-754 doubles written by ECMAScript's Number::toString (the `ryu-js` crate:
+//!   shortest round-trip digits, the closest to the double on a tie; plain notation for
+//!   1e-7 < |x| < 1e21, otherwise `d.ddde±n`).
 //!
-//! Parsing for canonicalisation is strict too ([`parse_strict`]): I-JSON forbids duplicate member
-//! names, so a document that has them is refused rather than silently reduced to one member.
+//! A [`Value`] read by serde_json holds only finite numbers (it refuses literals beyond the double
+//! range and cannot hold NaN or infinities), so every value has a canonical form. Documents to
+//! canonicalise are read with the crate's strict reader (`crate::json`), which refuses duplicate
+//! member names.
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use serde_json::{Number, Value};
 
-/// Why a value has no canonical form, or a text is not strict JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JcsError {
-    /// A number that is not a finite IEEE-754 double (NaN, ±Infinity, or out of range).
-    NonFiniteNumber(String),
-    /// The text is not JSON at all (syntax error, truncated); the message gives line and column.
-    Syntax(String),
-    /// The text is JSON but not I-JSON (e.g. a duplicate member name); the message says where.
-    NotIJson(String),
-}
-
-impl fmt::Display for JcsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JcsError::NonFiniteNumber(n) => write!(f, "number {n} is not a finite double"),
-            JcsError::Syntax(m) => write!(f, "not JSON: {m}"),
-            JcsError::NotIJson(m) => write!(f, "not I-JSON: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for JcsError {}
-
 /// The canonical (RFC 8785) UTF-8 text of `value`.
-///
-/// ```
-/// let v: serde_json::Value = serde_json::from_str(r#"{"b": 1.50, "a": [1E3, "é\n"]}"#).unwrap();
-/// assert_eq!(pathwise::jcs_canonicalize(&v).unwrap(), r#"{"a":[1000,"é\n"],"b":1.5}"#);
-/// ```
-pub fn canonicalize(value: &Value) -> Result<String, JcsError> {
+pub(crate) fn canonicalize(value: &Value) -> String {
     let mut out = String::new();
-    write_value(value, &mut out)?;
-    Ok(out)
+    write_value(value, &mut out);
+    out
 }
 
-/// Parses `text` as strict JSON: RFC 8259 grammar, plus what I-JSON (RFC 7493) forbids and
-/// serde_json would accept silently (duplicate member names), with correctly rounded numbers.
-pub fn parse_strict(text: &str) -> Result<Value, JcsError> {
-    super::strict::parse(text)
-}
-
-fn write_value(value: &Value, out: &mut String) -> Result<(), JcsError> {
+fn write_value(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => write_number(n, out)?,
+        Value::Number(n) => write_number(n, out),
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
             out.push('[');
@@ -73,7 +40,7 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), JcsError> {
                 if i > 0 {
                     out.push(',');
                 }
-                write_value(item, out)?;
+                write_value(item, out);
             }
             out.push(']');
         }
@@ -87,12 +54,11 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), JcsError> {
                 }
                 write_string(name, out);
                 out.push(':');
-                write_value(item, out)?;
+                write_value(item, out);
             }
             out.push('}');
         }
     }
-    Ok(())
 }
 
 /// Orders strings by their UTF-16 code units (RFC 8785 §3.2.3), which differs from code-point
@@ -121,106 +87,16 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write_number(n: &Number, out: &mut String) -> Result<(), JcsError> {
-    // Every JSON number is an IEEE-754 double in JCS; integers beyond 2^53 round like they would
-    // in ECMAScript's parser (to nearest, ties to even), which `as f64` does too.
-    let x = n
-        .as_f64()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| JcsError::NonFiniteNumber(n.to_string()))?;
+/// Every JSON number is an IEEE-754 double in JCS: integers beyond 2^53 round as ECMAScript's
+/// parser rounds them (to nearest, ties to even), which `as f64` does too.
+fn write_number(n: &Number, out: &mut String) {
+    let x = n.as_f64().unwrap_or_default();
     write_double(x, out);
-    Ok(())
 }
 
-/// ECMAScript Number::toString(x) for finite `x` (ECMA-262 §6.1.6.1.20).
-pub(crate) fn write_double(x: f64, out: &mut String) {
-    if x == 0.0 {
-        out.push('0'); // also for -0
-        return;
-    }
-    if x < 0.0 {
-        out.push('-');
-    }
-    let (digits, n) = ecmascript_digits(x.abs());
-    let k = digits.len() as i32;
-    if k <= n && n <= 21 {
-        out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (n - k) as usize));
-    } else if 0 < n && n <= 21 {
-        out.push_str(&digits[..n as usize]);
-        out.push('.');
-        out.push_str(&digits[n as usize..]);
-    } else if -6 < n && n <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
-    } else {
-        out.push_str(&digits[..1]);
-        if k > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if n >= 1 { '+' } else { '-' });
-        out.push_str(&(n - 1).abs().to_string());
-    }
-}
-
-/// ECMAScript's digits `s` (k of them, no trailing zero) and exponent `n` of a positive finite
-/// `x`, with `x` = 0.s × 10^n: the fewest digits that read back as `x`; among those, the k-digit
-/// decimal closest to `x` (ties: even last digit).
-fn ecmascript_digits(x: f64) -> (String, i32) {
-    // Rust's `{:e}` gives the shortest digit string that reads back as x: its length is `k`.
-    // Among k-digit strings, ECMAScript takes the one closest to x that reads back as x. The
-    // closest of all is x correctly rounded to k digits, Rust's exact `{:.(k-1)e}` (ties to
-    // even), which Rust's shortest mode may not pick on a tie (1424953923781206.25).
-    let shortest = sci_digits(&format!("{x:e}"));
-    let k = shortest.0.len();
-    let nearest = sci_digits(&format!("{:.*e}", k.saturating_sub(1), x));
-    if reads_back(&nearest, x) {
-        return nearest;
-    }
-    // The nearest k-digit decimal can fall outside the interval of decimals that read back as x
-    // when x is a power of two: that interval is half as wide below x as above. Then the nearest
-    // k-digit decimal on the other side of x is the answer: 2^-24 = 5.9604644775390625e-8 is
-    // written 5.960464477539063e-8, since 5.960464477539062e-8 reads back as the double below it.
-    let (digits, n) = &nearest;
-    let m: u64 = digits.parse().unwrap_or(0);
-    let scale = 10u64.pow(digits.len() as u32 - 1); // smallest k-digit mantissa
-    let below = format!("0.{digits}e{n}")
-        .parse::<f64>()
-        .is_ok_and(|y| y < x);
-    let other = match (below, m) {
-        (true, m) if m + 1 == scale * 10 => (scale, n + 1), // 99…9 + 1 = 100…0
-        (true, m) => (m + 1, *n),
-        (false, m) if m == scale => (scale * 10 - 1, n - 1), // 100…0 - 1 = 99…9
-        (false, m) => (m - 1, *n),
-    };
-    let other = trim_trailing_zeros(other.0.to_string(), other.1);
-    if reads_back(&other, x) {
-        other
-    } else {
-        shortest // always reads back as x; not reached for IEEE-754 doubles
-    }
-}
-
-/// The significant digits (no trailing zero) and `n` of Rust's `d.ddde±x` form: 0.ddd × 10^n.
-fn sci_digits(sci: &str) -> (String, i32) {
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    trim_trailing_zeros(digits, exp.parse::<i32>().unwrap_or(0) + 1)
-}
-
-fn trim_trailing_zeros(mut digits: String, n: i32) -> (String, i32) {
-    while digits.len() > 1 && digits.ends_with('0') {
-        digits.pop();
-    }
-    (digits, n)
-}
-
-/// Whether 0.`digits` × 10^`n` reads back (rounds to nearest) as `x`.
-fn reads_back((digits, n): &(String, i32), x: f64) -> bool {
-    format!("0.{digits}e{n}").parse::<f64>() == Ok(x)
+/// ECMAScript Number::toString(x) (ECMA-262 §6.1.6.1.20).
+fn write_double(x: f64, out: &mut String) {
+    out.push_str(ryu_js::Buffer::new().format(x));
 }
 
 #[cfg(test)]
@@ -228,8 +104,12 @@ mod tests {
     use super::*;
     use serde_json::Map;
 
+    fn parse_strict(text: &str) -> Result<Value, crate::json::JsonError> {
+        crate::json::parse_strict(text, 1 << 20)
+    }
+
     fn canon(text: &str) -> String {
-        canonicalize(&parse_strict(text).unwrap()).unwrap()
+        canonicalize(&parse_strict(text).unwrap())
     }
 
     /// RFC 8785 Appendix B: IEEE-754 bit patterns and their canonical spelling.
@@ -268,7 +148,7 @@ mod tests {
             assert_eq!(got, want, "bits {bits:016x}");
             // and through a JSON value, the path documents take
             let v = Value::Number(Number::from_f64(x).unwrap());
-            assert_eq!(canonicalize(&v).unwrap(), want, "bits {bits:016x} as Value");
+            assert_eq!(canonicalize(&v), want, "bits {bits:016x} as Value");
         }
     }
 
@@ -308,10 +188,7 @@ mod tests {
     #[test]
     fn control_characters_use_short_or_lowercase_hex_escapes() {
         let v = Value::String("\u{0}\u{1f}\u{7f}\u{8}\u{c}\u{2028}".into());
-        assert_eq!(
-            canonicalize(&v).unwrap(),
-            "\"\\u0000\\u001f\u{7f}\\b\\f\u{2028}\""
-        );
+        assert_eq!(canonicalize(&v), "\"\\u0000\\u001f\u{7f}\\b\\f\u{2028}\"");
     }
 
     #[test]
@@ -416,7 +293,7 @@ mod tests {
                     \\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f !\\\"#$%&'()*+,-./0123456789:;\
                     <=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u{7f}\
                     \u{2028}\u{2029}\u{feff}\u{ffff}\u{10000}\u{10ffff}\u{1f600}\"";
-        assert_eq!(canonicalize(&Value::String(s.clone())).unwrap(), want);
+        assert_eq!(canonicalize(&Value::String(s.clone())), want);
         // and the escaped form reads back as the same string
         assert_eq!(parse_strict(want).unwrap(), Value::String(s));
     }
@@ -444,7 +321,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| ((*n).to_owned(), Value::from(i)))
             .collect();
-        let text = canonicalize(&Value::Object(map)).unwrap();
+        let text = canonicalize(&Value::Object(map));
         // the names in the order written (commas and colons occur only between members here)
         let order: Vec<&str> = text[1..text.len() - 1]
             .split(',')
@@ -466,21 +343,6 @@ mod tests {
             "\"\u{ffff}\"",
         ];
         assert_eq!(order, want);
-    }
-
-    #[test]
-    fn strict_parse_refuses_duplicates_and_trailing_text() {
-        assert!(matches!(
-            parse_strict(r#"{"a":1,"b":{"c":1,"c":2}}"#),
-            Err(JcsError::NotIJson(m)) if m.contains("duplicate member name 'c'")
-        ));
-        assert!(matches!(
-            parse_strict(r#"{"a":1} x"#),
-            Err(JcsError::Syntax(_))
-        ));
-        assert!(matches!(parse_strict(r#"{"a":"#), Err(JcsError::Syntax(_))));
-        assert!(parse_strict(r#""\ud800""#).is_err(), "lone surrogate");
-        assert!(parse_strict("1e400").is_err(), "out of range");
     }
 
     #[test]
@@ -520,7 +382,7 @@ mod tests {
                 let n = numbers[i % numbers.len()];
                 map.insert(name.clone(), serde_json::json!([n, name, {"x": n / 3.0}]));
             }
-            let once = canonicalize(&Value::Object(map)).unwrap();
+            let once = canonicalize(&Value::Object(map));
             proptest::prop_assert_eq!(canon(&once), once.clone());
         }
     }

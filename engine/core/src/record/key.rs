@@ -10,6 +10,8 @@
 //!
 //! Only `format`, `version` and `secretKeyMultibase` are needed to load it; the public parts,
 //! when present, must match the secret key (a guard against a hand-edited or mixed-up file).
+//! It is read with the crate's strict JSON reader (duplicate member names refused, a leading
+//! byte order mark skipped) and may be at most [`MAX_KEY_FILE_BYTES`] long.
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::{RngCore, SeedableRng, TryRngCore};
@@ -22,6 +24,9 @@ use super::did_key::{
 use crate::{Error, Location, Result};
 
 const KEY_FORMAT: &str = "pathwise-issuer-key";
+
+/// The longest issuer key file read: 64 KiB (a key file is about 400 bytes).
+pub const MAX_KEY_FILE_BYTES: usize = 64 << 10;
 
 /// An issuer's Ed25519 signing key.
 #[derive(Clone)]
@@ -118,8 +123,13 @@ impl IssuerKey {
     /// Reads a key file's text; `file` names it in errors.
     pub fn from_key_file(text: &str, file: &str) -> Result<Self> {
         let at = || Location::file(file);
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::input(at().line(e.line() as u64), format!("not JSON: {e}")))?;
+        let value: Value = crate::json::parse_strict(text, MAX_KEY_FILE_BYTES).map_err(|e| {
+            let at = match e.position() {
+                Some((line, column)) => at().line(line as u64).column(column.to_string()),
+                None => at(),
+            };
+            Error::input(at, format!("not a key file: {}", e.message()))
+        })?;
         let field = |name: &str| value.get(name);
         if field("format").and_then(Value::as_str) != Some(KEY_FORMAT) {
             return Err(Error::input(
@@ -193,7 +203,21 @@ mod tests {
         let err = IssuerKey::from_key_file("{}", "k.json").unwrap_err();
         assert!(err.to_string().contains("k.json:format"), "{err}");
         let err = IssuerKey::from_key_file("nope", "k.json").unwrap_err();
-        assert!(err.to_string().contains("not JSON"), "{err}");
+        assert!(
+            err.to_string().starts_with("k.json:1:2: not a key file: "),
+            "{err}"
+        );
+        let twice = text.replacen("{", "{\"format\": \"x\",", 1);
+        let err = IssuerKey::from_key_file(&twice, "k.json").unwrap_err();
+        assert!(
+            err.to_string().contains("duplicate member name 'format'"),
+            "{err}"
+        );
+        let bom = format!("\u{feff}{text}");
+        assert_eq!(
+            IssuerKey::from_key_file(&bom, "k.json").unwrap().did(),
+            key.did()
+        );
         let bad = text.replace(
             &key.secret_multibase(),
             "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",

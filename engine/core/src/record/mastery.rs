@@ -9,6 +9,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::credential::{MasteredAt, MasteryClaim};
+use crate::text::{QUOTE_LIMIT, cut};
 use crate::{Error, InteractionLog, LearnerState, Location, Model, OrderKind, Result};
 
 /// The P(known) a skill needs to count as mastered unless told otherwise (the usual BKT
@@ -47,10 +48,10 @@ pub fn mastery_claims(
             "the mastery threshold must be in (0, 1], found {threshold}"
         )));
     }
-    let id = log
-        .learners()
-        .id(learner)
-        .ok_or_else(|| Error::input(Location::subject("learner", learner), "not in the log"))?;
+    let id = log.learners().id(learner).ok_or_else(|| {
+        let shown = cut(learner, QUOTE_LIMIT);
+        Error::input(Location::subject("learner", &shown), "not in the log")
+    })?;
     let mut state = LearnerState::new(model);
     let mut tracks: Vec<Track> = vec![Track::default(); log.skills().len()];
     for index in log.learner_responses(id) {
@@ -88,7 +89,13 @@ pub fn mastery_claims(
                 probability: t.last,
                 attempts: t.attempts,
                 mastered_at: match log.order_kind() {
-                    OrderKind::TimestampMillis => MasteredAt::Time(from_millis(order)),
+                    OrderKind::TimestampMillis => match from_millis(order) {
+                        Some(t) => MasteredAt::Time(t),
+                        None => MasteredAt::Unknown(format!(
+                            "the attempt's timestamp ({order} ms after the Unix epoch) is \
+                             outside this system's clock range"
+                        )),
+                    },
                     OrderKind::Sequence => MasteredAt::Sequence(order),
                 },
             })
@@ -98,12 +105,12 @@ pub fn mastery_claims(
     Ok(claims)
 }
 
-fn from_millis(ms: i64) -> SystemTime {
+fn from_millis(ms: i64) -> Option<SystemTime> {
     let d = Duration::from_millis(ms.unsigned_abs());
     if ms >= 0 {
-        UNIX_EPOCH + d
+        UNIX_EPOCH.checked_add(d)
     } else {
-        UNIX_EPOCH - d
+        UNIX_EPOCH.checked_sub(d)
     }
 }
 

@@ -22,36 +22,42 @@ use ed25519_dalek::{Signature, Signer};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::did_key::{KeyFormatError, public_key_from_did_key};
+use super::did_key::public_key_from_did_key;
 use super::failure::VerifyFailure;
-use super::jcs::{JcsError, canonicalize};
+use super::jcs::canonicalize;
 use super::key::IssuerKey;
 use super::time;
+use crate::text::quoted;
 use crate::{Error, Result};
 
 /// The proof `type` this module makes and checks.
-pub const PROOF_TYPE: &str = "DataIntegrityProof";
+pub(crate) const PROOF_TYPE: &str = "DataIntegrityProof";
 /// The cryptosuite this module makes and checks.
 pub const CRYPTOSUITE: &str = "eddsa-jcs-2022";
 /// The proof purpose of a credential's proof.
-pub const ASSERTION_METHOD: &str = "assertionMethod";
+pub(crate) const ASSERTION_METHOD: &str = "assertionMethod";
 
-/// The intermediate values of eddsa-jcs-2022 hashing, for conformance tests and debugging.
+/// The longest base58btc multibase `proofValue` of a 64-byte signature: `z` and at most 88
+/// digits (58^88 > 2^512). Longer values are refused before decoding, whose cost grows with the
+/// square of the length.
+pub(crate) const MAX_PROOF_VALUE_CHARS: usize = 89;
+
+/// The intermediate values of eddsa-jcs-2022 hashing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProofHashes {
+pub(crate) struct ProofHashes {
     /// JCS form of the proof configuration.
-    pub canonical_proof_config: String,
+    pub(crate) canonical_proof_config: String,
     /// JCS form of the document without its proof.
-    pub canonical_document: String,
+    pub(crate) canonical_document: String,
     /// SHA-256 of `canonical_proof_config`.
-    pub proof_config_hash: [u8; 32],
+    pub(crate) proof_config_hash: [u8; 32],
     /// SHA-256 of `canonical_document`.
-    pub document_hash: [u8; 32],
+    pub(crate) document_hash: [u8; 32],
 }
 
 impl ProofHashes {
     /// `proofConfigHash ‖ documentHash`: the 64 bytes that are signed.
-    pub fn hash_data(&self) -> [u8; 64] {
+    pub(crate) fn hash_data(&self) -> [u8; 64] {
         let mut out = [0u8; 64];
         out[..32].copy_from_slice(&self.proof_config_hash);
         out[32..].copy_from_slice(&self.document_hash);
@@ -61,24 +67,26 @@ impl ProofHashes {
 
 /// What a valid proof says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedProof {
-    /// The verification method the proof names (`did:key:z6Mk…#z6Mk…`).
-    pub verification_method: String,
+pub(crate) struct VerifiedProof {
     /// The DID of the key that signed (the verification method without its fragment).
-    pub signer: String,
+    pub(crate) signer: String,
     /// The proof's `created` date-time, as written.
-    pub created: Option<String>,
+    pub(crate) created: Option<String>,
     /// The proof's `expires` date-time, as written.
-    pub expires: Option<String>,
+    pub(crate) expires: Option<String>,
 }
 
 /// The eddsa-jcs-2022 proof configuration for `unsecured` (step 1 above): signed by `key`'s
 /// `did:key` verification method, `created` at that time (UTC seconds).
-pub fn proof_config(unsecured: &Value, key: &IssuerKey, created: SystemTime) -> Value {
+pub(crate) fn proof_config(
+    unsecured: &Value,
+    key: &IssuerKey,
+    created: SystemTime,
+) -> Result<Value> {
     let mut config = Map::new();
     config.insert("type".into(), PROOF_TYPE.into());
     config.insert("cryptosuite".into(), CRYPTOSUITE.into());
-    config.insert("created".into(), time::format_utc(created).into());
+    config.insert("created".into(), time::format_utc(created)?.into());
     config.insert(
         "verificationMethod".into(),
         key.verification_method().into(),
@@ -87,39 +95,44 @@ pub fn proof_config(unsecured: &Value, key: &IssuerKey, created: SystemTime) -> 
     if let Some(context) = unsecured.get("@context") {
         config.insert("@context".into(), context.clone());
     }
-    Value::Object(config)
+    Ok(Value::Object(config))
 }
 
 /// Canonicalises and hashes a proof configuration and a document (steps 2–4 above).
-pub fn proof_hashes(unsecured: &Value, proof_config: &Value) -> Result<ProofHashes, JcsError> {
-    let canonical_proof_config = canonicalize(proof_config)?;
-    let canonical_document = canonicalize(unsecured)?;
-    Ok(ProofHashes {
+pub(crate) fn proof_hashes(unsecured: &Value, proof_config: &Value) -> ProofHashes {
+    let canonical_proof_config = canonicalize(proof_config);
+    let canonical_document = canonicalize(unsecured);
+    ProofHashes {
         proof_config_hash: Sha256::digest(canonical_proof_config.as_bytes()).into(),
         document_hash: Sha256::digest(canonical_document.as_bytes()).into(),
         canonical_proof_config,
         canonical_document,
-    })
+    }
 }
 
 /// The base58btc multibase `proofValue` of an Ed25519 signature over `hashes`.
-pub fn proof_value(hashes: &ProofHashes, key: &IssuerKey) -> String {
+pub(crate) fn proof_value(hashes: &ProofHashes, key: &IssuerKey) -> String {
     let signature = key.signing_key().sign(&hashes.hash_data());
     format!("z{}", bs58::encode(signature.to_bytes()).into_string())
 }
 
 /// `unsecured` with an eddsa-jcs-2022 proof by `key`, created at `created`.
 ///
-/// Errors when `unsecured` is not a JSON object or already has a `proof`.
-pub fn sign_document(unsecured: &Value, key: &IssuerKey, created: SystemTime) -> Result<Value> {
+/// Errors when `unsecured` is not a JSON object or already has a `proof`, or `created` is
+/// outside the years 0..=9999.
+pub(crate) fn sign_document(
+    unsecured: &Value,
+    key: &IssuerKey,
+    created: SystemTime,
+) -> Result<Value> {
     let Value::Object(document) = unsecured else {
         return Err(Error::config("only a JSON object can carry a proof"));
     };
     if document.contains_key("proof") {
         return Err(Error::config("the document already has a proof"));
     }
-    let config = proof_config(unsecured, key, created);
-    let hashes = proof_hashes(unsecured, &config).map_err(|e| Error::config(e.to_string()))?;
+    let config = proof_config(unsecured, key, created)?;
+    let hashes = proof_hashes(unsecured, &config);
     let mut proof = match config {
         Value::Object(map) => map,
         _ => Map::new(),
@@ -132,7 +145,7 @@ pub fn sign_document(unsecured: &Value, key: &IssuerKey, created: SystemTime) ->
 
 /// Checks the eddsa-jcs-2022 proof of `secured`: structure, cryptosuite, and the signature by the
 /// `did:key` it names. Does not look at dates or the issuer (see `verify_credential`).
-pub fn verify_proof(secured: &Value) -> Result<VerifiedProof, VerifyFailure> {
+pub(crate) fn verify_proof(secured: &Value) -> Result<VerifiedProof, VerifyFailure> {
     let malformed = |m: String| VerifyFailure::MalformedProof(m);
     let Value::Object(document) = secured else {
         return Err(VerifyFailure::MalformedCredential(
@@ -163,25 +176,28 @@ pub fn verify_proof(secured: &Value) -> Result<VerifiedProof, VerifyFailure> {
     let proof_type = required("type")?;
     if proof_type != PROOF_TYPE {
         return Err(VerifyFailure::UnsupportedCryptosuite(format!(
-            "proof type \"{proof_type}\" (only {PROOF_TYPE} is supported)"
+            "proof type {} (only {PROOF_TYPE} is supported)",
+            quoted(proof_type)
         )));
     }
     let suite = required("cryptosuite")?;
     if suite != CRYPTOSUITE {
         return Err(VerifyFailure::UnsupportedCryptosuite(format!(
-            "\"{suite}\" (only {CRYPTOSUITE} is supported)"
+            "{} (only {CRYPTOSUITE} is supported)",
+            quoted(suite)
         )));
     }
     let purpose = required("proofPurpose")?;
     if purpose != ASSERTION_METHOD {
         return Err(malformed(format!(
-            "proof purpose \"{purpose}\", expected \"{ASSERTION_METHOD}\""
+            "proof purpose {}, expected '{ASSERTION_METHOD}'",
+            quoted(purpose)
         )));
     }
     let method = required("verificationMethod")?;
-    let public_key = public_key_from_did_key(method).map_err(|KeyFormatError(m)| {
+    let public_key = public_key_from_did_key(method).map_err(|e| {
         malformed(format!(
-            "verification method cannot be resolved offline: {m}"
+            "verification method cannot be resolved offline: {e}"
         ))
     })?;
     let signer = method.split_once('#').map_or(method, |(did, _)| did);
@@ -207,13 +223,11 @@ pub fn verify_proof(secured: &Value) -> Result<VerifiedProof, VerifyFailure> {
             ));
         }
     }
-    let hashes = proof_hashes(&Value::Object(unsecured), &Value::Object(options))
-        .map_err(|e| VerifyFailure::MalformedCredential(e.to_string()))?;
+    let hashes = proof_hashes(&Value::Object(unsecured), &Value::Object(options));
     public_key
         .verify_strict(&hashes.hash_data(), &signature)
         .map_err(|_| VerifyFailure::SignatureMismatch)?;
     Ok(VerifiedProof {
-        verification_method: method.to_owned(),
         signer: signer.to_owned(),
         created: created.map(str::to_owned),
         expires: expires.map(str::to_owned),
@@ -225,6 +239,13 @@ fn decode_proof_value(value: &str) -> Result<Signature, VerifyFailure> {
     let b58 = value
         .strip_prefix('z')
         .ok_or_else(|| malformed("is not base58btc multibase (it must start with 'z')"))?;
+    let length = value.chars().count();
+    if length > MAX_PROOF_VALUE_CHARS {
+        return Err(malformed(&format!(
+            "is {length} characters long; an Ed25519 signature in base58btc multibase has at \
+             most {MAX_PROOF_VALUE_CHARS}"
+        )));
+    }
     let bytes = bs58::decode(b58)
         .into_vec()
         .map_err(|_| malformed("is not valid base58btc"))?;

@@ -50,8 +50,7 @@ pub fn canonical_learner_rows(log: &InteractionLog, learner: &str) -> Option<Vec
                 "order": r.order.to_string(),
                 "skills": skills,
             });
-            // Strings and small integers only: canonicalisation cannot fail.
-            (r.order, canonicalize(&line).unwrap_or_default())
+            (r.order, canonicalize(&line))
         })
         .collect();
     lines.sort();
