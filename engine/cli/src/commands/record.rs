@@ -21,10 +21,9 @@ mod verify;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use pathwise::record::{
     DEFAULT_MASTERY_THRESHOLD, IssuerKey, ROWS_CANONICAL_FORM, canonical_learner_rows, sha256_hex,
 };

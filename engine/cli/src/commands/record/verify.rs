@@ -21,6 +21,16 @@ use crate::Outcome;
 use crate::input::read_limited;
 use crate::output::{Format, Table};
 
+/// The columns of a claimed skill, in the table and in CSV.
+const SKILL_COLUMNS: [&str; 6] = [
+    "skill",
+    "name",
+    "standard",
+    "mastery",
+    "attempts",
+    "mastered_at",
+];
+
 pub(super) fn run(args: &VerifyArgs) -> anyhow::Result<Outcome> {
     let file = args.credential.display().to_string();
     let bytes = read_limited(
@@ -109,7 +119,7 @@ fn print_valid(out: &mut dyn Write, s: &VerifiedSummary, format: Format) -> anyh
             out.write_all(terminal_safe_json(&value)?.as_bytes())?;
         }
         Format::Csv => {
-            let mut t = Table::new([
+            let credential_columns = [
                 "valid",
                 "issuer_pinned",
                 "issuer",
@@ -117,13 +127,8 @@ fn print_valid(out: &mut dyn Write, s: &VerifiedSummary, format: Format) -> anyh
                 "signer",
                 "subject",
                 "credential",
-                "skill",
-                "name",
-                "standard",
-                "mastery",
-                "attempts",
-                "mastered_at",
-            ]);
+            ];
+            let mut t = Table::new(credential_columns.into_iter().chain(SKILL_COLUMNS));
             let text = |v: &Option<String>| shown(v.as_deref().unwrap_or_default()).into_owned();
             let credential = [
                 "true".to_owned(),
@@ -146,12 +151,8 @@ fn print_valid(out: &mut dyn Write, s: &VerifiedSummary, format: Format) -> anyh
                 t.push(credential.iter().cloned().chain(skill));
             }
             if s.skills.is_empty() {
-                t.push(
-                    credential
-                        .iter()
-                        .cloned()
-                        .chain(std::iter::repeat_n(String::new(), 6)),
-                );
+                let no_skill = std::iter::repeat_n(String::new(), SKILL_COLUMNS.len());
+                t.push(credential.iter().cloned().chain(no_skill));
             }
             t.write(out, Format::Csv)?;
         }
@@ -195,14 +196,7 @@ fn print_table(out: &mut dyn Write, s: &VerifiedSummary) -> anyhow::Result<()> {
     }
     if s.types.iter().any(|t| t == CREDENTIAL_TYPE) {
         writeln!(out, "mastered skills ({}):", s.skills.len())?;
-        let mut t = Table::new([
-            "skill",
-            "name",
-            "standard",
-            "mastery",
-            "attempts",
-            "mastered_at",
-        ]);
+        let mut t = Table::new(SKILL_COLUMNS);
         for k in &s.skills {
             t.push([
                 cell(&k.skill),
