@@ -292,3 +292,64 @@ fn bounds_none_alone_is_maximum_likelihood_and_pseudo_counts_can_be_named() {
     assert_eq!(fitted(&["--bounds", "none", "--pseudo-counts", "3"]), 3.0);
     assert_eq!(fitted(&["--pseudo-counts", "0"]), 0.0);
 }
+
+#[test]
+fn fit_warns_about_flagged_skills_even_when_quiet_and_escapes_their_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.csv");
+    let mut csv = String::from("learner,skill,correct,order\n");
+    // "steady": 60 learners who learn after one to four attempts, with guesses and slips: no flag.
+    for l in 0..60 {
+        for t in 0..8 {
+            let known = t > l % 4;
+            let correct = u8::from(if known {
+                (t + 3 * l) % 8 != 0
+            } else {
+                (t + l) % 5 == 0
+            });
+            csv += &format!("l{l},steady,{correct},{t}\n");
+        }
+    }
+    // Seven skills with two learners each, all correct, one of them with a hostile id.
+    for k in 0..7 {
+        let skill = if k == 3 {
+            "evil\u{1b}[2K".to_owned()
+        } else {
+            format!("tiny{k}")
+        };
+        for l in 0..2 {
+            csv += &format!("l{l},{skill},1,{}\n", 100 + k);
+        }
+    }
+    std::fs::write(&log, csv).unwrap();
+    let model = dir.path().join("model.json");
+    let out = ok(&[
+        "fit",
+        &s(&log),
+        "--preset",
+        "generic",
+        "-q",
+        "-o",
+        &s(&model),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("evil\\e[2K "), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    assert_eq!(
+        stderr,
+        "pathwise: warning: 7 of 8 skills have a degenerate or thinly supported fit (flags in \
+         docs/bkt.md): 'evil\\e[2K' (few_learners few_observations all_correct), \
+         'tiny0' (few_learners few_observations all_correct), \
+         'tiny1' (few_learners few_observations all_correct), \
+         'tiny2' (few_learners few_observations all_correct), \
+         'tiny4' (few_learners few_observations all_correct), and 2 more\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert!(json["skills"]["steady"].get("flags").is_none(), "{json}");
+    assert_eq!(
+        json["skills"]["tiny0"]["flags"],
+        serde_json::json!(["few_learners", "few_observations", "all_correct"])
+    );
+}

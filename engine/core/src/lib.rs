@@ -22,10 +22,11 @@ mod report;
 pub mod text;
 
 pub use bkt::{
-    Bounds, DEFAULT_PSEUDO_COUNTS, FEW_LEARNERS, Fallback, Fallbacks, FitInfo, FitOptions,
-    FixedParams, GUESS_SLIP_MARGIN, ItemParams, LEARNER_CLASSES, LearnerState, MAX_RESTARTS,
-    MODEL_FORMAT, MODEL_VERSION, Model, PROB_FLOOR, ParamName, Params, PredictionRow, Progress,
-    PseudoCounts, Replay, SkillModel, SkillStats, Step, Variant, fit, predict,
+    Bounds, DEFAULT_PSEUDO_COUNTS, EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, Fallback,
+    Fallbacks, FitFlag, FitInfo, FitOptions, FixedParams, GUESS_SLIP_MARGIN, ItemParams,
+    LEARNER_CLASSES, LearnerState, MAX_RESTARTS, MODEL_FORMAT, MODEL_VERSION, Model, PROB_FLOOR,
+    ParamName, Params, PredictionRow, Progress, PseudoCounts, Replay, SkillModel, SkillStats, Step,
+    Variant, fit, predict,
 };
 pub use error::{Error, Location, Result};
 pub use eval::simulate;

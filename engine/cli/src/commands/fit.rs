@@ -1,12 +1,12 @@
 //! `pathwise fit LOG... -o MODEL.json`: fits a BKT model (any combination of variants) and writes
 //! it atomically, then prints a per-skill report (iterations, converged, log-likelihood,
-//! observations, learners, flags).
+//! observations, learners, flags), and a warning naming the skills whose fit is flagged.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use pathwise::{Bounds, FitOptions, FixedParams, Model, PseudoCounts, Variant};
+use pathwise::{Bounds, FitFlag, FitOptions, FixedParams, Model, PseudoCounts, Variant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -95,7 +95,7 @@ struct SkillLine<'a> {
     log_likelihood: f64,
     observations: u64,
     learners: u64,
-    flags: &'a [String],
+    flags: &'a [FitFlag],
 }
 
 /// Reads a model file (`--model` of every command that uses one, and `fit --warm-start`).
@@ -170,6 +170,52 @@ pub fn input_sha256(paths: &[PathBuf]) -> anyhow::Result<String> {
     Ok(format!("{:x}", hasher.finalize()))
 }
 
+/// A skill's flags as the report shows them: names separated by spaces.
+fn flag_names(flags: &[FitFlag]) -> String {
+    flags
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How many skills the warning about flagged fits names.
+const FLAGGED_SHOWN: usize = 5;
+
+/// The warning about skills whose fit is flagged: their count and the first few with their flags,
+/// or `None` when no skill is flagged.
+fn flagged_warning(model: &Model) -> Option<String> {
+    let flagged: Vec<_> = model
+        .skills()
+        .iter()
+        .filter(|s| !s.flags().is_empty())
+        .collect();
+    if flagged.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = flagged
+        .iter()
+        .take(FLAGGED_SHOWN)
+        .map(|s| {
+            format!(
+                "{} ({})",
+                pathwise::text::quoted(s.id()),
+                flag_names(s.flags())
+            )
+        })
+        .collect();
+    let more = match flagged.len().saturating_sub(FLAGGED_SHOWN) {
+        0 => String::new(),
+        n => format!(", and {n} more"),
+    };
+    Some(format!(
+        "{} of {} skills have a degenerate or thinly supported fit (flags in docs/bkt.md): {}{more}",
+        flagged.len(),
+        model.n_skills(),
+        shown.join(", "),
+    ))
+}
+
 /// Runs `pathwise fit`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let options = args.options()?;
@@ -205,7 +251,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             log_likelihood: s.stats().log_likelihood,
             observations: s.stats().observations,
             learners: s.stats().learners,
-            flags: &s.stats().flags,
+            flags: s.flags(),
         })
         .collect();
     let stdout = std::io::stdout();
@@ -223,18 +269,25 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 "flags",
             ]);
             for l in &lines {
+                let skill = match format {
+                    Format::Table => pathwise::text::terminal_safe(l.skill),
+                    _ => l.skill.into(),
+                };
                 t.push([
-                    l.skill.to_owned(),
+                    skill.into_owned(),
                     l.iterations.to_string(),
                     l.converged.to_string(),
                     format!("{:.3}", l.log_likelihood),
                     l.observations.to_string(),
                     l.learners.to_string(),
-                    l.flags.join(" "),
+                    flag_names(l.flags),
                 ]);
             }
             t.write(&mut out, format)?;
         }
+    }
+    if let Some(warning) = flagged_warning(&model) {
+        eprintln!("pathwise: warning: {warning}");
     }
     let info = model.fit_info();
     crate::status!(

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::em::{self, Counts, PerObs, Slots, Tied};
+use super::fit_flags::FitFlag;
 use super::model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 use super::params::{Bounds, FixedParams, PROB_FLOOR, ParamName, Params, Variant};
 use super::pseudo_counts::PseudoCounts;
@@ -17,9 +18,6 @@ use super::squarem::Squarem;
 use super::trie::PatternTrie;
 use crate::error::{Error, Result};
 use crate::log::{InteractionLog, NONE_ID, Sequence};
-
-/// Skills with fewer training learners than this are flagged `few_learners`.
-pub const FEW_LEARNERS: u64 = 10;
 
 /// Settings of [`fit`]. Threads: `fit` runs on the caller's rayon pool (wrap the call in
 /// `ThreadPool::install` to choose the count); the result does not depend on it.
@@ -339,18 +337,15 @@ impl<'a> SkillData<'a> {
         }
     }
 
-    /// Data warnings for the model file.
-    pub(crate) fn flags(&self) -> Vec<String> {
-        let mut flags = Vec::new();
-        if (self.seqs.len() as u64) < FEW_LEARNERS {
-            flags.push("few_learners".to_owned());
-        }
+    /// The flags that need the responses ([`SkillModel::new`] adds the others).
+    pub(crate) fn flags(&self) -> Vec<FitFlag> {
         if self.correct == self.observations {
-            flags.push("all_correct".to_owned());
+            vec![FitFlag::AllCorrect]
         } else if self.correct == 0 {
-            flags.push("all_incorrect".to_owned());
+            vec![FitFlag::AllIncorrect]
+        } else {
+            Vec::new()
         }
-        flags
     }
 }
 
@@ -1349,10 +1344,19 @@ mod tests {
             };
             let model = fit(&log, &options, go).unwrap();
             let easy = model.skill("easy").unwrap();
-            assert_eq!(easy.stats().flags, ["few_learners", "all_correct"]);
-            assert_eq!(
-                model.skill("hard").unwrap().stats().flags,
-                ["few_learners", "all_incorrect"]
+            use FitFlag::*;
+            assert!(
+                easy.flags()
+                    .starts_with(&[FewLearners, FewObservations, AllCorrect]),
+                "{:?}",
+                easy.flags()
+            );
+            let hard = model.skill("hard").unwrap();
+            assert!(
+                hard.flags()
+                    .starts_with(&[FewLearners, FewObservations, AllIncorrect]),
+                "{:?}",
+                hard.flags()
             );
             for s in model.skills() {
                 let p = s.params();

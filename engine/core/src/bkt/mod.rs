@@ -5,6 +5,7 @@
 mod em;
 mod filter;
 mod fit;
+mod fit_flags;
 mod mixture;
 mod model;
 mod model_file;
@@ -17,7 +18,8 @@ mod testdata;
 mod trie;
 
 pub use filter::{Fallback, LearnerState, Step};
-pub use fit::{FEW_LEARNERS, FitOptions, MAX_RESTARTS, Progress, fit};
+pub use fit::{FitOptions, MAX_RESTARTS, Progress, fit};
+pub use fit_flags::{EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, FitFlag};
 pub use mixture::LEARNER_CLASSES;
 pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};

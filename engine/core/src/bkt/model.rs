@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::fit_flags::{FitFlag, skill_flags};
 use super::params::{Params, Variant};
 use crate::error::{Error, Location, Result};
 
@@ -37,8 +38,11 @@ pub struct SkillStats {
     pub iterations: u32,
     /// Whether the winning restart met the tolerance before `max_iter`.
     pub converged: bool,
-    /// Warnings about the data, e.g. `few_learners`, `all_correct`, `all_incorrect`.
-    pub flags: Vec<String>,
+    /// Warnings about the fit ([`FitFlag`]). In a [`SkillModel`] these are the skill's flags
+    /// ([`SkillModel::flags`]); given to [`SkillModel::new`], only the flags that need the
+    /// responses ([`FitFlag::AllCorrect`], [`FitFlag::AllIncorrect`]) are taken, the others are
+    /// recomputed from the parameters and counts.
+    pub flags: Vec<FitFlag>,
 }
 
 /// One skill of a [`Model`].
@@ -55,14 +59,16 @@ pub struct SkillModel {
 impl SkillModel {
     /// A skill with these parameters. `items` are its per-item parameters (empty when the
     /// variant has none); `class_priors` the prior of each learner class (empty unless the model
-    /// has a learner prior).
+    /// has a learner prior). The skill's flags are `stats.flags`' response flags plus those its
+    /// parameters and counts raise ([`SkillModel::flags`]).
     pub fn new(
         id: impl Into<String>,
         params: Params,
         items: Vec<ItemParams>,
         class_priors: Vec<f64>,
-        stats: SkillStats,
+        mut stats: SkillStats,
     ) -> Self {
+        stats.flags = skill_flags(&stats.flags, &params, stats.observations, stats.learners);
         let item_index = items
             .iter()
             .enumerate()
@@ -106,6 +112,14 @@ impl SkillModel {
     /// Fit statistics.
     pub fn stats(&self) -> &SkillStats {
         &self.stats
+    }
+
+    /// Why the skill's fit should not be trusted, if it should not: too little data, responses
+    /// that cannot separate knowing from not knowing, a parameter at the edge of its range
+    /// (`docs/bkt.md`, "Degenerate fits"). Empty for a well-identified skill; in the order of
+    /// [`FitFlag::ALL`].
+    pub fn flags(&self) -> &[FitFlag] {
+        &self.stats.flags
     }
 
     /// (guess, slip, learn, forget) for an observation on item `item` (an index into

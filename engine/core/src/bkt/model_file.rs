@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::fit_flags::FitFlag;
 use super::model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 use super::params::{Params, Variant};
 use crate::error::{Error, Location, Result};
@@ -41,8 +42,10 @@ struct FileSkill {
     learners: u64,
     iterations: u32,
     converged: bool,
+    /// Absent when empty. Files written before the parameter flags existed hold only the data
+    /// flags: reading recomputes every flag but `all_correct` / `all_incorrect` anyway.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    flags: Vec<String>,
+    flags: Vec<FitFlag>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -107,7 +110,7 @@ impl Model {
                     learners: st.learners,
                     iterations: st.iterations,
                     converged: st.converged,
-                    flags: st.flags.clone(),
+                    flags: s.flags().to_vec(),
                 };
                 (s.id().to_owned(), skill)
             })
@@ -290,6 +293,68 @@ mod tests {
         assert!(e.to_string().contains("truncated"), "{e}");
         assert!(e.to_string().starts_with("m.json:"), "{e}");
         assert_eq!(e.to_string().lines().count(), 1);
+    }
+
+    #[test]
+    fn flags_are_written_and_recomputed_when_an_old_file_has_none() {
+        let p = Params {
+            prior: 0.3,
+            learn: 0.2,
+            forget: 0.0,
+            guess: 0.499,
+            slip: 0.1,
+        };
+        let stats = SkillStats {
+            observations: 20,
+            learners: 4,
+            flags: vec![FitFlag::AllCorrect],
+            ..SkillStats::default()
+        };
+        let s = SkillModel::new("add", p, vec![], vec![], stats);
+        let m = Model::new(Variant::default(), vec![s], vec![], FitInfo::default()).unwrap();
+        let text = m.to_json();
+        assert!(
+            text.contains(
+                r#""flags": [
+        "few_learners",
+        "few_observations",
+        "all_correct",
+        "guess_high"
+      ]"#
+            ),
+            "{text}"
+        );
+        assert_eq!(Model::from_json(&text, "m.json").unwrap().to_json(), text);
+        // A file written before the parameter flags existed: they are recomputed on reading;
+        // all_correct can only come from the file.
+        let start = text.find(r#""flags""#).unwrap();
+        let end = start + text[start..].find(']').unwrap() + 1;
+        let old =
+            text[..start].to_owned() + r#""flags": ["few_learners", "all_correct"]"# + &text[end..];
+        let back = Model::from_json(&old, "m.json").unwrap();
+        assert_eq!(back.to_json(), text);
+        let none = text[..start].trim_end().trim_end_matches(',').to_owned() + &text[end..];
+        let back = Model::from_json(&none, "m.json").unwrap();
+        use FitFlag::*;
+        assert_eq!(
+            back.skill("add").unwrap().flags(),
+            [FewLearners, FewObservations, GuessHigh]
+        );
+    }
+
+    #[test]
+    fn an_unknown_flag_is_a_one_line_error() {
+        let text = small_model().to_json().replacen(
+            "\"converged\": false",
+            "\"converged\": false, \"flags\": [\"shaky\"]",
+            1,
+        );
+        let e = Model::from_json(&text, "m.json").unwrap_err().to_string();
+        assert!(
+            e.starts_with("m.json: malformed model file: unknown variant `shaky`"),
+            "{e}"
+        );
+        assert_eq!(e.lines().count(), 1);
     }
 
     #[test]
