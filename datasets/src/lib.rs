@@ -10,5 +10,7 @@ mod log_format;
 
 pub use curriculum::{DEMO_CURRICULUM_TOML, demo_curriculum, demo_curriculum_path};
 pub use demo_cohort::{DEMO_COHORT_CSV, DEMO_SEED, demo_world, write_demo_cohort};
-pub use graph_format::{GraphFormat, GraphOptions, LoadedGraph, load_graph, parse_graph};
+pub use graph_format::{
+    GraphFormat, GraphOptions, LoadedGraph, MAX_GRAPH_FILE_BYTES, load_graph, parse_graph,
+};
 pub use log_format::{Encoding, LoadedLog, LogOptions, Preset, Role, load_logs, parse_delimiter};

@@ -194,6 +194,21 @@ fn empty_and_unrecognised_files_are_errors() {
     assert!(missing.starts_with("/no/such/graph.toml: "), "{missing}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_graph_from_dev_zero_is_refused_at_the_size_limit_not_read_forever() {
+    let e = load_graph(Path::new("/dev/zero"), &GraphOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "/dev/zero: more than the {} MiB a graph file may have",
+            pathwise_datasets::MAX_GRAPH_FILE_BYTES >> 20
+        )
+    );
+}
+
 #[test]
 fn edge_list_with_and_without_a_skills_file() {
     let dir = tempfile::tempdir().unwrap();

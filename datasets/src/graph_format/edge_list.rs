@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use pathwise::text::quoted;
 use pathwise::{Error, Location, Result, SkillGraphBuilder, SkillSpec};
 
 use super::{csv_error, csv_reader};
@@ -106,7 +107,16 @@ pub(super) fn read(
 /// Reads the skills CSV into `b`.
 fn read_skills(path: &Path, b: &mut SkillGraphBuilder, known: &mut HashSet<String>) -> Result<()> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&file, e))?;
+    let bytes = super::read_graph_file(path, &file)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            Location::file(&file),
+            format!(
+                "not UTF-8 (invalid byte at offset {}); graph files must be UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut reader = csv_reader(text);
     let header = reader.headers().map_err(|e| csv_error(&file, e))?.clone();
@@ -116,7 +126,7 @@ fn read_skills(path: &Path, b: &mut SkillGraphBuilder, known: &mut HashSet<Strin
             Location::file(&file).line(1),
             format!(
                 "a skills file needs an 'id' column (optional: name, standard, description); found: {}",
-                header.iter().collect::<Vec<_>>().join(", ")
+                quoted(&header.iter().collect::<Vec<_>>().join(", "))
             ),
         ));
     };

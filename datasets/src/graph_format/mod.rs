@@ -10,6 +10,7 @@ mod native;
 
 use std::path::{Path, PathBuf};
 
+use pathwise::text::{cut, quoted};
 use pathwise::{BuildOptions, Error, Location, Result, SkillGraph, SkillGraphBuilder};
 
 /// How to load a graph file.
@@ -76,7 +77,7 @@ pub struct LoadedGraph {
 /// header, a graph without skills, and everything [`SkillGraphBuilder::build`] rejects.
 pub fn load_graph(path: &Path, options: &GraphOptions) -> Result<LoadedGraph> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(&file, e))?;
+    let bytes = read_graph_file(path, &file)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         Error::input(
             Location::file(&file),
@@ -109,6 +110,30 @@ pub fn load_graph(path: &Path, options: &GraphOptions) -> Result<LoadedGraph> {
         _ => reader(format, &file, text)?,
     };
     finish(&file, builder, format, skills_file, options)
+}
+
+/// The longest graph file read: 256 MiB (the Junyi exercise table is 0.4 MiB; a 100,000-skill
+/// chain as an edge list about 2 MiB).
+pub const MAX_GRAPH_FILE_BYTES: u64 = 256 << 20;
+
+/// All of a graph (or skills) file, refused past [`MAX_GRAPH_FILE_BYTES`], so that `/dev/zero` or
+/// a huge file named by mistake is one error line rather than an exhausted memory.
+fn read_graph_file(path: &Path, file: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_GRAPH_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(file, e))?;
+    if bytes.len() as u64 > MAX_GRAPH_FILE_BYTES {
+        return Err(Error::input(
+            Location::file(file),
+            format!(
+                "more than the {} MiB a graph file may have",
+                MAX_GRAPH_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Parses graph text already in memory (`source` names it in messages). An edge list is read
@@ -158,8 +183,8 @@ fn detect_csv(file: &str, text: &str) -> Result<GraphFormat> {
             format!(
                 "unrecognised graph file: expected .toml, .json, .preqs, an edge-list CSV \
                  (header prerequisite,skill) or the Junyi exercise table (name,prerequisites,...); \
-                 found header '{}'",
-                header.chars().take(80).collect::<String>()
+                 found header {}",
+                quoted(header)
             ),
         ))
     }
@@ -241,8 +266,20 @@ fn csv_error(file: &str, e: csv::Error) -> Error {
     if line > 0 {
         at = at.line(line);
     }
-    Error::input(at, format!("malformed CSV: {e}"))
+    Error::input(
+        at,
+        format!("malformed CSV: {}", parser_message(&e.to_string())),
+    )
 }
+
+/// A TOML, JSON or CSV parser's message for an error line: it may quote the input (an unknown
+/// field's name), so it is escaped and cut like any input text.
+fn parser_message(message: &str) -> String {
+    cut(&message.replace('\n', " "), PARSER_MESSAGE_CHARS).into_owned()
+}
+
+/// The most characters of a parser's message an error keeps.
+const PARSER_MESSAGE_CHARS: usize = 200;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use pathwise::{ActivitySpec, Error, Location, Result, SkillGraphBuilder, SkillSp
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{LineIndex, line_column};
+use super::{LineIndex, line_column, parser_message};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,7 +76,7 @@ pub(super) fn read_toml(file: &str, text: &str) -> Result<SkillGraphBuilder> {
             let (line, column) = line_column(text, span.start);
             at = at.line(line).column(column.to_string());
         }
-        Error::input(at, e.message().trim().replace('\n', " "))
+        Error::input(at, parser_message(e.message().trim()))
     })?;
     let lines = LineIndex::new(text);
     let at = |start: usize| Location::file(file).line(lines.line(start));
@@ -104,7 +104,7 @@ pub(super) fn read_json(file: &str, text: &str) -> Result<SkillGraphBuilder> {
         let message = message
             .rsplit_once(" at line ")
             .map_or(message.as_str(), |(m, _)| m);
-        Error::input(at, message.to_owned())
+        Error::input(at, parser_message(message))
     })?;
     let mut b = SkillGraphBuilder::new(file);
     for skill in parsed.skill {

@@ -1,6 +1,7 @@
 //! Maps a header's column names to roles, from a preset and the user's `--col ROLE=NAME`
 //! overrides, and detects the preset when none was given.
 
+use pathwise::text::{QUOTE_LIMIT, cut, quoted};
 use pathwise::{Error, Location, Result};
 
 use super::preset::{self, Candidate, DETECTION_ORDER, Preset, Role, Spec};
@@ -230,21 +231,42 @@ fn find_column(header: &[String], name: &str) -> Option<usize> {
     }
 }
 
+/// The most characters of one column name a missing-column error shows.
+const COLUMN_CHARS: usize = 24;
+
+/// The header's columns for a message, each quoted and cut, as many as fit in about 200
+/// characters, then how many more (a header may have thousands of columns).
+fn listed_columns(header: &[String]) -> String {
+    let mut list = String::new();
+    let mut listed = 0;
+    for column in header {
+        let shown = format!("'{}'", cut(column, COLUMN_CHARS));
+        if listed > 0 && list.len() + shown.len() > 200 {
+            break;
+        }
+        if listed > 0 {
+            list.push_str(", ");
+        }
+        list.push_str(&shown);
+        listed += 1;
+    }
+    if listed < header.len() {
+        list.push_str(&format!(" and {} more", header.len() - listed));
+    }
+    list
+}
+
 fn missing_error(file: &str, header: &[String], preset: Option<Preset>, m: &Missing) -> Error {
     let role = m.role;
-    let present = header
-        .iter()
-        .map(|h| format!("'{h}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let present = listed_columns(header);
     let closest = closest_match(header, &m.taken, &m.looked_for)
-        .map(|c| format!("; closest match: '{c}'"))
+        .map(|c| format!("; closest match: '{}'", cut(c, COLUMN_CHARS)))
         .unwrap_or_default();
     let what = if m.from_override {
         format!(
-            "no column '{}' (from --col {role}={})",
-            m.looked_for.join(""),
-            m.looked_for.join("")
+            "no column {} (from --col {role}={})",
+            quoted(&m.looked_for.join("")),
+            cut(&m.looked_for.join(""), QUOTE_LIMIT)
         )
     } else {
         let from = preset.map(|p| format!(" (preset {p})")).unwrap_or_default();
@@ -252,7 +274,7 @@ fn missing_error(file: &str, header: &[String], preset: Option<Preset>, m: &Miss
             "no {role} column: looked for {}{from}",
             m.looked_for
                 .iter()
-                .map(|c| format!("'{c}'"))
+                .map(|c| quoted(c))
                 .collect::<Vec<_>>()
                 .join(", ")
         )

@@ -11,6 +11,7 @@
 //! 3. when none occurs, the file has one column: tab for `.tsv`/`.tab`, else comma;
 //! 4. when several occur, the header is ambiguous: an error asks for `--delimiter`.
 
+use pathwise::text::quoted;
 use pathwise::{Error, Location, Result};
 
 /// The delimiters detection chooses among, in the order they are named in messages.
@@ -42,7 +43,7 @@ pub fn parse_delimiter(text: &str) -> Result<u8> {
 fn name(delimiter: u8) -> String {
     match delimiter {
         b'\t' => "tab".to_owned(),
-        d => format!("'{}'", char::from(d)),
+        d => quoted(&char::from(d).to_string()),
     }
 }
 

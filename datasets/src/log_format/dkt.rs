@@ -16,6 +16,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use pathwise::text::quoted;
 use pathwise::{Error, Location, OrderKind, RawRow, Result};
 
 use super::rows::{NOT_IN_MAP, Sink};
@@ -118,8 +119,8 @@ fn read_record(
         Error::input(
             at(*header_line),
             format!(
-                "expected a record header (a sequence length, or index,user_id), found '{}'",
-                String::from_utf8_lossy(&header.join(&b","[..]))
+                "expected a record header (a sequence length, or index,user_id), found {}",
+                quoted(&String::from_utf8_lossy(&header.join(&b","[..])))
             ),
         )
     };
@@ -171,8 +172,8 @@ fn read_record(
             Error::input(
                 at(*responses_line).column(column.clone()),
                 format!(
-                    "expected 0 or 1 (or 0.0, 1.0, true, false), found '{}'",
-                    String::from_utf8_lossy(response)
+                    "expected 0 or 1 (or 0.0, 1.0, true, false), found {}",
+                    quoted(&String::from_utf8_lossy(response))
                 ),
             )
         })?;

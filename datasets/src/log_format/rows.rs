@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use pathwise::text::quoted;
 use pathwise::{Error, Location, LogBuilder, OrderKind, RawRow, Result};
 
 use super::columns::{Col, Mapping};
@@ -245,8 +246,8 @@ impl RowReader<'_> {
             Error::input(
                 self.at(line, &m.correct),
                 format!(
-                    "expected 0 or 1 (or 0.0, 1.0, true, false), found '{}'",
-                    String::from_utf8_lossy(correct_bytes)
+                    "expected 0 or 1 (or 0.0, 1.0, true, false), found {}",
+                    quoted(&String::from_utf8_lossy(correct_bytes))
                 ),
             )
         })?;
@@ -255,8 +256,8 @@ impl RowReader<'_> {
             Error::input(
                 self.at(line, &m.order),
                 format!(
-                    "expected a sequence number or a date and time, found '{}'",
-                    String::from_utf8_lossy(order_bytes)
+                    "expected a sequence number or a date and time, found {}",
+                    quoted(&String::from_utf8_lossy(order_bytes))
                 ),
             )
         })?;

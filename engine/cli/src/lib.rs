@@ -129,9 +129,12 @@ where
     <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
 }
 
-/// Prints `pathwise: error: <message>` on stderr as one line.
+/// Prints `pathwise: error: <message>` on stderr as one line: the causes' line breaks become
+/// spaces and any control character left from an input is escaped ([`pathwise::text`]), a last
+/// guard behind the library's own quoting.
 fn print_error(message: &str) {
-    eprintln!("pathwise: error: {}", message.replace('\n', " "));
+    let line = message.replace('\n', " ");
+    eprintln!("pathwise: error: {}", pathwise::text::terminal_safe(&line));
 }
 
 /// A command-line error as one line: what is wrong, then where to read about it,

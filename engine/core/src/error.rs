@@ -3,13 +3,17 @@
 
 use std::fmt;
 
+use crate::text::{QUOTE_LIMIT, cut, quoted, terminal_safe};
+
 /// The result type of the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Where in the user's input a problem was found.
 ///
 /// Displayed as `file:line:column`, leaving out the parts that are unknown, and followed by
-/// `(skill X)` or `(item X)` when the problem is about an id rather than a position.
+/// `(skill X)` or `(item X)` when the problem is about an id rather than a position. Every part
+/// may come from an input (a column name, an id), so each is shown escaped and cut
+/// ([`crate::text`]): a location is one short terminal line whatever the input held.
 ///
 /// ```
 /// use pathwise::Location;
@@ -38,9 +42,10 @@ impl Location {
     }
 
     /// A location that is an id rather than a position, e.g. `Location::subject("skill", "frac.add")`.
+    /// The id is quoted with [`quoted`] (escaped, cut to [`QUOTE_LIMIT`] characters).
     pub fn subject(kind: &str, id: &str) -> Self {
         Self {
-            subject: Some(format!("{kind} '{id}'")),
+            subject: Some(format!("{kind} {}", quoted(id))),
             ..Self::default()
         }
     }
@@ -57,9 +62,9 @@ impl Location {
         self
     }
 
-    /// This location about an id, e.g. `.about("skill", "frac.add")`.
+    /// This location about an id, e.g. `.about("skill", "frac.add")` (quoted as in [`Location::subject`]).
     pub fn about(mut self, kind: &str, id: &str) -> Self {
-        self.subject = Some(format!("{kind} '{id}'"));
+        self.subject = Some(format!("{kind} {}", quoted(id)));
         self
     }
 }
@@ -68,13 +73,13 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = Vec::with_capacity(3);
         if let Some(file) = &self.file {
-            parts.push(file.clone());
+            parts.push(terminal_safe(file).into_owned());
         }
         if let Some(line) = self.line {
             parts.push(line.to_string());
         }
         if let Some(column) = &self.column {
-            parts.push(column.clone());
+            parts.push(cut(column, QUOTE_LIMIT).into_owned());
         }
         let position = parts.join(":");
         match (&self.subject, position.is_empty()) {
@@ -152,6 +157,20 @@ mod tests {
         assert_eq!(
             Location::file("g.toml").about("skill", "x").to_string(),
             "g.toml (skill 'x')"
+        );
+    }
+
+    #[test]
+    fn location_escapes_and_cuts_ids_and_column_names_from_the_input() {
+        let at = Location::file("a.csv")
+            .line(1)
+            .column(format!("col\u{1b}[2K{}", "x".repeat(500)))
+            .about("skill", "a\nb");
+        let shown = at.to_string();
+        assert!(shown.starts_with("a.csv:1:col\\e[2Kxxx"), "{shown}");
+        assert!(
+            shown.ends_with("… (428 more characters) (skill 'a\\nb')"),
+            "{shown}"
         );
     }
 

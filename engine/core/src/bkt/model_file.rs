@@ -9,6 +9,7 @@ use super::fit_flags::FitFlag;
 use super::model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 use super::params::{Params, Variant};
 use crate::error::{Error, Location, Result};
+use crate::text::{QUOTE_LIMIT, cut};
 
 /// The `format` field of a model file.
 pub const MODEL_FORMAT: &str = "pathwise-model";
@@ -141,6 +142,8 @@ impl Model {
     /// first (so another file gives one clear line), then the schema, then that every
     /// probability is in `[0, 1]`.
     pub fn from_json(text: &str, source: &str) -> Result<Model> {
+        // serde's messages quote the input (a field name, a string value): escaped and cut.
+        const PARSER_MESSAGE_CHARS: usize = 200;
         let value = crate::json::parse_strict(text, crate::json::MODEL_LIMIT).map_err(|e| {
             use crate::json::JsonError;
             let what = match &e {
@@ -169,7 +172,10 @@ impl Model {
                 at(),
                 format!(
                     "not a pathwise model file (expected \"format\": \"{MODEL_FORMAT}\", found {})",
-                    format.map_or("none".to_owned(), |f| format!("\"{f}\""))
+                    format.map_or("none".to_owned(), |f| format!(
+                        "\"{}\"",
+                        cut(f, QUOTE_LIMIT)
+                    ))
                 ),
             ));
         }
@@ -179,14 +185,18 @@ impl Model {
                 at(),
                 format!(
                     "model file version {} is not supported (this pathwise reads version {MODEL_VERSION})",
-                    value
-                        .get("version")
-                        .map_or("none".to_owned(), |v| v.to_string())
+                    value.get("version").map_or("none".to_owned(), |v| cut(
+                        &v.to_string(),
+                        QUOTE_LIMIT
+                    )
+                    .into_owned())
                 ),
             ));
         }
-        let file: FileModel = serde_json::from_value(value)
-            .map_err(|e| Error::input(at(), format!("malformed model file: {e}")))?;
+        let file: FileModel = serde_json::from_value(value).map_err(|e| {
+            let e = cut(&e.to_string(), PARSER_MESSAGE_CHARS).into_owned();
+            Error::input(at(), format!("malformed model file: {e}"))
+        })?;
         let mut skills = Vec::with_capacity(file.skills.len());
         for (id, s) in file.skills {
             let params = Params {

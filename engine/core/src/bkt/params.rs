@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
+use crate::text::{QUOTE_LIMIT, cut, quoted};
 
 /// Which BKT variant a model is; the switches combine freely.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -177,7 +178,7 @@ impl Bounds {
         }
         let mut bounds = Bounds::default();
         for part in spec.split(',') {
-            let bad = |why: &str| Error::config(format!("--bounds '{part}': {why}"));
+            let bad = |why: &str| Error::config(format!("--bounds {}: {why}", quoted(part)));
             let (name, range) = part
                 .split_once('=')
                 .ok_or_else(|| bad("expected PARAM=MAX or PARAM=MIN:MAX, 'default' or 'none'"))?;
@@ -233,7 +234,8 @@ impl FixedParams {
                 Error::input(
                     Location::file(source).line(e.line() as u64),
                     format!(
-                        "not a fixed-parameters file ({{\"<skill>\": {{\"guess\": 0.2, ...}}}}): {e}"
+                        "not a fixed-parameters file ({{\"<skill>\": {{\"guess\": 0.2, ...}}}}): {}",
+                        cut(&e.to_string(), 200)
                     ),
                 )
             })?;
@@ -246,7 +248,8 @@ impl FixedParams {
                     Error::input(
                         at(),
                         format!(
-                            "unknown parameter '{name}' (expected prior, learn, forget, guess or slip)"
+                            "unknown parameter {} (expected prior, learn, forget, guess or slip)",
+                            quoted(&name)
                         ),
                     )
                 })?;
@@ -256,7 +259,10 @@ impl FixedParams {
                     .ok_or_else(|| {
                         Error::input(
                             at(),
-                            format!("{name} = {value} is not a probability in [0, 1]"),
+                            format!(
+                                "{name} = {} is not a probability in [0, 1]",
+                                cut(&value.to_string(), QUOTE_LIMIT)
+                            ),
                         )
                     })?;
                 values.insert(param, v);

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Activity, Skill, SkillGraph, cycles};
+use crate::text::{cut, quoted};
 use crate::{Error, Location, Result};
 
 /// A skill as a file describes it, before its ids are checked.
@@ -266,7 +267,7 @@ impl SkillGraphBuilder {
             );
         for (p_id, s_id, at) in all_edges {
             let s = lookup(s_id, at, "")?;
-            let p = lookup(p_id, at, &format!(" (a prerequisite of '{s_id}')"))?;
+            let p = lookup(p_id, at, &format!(" (a prerequisite of {})", quoted(s_id)))?;
             if p == s {
                 if options.drop_cycle_edges {
                     if !dropped.iter().any(|d: &DroppedEdge| d.skill == s_id) {
@@ -297,16 +298,12 @@ impl SkillGraphBuilder {
                 });
             }
         } else if let Some(cycle) = cycles::find_cycle(&prerequisites) {
-            let names: Vec<&str> = cycle
-                .iter()
-                .map(|&s| skills[s as usize].id.as_str())
-                .collect();
-            let first = names[0];
+            let first = skills[cycle[0] as usize].id.as_str();
             return Err(Error::input(
                 at_or_file(&self.skills[cycle[0] as usize].at).about("skill", first),
                 format!(
-                    "prerequisites form a cycle: {} -> {first} (drop-cycle-edges can break it)",
-                    names.join(" -> ")
+                    "prerequisites form a cycle: {} (drop-cycle-edges can break it)",
+                    cycle_text(cycle.iter().map(|&s| skills[s as usize].id.as_str()))
                 ),
             ));
         }
@@ -338,7 +335,7 @@ impl SkillGraphBuilder {
                 let i = index.get(s.as_str()).copied().ok_or_else(|| {
                     Error::input(
                         at.clone(),
-                        format!("unknown skill id '{s}'{}", closest_hint(s, &index)),
+                        format!("unknown skill id {}{}", quoted(s), closest_hint(s, &index)),
                     )
                 })?;
                 if !ids.contains(&i) {
@@ -360,6 +357,23 @@ impl SkillGraphBuilder {
     }
 }
 
+/// The most skills of a cycle an error names: the first ones, then how many more.
+const LISTED_CYCLE_SKILLS: usize = 8;
+
+/// A cycle as `a -> b -> c -> a`, each id escaped and cut; a long cycle names its first
+/// [`LISTED_CYCLE_SKILLS`] skills and how many more, so the message stays one short line.
+fn cycle_text<'a>(ids: impl ExactSizeIterator<Item = &'a str> + Clone) -> String {
+    let short = |id: &str| cut(id, 40).into_owned();
+    let n = ids.len();
+    let first = ids.clone().next().map(short).unwrap_or_default();
+    let mut parts: Vec<String> = ids.take(LISTED_CYCLE_SKILLS).map(short).collect();
+    if n > LISTED_CYCLE_SKILLS {
+        parts.push(format!("… ({} more skills)", n - LISTED_CYCLE_SKILLS));
+    }
+    parts.push(first);
+    parts.join(" -> ")
+}
+
 /// ` (did you mean 'x'?)` when a known id is within a small edit distance of `id`.
 fn closest_hint(id: &str, index: &HashMap<String, u32>) -> String {
     let limit = id.chars().count() / 3;
@@ -372,7 +386,7 @@ fn closest_hint(id: &str, index: &HashMap<String, u32>) -> String {
         .filter(|(d, _, _)| *d <= limit)
         .min_by_key(|(d, i, _)| (*d, *i));
     match best {
-        Some((_, _, known)) => format!(" (did you mean '{known}'?)"),
+        Some((_, _, known)) => format!(" (did you mean {}?)", quoted(known)),
         None => String::new(),
     }
 }

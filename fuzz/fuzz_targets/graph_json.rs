@@ -1,0 +1,6 @@
+//! Fuzz target `graph_json`: see [`pathwise_fuzz::Target::GraphJson`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    pathwise_fuzz::run(pathwise_fuzz::Target::GraphJson, data);
+});
