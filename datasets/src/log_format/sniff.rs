@@ -22,6 +22,7 @@ pub(crate) enum Kind {
 /// What kind of log `path` is; a CSV/TSV file is read with `delimiter` when given, else with
 /// the one detected from its header line ([`delimiter::detect`]).
 pub(crate) fn sniff(path: &Path, delimiter: Option<u8>) -> Result<Kind> {
+    refuse_special_file(path)?;
     let head = head(path)?;
     let ext = extension(path);
     if head.starts_with(b"PAR1") || ext == "parquet" || ext == "pq" {
@@ -42,6 +43,21 @@ pub(crate) fn sniff(path: &Path, delimiter: Option<u8>) -> Result<Kind> {
     }
 }
 
+/// A log is opened more than once (sniffed, then read, in parallel windows for a large CSV), so
+/// it must be a regular file: a pipe (`<(zcat log.csv.gz)`) would lose what the sniffing read, a
+/// FIFO with no writer would wait for ever and `/dev/zero` would fill the memory with one line.
+fn refuse_special_file(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(Error::input(
+            Location::file(path.display().to_string()),
+            "not a regular file (a pipe, device or socket); logs are read more than once, so \
+             save it to a file first",
+        )),
+        // A missing file or a folder: the error comes from opening it.
+        _ => Ok(()),
+    }
+}
+
 fn extension(path: &Path) -> String {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -53,5 +69,32 @@ pub(crate) fn sniff_delimiter(path: &Path, delimiter: Option<u8>) -> Result<u8> 
     match delimiter {
         Some(d) => Ok(d),
         None => delimiter::detect(&path.display().to_string(), &extension(path), &head(path)?),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_that_is_a_device_a_fifo_or_a_pipe_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("log.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let mut special = vec![Path::new("/dev/zero").to_owned()];
+        if made.is_ok_and(|s| s.success()) {
+            special.push(fifo);
+        }
+        for path in special {
+            let e = sniff(&path, None).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "{}: not a regular file (a pipe, device or socket); logs are read more than \
+                     once, so save it to a file first",
+                    path.display()
+                )
+            );
+        }
     }
 }
