@@ -6,6 +6,7 @@
 
 mod common;
 
+mod bad_inputs;
 mod bkt;
 mod demo;
 mod flags;

@@ -1,0 +1,193 @@
+//! Bad inputs of docs/bad-inputs.md that no other test shows: each is refused with exit 2 and one
+//! line naming the place (or, where the catalogue says so, accepted).
+
+use std::path::Path;
+
+use crate::common::{pathwise, repo_file};
+
+/// Runs `pathwise args` and returns its one stderr line, checking exit 2.
+fn refused(args: &[&str]) -> String {
+    let output = pathwise(args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let line = lines.last().copied().unwrap_or_default();
+    assert!(line.starts_with("pathwise: error: "), "{args:?}: {stderr}");
+    assert!(
+        lines[..lines.len() - 1]
+            .iter()
+            .all(|l| !l.contains("error")),
+        "{stderr}"
+    );
+    line.to_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const HEADER: &str = "learner,skill,correct,order\n";
+
+#[test]
+fn an_order_that_is_not_a_number_nan_infinite_or_past_u64_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["NaN", "inf", "99999999999999999999999999"] {
+        let log = write(
+            dir.path(),
+            "log.csv",
+            &format!("{HEADER}ann,count,1,{value}\n"),
+        );
+        let line = refused(&["data", "stats", &log]);
+        assert!(
+            line.ends_with(&format!(
+                "log.csv:2:order: expected a sequence number or a date and time, found '{value}'"
+            )),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn negative_sequence_numbers_are_an_order_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "log.csv",
+        &format!("{HEADER}ann,count,1,-5\nann,count,0,-7\n"),
+    );
+    let output = pathwise(&["-q", "data", "stats", &log, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_wrong_delimiter_makes_the_header_one_column_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(dir.path(), "log.csv", &format!("{HEADER}ann,count,1,1\n"));
+    let line = refused(&["data", "stats", "--delimiter", "tab", &log]);
+    assert!(
+        line.contains("columns present: 'learner,skill,correct,o… (4 more characters)'"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_unterminated_quote_is_a_row_with_too_few_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "log.csv",
+        &format!("{HEADER}\"ann,count,1,1\nbob,add,0,2\n"),
+    );
+    let line = refused(&["data", "stats", &log]);
+    assert!(
+        line.ends_with("log.csv:2: the row has 1 field but the header has 4"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_ten_megabyte_value_is_quoted_in_eighty_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = "1".repeat(10_000_000);
+    let log = write(
+        dir.path(),
+        "log.csv",
+        &format!("{HEADER}ann,count,{value},1\n"),
+    );
+    let line = refused(&["data", "stats", &log]);
+    assert!(
+        line.ends_with("… (9999921 more characters)'"),
+        "{}",
+        &line[..200]
+    );
+    assert!(line.len() < 400, "{}", line.len());
+}
+
+#[test]
+fn a_graph_with_a_duplicate_json_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = write(
+        dir.path(),
+        "g.json",
+        r#"{"skill":[{"id":"a"}],"skill":[{"id":"b"}]}"#,
+    );
+    let line = refused(&["graph", "check", &graph]);
+    assert!(
+        line.ends_with("g.json:1:29: duplicate field `skill`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn activity_minutes_negative_nan_or_overflowing_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (minutes, expected) in [
+        (
+            "-3",
+            "(activity 'x'): minutes must be a positive number, found -3",
+        ),
+        (
+            "nan",
+            "(activity 'x'): minutes must be a positive number, found NaN",
+        ),
+        ("1e999", ":6:9: floating-point number overflowed"),
+    ] {
+        let text = format!(
+            "[[skill]]\nid=\"a\"\n[[activity]]\nid=\"x\"\nskills=[\"a\"]\nminutes={minutes}\n"
+        );
+        let graph = write(dir.path(), "g.toml", &text);
+        let line = refused(&["graph", "check", &graph]);
+        assert!(line.ends_with(expected), "{line}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped_in_graphs_and_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = std::fs::read_to_string(repo_file("tests/fixtures/recommend/graph.toml")).unwrap();
+    let graph = write(dir.path(), "g.toml", &format!("\u{feff}{graph}"));
+    assert_eq!(
+        pathwise(&["-q", "graph", "check", &graph]).status.code(),
+        Some(0)
+    );
+    let model = std::fs::read_to_string(repo_file("tests/fixtures/recommend/model.json")).unwrap();
+    let model = write(dir.path(), "m.json", &format!("\u{feff}{model}"));
+    let log = repo_file("tests/fixtures/recommend/log.csv");
+    let output = pathwise(&["-q", "predict", "--model", &model, &log]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_model_with_nan_or_negative_or_overflowing_numbers_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = std::fs::read_to_string(repo_file("tests/fixtures/recommend/model.json")).unwrap();
+    let log = repo_file("tests/fixtures/recommend/log.csv");
+    for (from, to, expected) in [
+        (
+            "\"prior\": 0.2,",
+            "\"prior\": NaN,",
+            "not a pathwise model file (invalid JSON: expected value)",
+        ),
+        (
+            "\"observations\": 20",
+            "\"observations\": -20",
+            "malformed model file: invalid value: integer `-20`, expected u64",
+        ),
+        (
+            "\"observations\": 20",
+            "\"observations\": 999999999999999999999999",
+            "malformed model file: invalid type: floating point `1e+24`, expected u64",
+        ),
+    ] {
+        let path = write(dir.path(), "m.json", &model.replacen(from, to, 1));
+        let line = refused(&["predict", "--model", &path, &log]);
+        assert!(line.ends_with(expected), "{line}");
+    }
+}
