@@ -191,3 +191,33 @@ fn a_model_with_nan_or_negative_or_overflowing_numbers_is_refused() {
         assert!(line.ends_with(expected), "{line}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_item_map_or_a_learner_list_from_dev_zero_is_refused_not_read_for_ever() {
+    let log = repo_file("tests/fixtures/recommend/log.csv");
+    let line = refused(&["data", "stats", &log, "--item-skills", "/dev/zero"]);
+    assert!(
+        line.ends_with("/dev/zero: not a regular file (a pipe, device or socket); logs are read more than once, so save it to a file first"),
+        "{line}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let line = refused(&[
+        "report",
+        "--model",
+        &repo_file("tests/fixtures/recommend/model.json"),
+        "--graph",
+        &repo_file("tests/fixtures/recommend/graph.toml"),
+        &log,
+        "--learners",
+        "/dev/zero",
+        "-o",
+        &out.to_string_lossy(),
+    ]);
+    assert!(
+        line.ends_with("/dev/zero: more than the 64 MiB a learner list may have"),
+        "{line}"
+    );
+    assert!(!out.exists());
+}

@@ -14,6 +14,7 @@ use super::values::{self, Encoding};
 /// Reads an item→skill map.
 pub(crate) fn load(path: &Path, encoding: Encoding, delimiter: Option<u8>) -> Result<ItemSkills> {
     let file = path.display().to_string();
+    super::sniff::refuse_special_file(path)?;
     let delimiter = sniff_delimiter(path, delimiter)?;
     let table = delimited::open(path, delimiter, encoding)?;
     if table.header.len() < 2 {

@@ -43,10 +43,10 @@ pub(crate) fn sniff(path: &Path, delimiter: Option<u8>) -> Result<Kind> {
     }
 }
 
-/// A log is opened more than once (sniffed, then read, in parallel windows for a large CSV), so
-/// it must be a regular file: a pipe (`<(zcat log.csv.gz)`) would lose what the sniffing read, a
+/// A log (or an item→skill map) is opened more than once (sniffed, then read, in parallel windows
+/// for a large CSV), so it must be a regular file: a pipe (`<(zcat log.csv.gz)`) would lose what the sniffing read, a
 /// FIFO with no writer would wait for ever and `/dev/zero` would fill the memory with one line.
-fn refuse_special_file(path: &Path) -> Result<()> {
+pub(crate) fn refuse_special_file(path: &Path) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(Error::input(
             Location::file(path.display().to_string()),

@@ -166,11 +166,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// Reads `--learners FILE` and maps every id to the log's dense learner id.
 fn select_learners(path: &Path, log: &InteractionLog) -> anyhow::Result<Vec<u32>> {
     let file = path.display().to_string();
+    // At most 64 MiB (a million ids of 64 bytes), so /dev/zero is an error, not a full memory.
+    let bytes = crate::input::read_limited(path, 64 << 20, "a learner list")?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("{file}: cannot read the learner list"))?;
+        .from_reader(bytes.as_slice());
     let mut ids = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 1;
