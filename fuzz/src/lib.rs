@@ -78,7 +78,8 @@ impl Target {
 }
 
 /// Feeds `data` to `target`'s entry point. Returns the error message when the input is refused;
-/// panics when the entry point panics or its message breaks the rules of [`check_message`].
+/// panics when the entry point panics, its message breaks the rules of [`check_message`], or a
+/// graph it accepts is not in topological order.
 pub fn run(target: Target, data: &[u8]) -> Option<String> {
     let outcome = match target {
         Target::LogCsv => log_csv(data),
@@ -204,9 +205,25 @@ fn graph(
         drop_cycle_edges,
         skills_file: None,
     };
-    load_graph(&path, &options)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    let loaded = load_graph(&path, &options).map_err(|e| e.to_string())?;
+    check_topological(&loaded.graph);
+    Ok(())
+}
+
+/// Panics unless a loaded graph's topological order holds every skill once, each after all its
+/// prerequisites (with `--drop-cycle-edges`, what is left after the dropped edges must be a DAG).
+fn check_topological(graph: &pathwise::SkillGraph) {
+    let order = graph.topological_order();
+    assert_eq!(order.len(), graph.n_skills(), "the order misses skills");
+    for (position, &s) in order.iter().enumerate() {
+        assert_eq!(graph.topological_position(s) as usize, position);
+        for &p in graph.prerequisites(s) {
+            assert!(
+                (graph.topological_position(p) as usize) < position,
+                "skill {s} comes before its prerequisite {p}"
+            );
+        }
+    }
 }
 
 fn model_json(data: &[u8]) -> Result<(), String> {
