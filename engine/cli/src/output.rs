@@ -44,7 +44,8 @@ impl Table {
         self.rows.push(row.into_iter().map(Into::into).collect());
     }
 
-    /// Writes the table as aligned text (numbers right-aligned) or CSV.
+    /// Writes the table as aligned text (numbers right-aligned, control characters of the cells
+    /// escaped by [`pathwise::text::terminal_safe`]) or CSV (cells as they are).
     pub fn write(&self, out: &mut dyn Write, format: Format) -> anyhow::Result<()> {
         match format {
             Format::Csv => {
@@ -56,9 +57,17 @@ impl Table {
                 w.flush()?;
             }
             Format::Table | Format::Json => {
-                let mut widths: Vec<usize> =
-                    self.header.iter().map(|h| h.chars().count()).collect();
-                for row in &self.rows {
+                // Cells hold input text (ids, names): escaped, so a terminal shows and runs nothing.
+                let safe = |cells: &[String]| -> Vec<String> {
+                    cells
+                        .iter()
+                        .map(|c| pathwise::text::terminal_safe(c).into_owned())
+                        .collect()
+                };
+                let header = safe(&self.header);
+                let rows: Vec<Vec<String>> = self.rows.iter().map(|r| safe(r)).collect();
+                let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+                for row in &rows {
                     for (w, cell) in widths.iter_mut().zip(row) {
                         *w = (*w).max(cell.chars().count());
                     }
@@ -80,8 +89,8 @@ impl Table {
                     }
                     s.trim_end().to_owned()
                 };
-                writeln!(out, "{}", line(&self.header))?;
-                for row in &self.rows {
+                writeln!(out, "{}", line(&header))?;
+                for row in &rows {
                     writeln!(out, "{}", line(row))?;
                 }
             }
@@ -304,6 +313,22 @@ pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> anyhow:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_cells_with_control_characters_are_escaped_and_aligned_csv_left_as_is() {
+        let mut t = Table::new(["learner", "n"]);
+        t.push(["ev\u{1b}[2Kil", "1"]);
+        t.push(["bob", "22"]);
+        let mut out = Vec::new();
+        t.write(&mut out, Format::Table).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "learner    n\nev\\e[2Kil   1\nbob        22\n"
+        );
+        let mut out = Vec::new();
+        t.write(&mut out, Format::Csv).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("ev\u{1b}[2Kil,1"));
+    }
 
     #[test]
     fn table_aligns_numbers_right() {
