@@ -12,12 +12,8 @@
 
 use std::io::Write;
 
-use pathwise::simulate::{
-    BaselinePolicy, DEFAULT_BLOCKED_LEARN_FACTOR, SimOptions, Tutor, World, draw_params,
-};
+use pathwise::simulate::{BaselinePolicy, DEFAULT_BLOCKED_LEARN_FACTOR, SimOptions, Tutor, World};
 use pathwise::{Result, SkillGraph};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
 use crate::demo_curriculum;
 
@@ -32,30 +28,7 @@ const CLASSES: [(&str, usize, usize); 3] = [("7A", 28, 160), ("7B", 30, 100), ("
 
 /// The demo curriculum's true world: drawn parameters, prerequisites, per-activity difficulty.
 pub fn demo_world(graph: &SkillGraph) -> Result<World> {
-    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
-    let truth = (0..graph.n_skills())
-        .map(|_| draw_params(&mut rng))
-        .collect();
-    let prerequisites = (0..graph.n_skills() as u32)
-        .map(|s| graph.prerequisites(s).to_vec())
-        .collect();
-    let world = World::new(truth, prerequisites, DEFAULT_BLOCKED_LEARN_FACTOR)?;
-    let items = (0..graph.n_skills() as u32)
-        .map(|s| {
-            let own = *world.skill(s as usize);
-            graph
-                .skill_activities(s)
-                .iter()
-                .map(|_| {
-                    (
-                        (own.guess + rng.random_range(-0.08..0.08)).clamp(0.01, 0.45),
-                        (own.slip + rng.random_range(-0.08..0.08)).clamp(0.01, 0.45),
-                    )
-                })
-                .collect()
-        })
-        .collect();
-    world.with_items(items)
+    World::from_graph(graph, None, DEMO_SEED, DEFAULT_BLOCKED_LEARN_FACTOR)
 }
 
 /// Writes the demo cohort as CSV with columns `learner,skill,item,correct,order,group` (the

@@ -25,6 +25,19 @@ fn load(dir: &Path, files: &[&str], options: &LogOptions) -> LoadedLog {
     load_logs(&paths, options).unwrap_or_else(|e| panic!("{files:?}: {e}"))
 }
 
+/// The ASSISTments 2009 skill builder's two long files (AKT's release).
+fn akt(dir: &Path) -> LoadedLog {
+    let d = "assistments2009_skillbuilder_akt";
+    load(
+        dir,
+        &[
+            &format!("{d}/interactions_long_part01.csv"),
+            &format!("{d}/interactions_long_part02.csv"),
+        ],
+        &LogOptions::default(),
+    )
+}
+
 fn cols(pairs: &[(Role, &str)]) -> Vec<(Role, String)> {
     pairs.iter().map(|(r, n)| (*r, n.to_string())).collect()
 }
@@ -106,15 +119,7 @@ fn glops_with_column_overrides() {
 #[test]
 fn akt_long_files() {
     let Some(dir) = shared() else { return };
-    let d = "assistments2009_skillbuilder_akt";
-    let l = load(
-        &dir,
-        &[
-            &format!("{d}/interactions_long_part01.csv"),
-            &format!("{d}/interactions_long_part02.csv"),
-        ],
-        &LogOptions::default(),
-    );
+    let l = akt(&dir);
     assert_eq!((l.preset, l.preset_detected), (Preset::Assistments, true));
     assert_eq!(counts(&l), (325_589, 4_150, 110, 16_891));
     // Multi-skill problems are repeated rows (51,052 rows repeat the previous problem); each run of
@@ -198,4 +203,76 @@ fn oli_statics_raw_three_line_records_with_an_item_map() {
     );
     assert_eq!(l.log.items().len(), 0);
     assert!(l.log.skills().len() > 98);
+}
+
+/// Answers every skill of `model` correctly until the mastery rule says mastered; the most
+/// answers any skill needed. Panics naming a skill that never gets there.
+fn answers_to_master_every_skill(model: &pathwise::Model) -> usize {
+    use pathwise::mastery::Status;
+    let mut most = 0;
+    for skill in model.skills() {
+        let id = skill.id();
+        let mut state = pathwise::LearnerState::new(model);
+        let mut answers = 0;
+        while state.status(model, id).unwrap() != Status::Mastered {
+            state.observe(model, id, None, true).unwrap();
+            answers += 1;
+            assert!(
+                answers <= 500,
+                "skill {id} is not mastered after 500 correct answers: {:?}",
+                skill.params()
+            );
+        }
+        most = most.max(answers);
+    }
+    most
+}
+
+fn fitted(log: &pathwise::InteractionLog, variant: pathwise::Variant) -> pathwise::Model {
+    let options = pathwise::FitOptions {
+        variant,
+        ..pathwise::FitOptions::default()
+    };
+    pathwise::fit(log, &options, |_| std::ops::ControlFlow::Continue(())).unwrap()
+}
+
+/// Issue 17: with forgetting, 7 of the demo's 37 fitted skills and 26 of the 110 ASSISTments 2009
+/// skills could never be mastered (P(known) cannot pass 1 − forget). Under the mastery rule every
+/// fitted skill is reachable by a run of correct answers.
+#[test]
+fn no_fitted_skill_of_the_demo_or_of_assistments_is_unreachable() {
+    let demo = pathwise_datasets::DEMO_COHORT_CSV;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/cohort.csv");
+    assert!(!demo.is_empty());
+    let log = load_logs(&[path], &LogOptions::default()).unwrap().log;
+    let forgets = pathwise::Variant {
+        forgets: true,
+        item_guess_slip: true,
+        ..pathwise::Variant::default()
+    };
+    let model = fitted(&log, forgets);
+    let capped = model
+        .skills()
+        .iter()
+        .filter(|s| pathwise::mastery::ceiling(s.params()) < 0.95)
+        .count();
+    assert!(
+        capped > 0,
+        "the demo fit has no skill capped below 0.95 any more"
+    );
+    assert!(answers_to_master_every_skill(&model) <= 60);
+
+    let Some(dir) = shared() else { return };
+    let l = akt(&dir);
+    for variant in [
+        pathwise::Variant::default(),
+        pathwise::Variant {
+            forgets: true,
+            ..pathwise::Variant::default()
+        },
+    ] {
+        let model = fitted(&l.log, variant);
+        assert_eq!(model.n_skills(), 110);
+        answers_to_master_every_skill(&model);
+    }
 }

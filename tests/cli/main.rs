@@ -12,5 +12,7 @@ mod demo;
 mod flags;
 mod limits;
 mod output_files;
+mod recommend;
 mod report;
+mod simulate;
 mod usage;

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod input;
 pub mod limits;
 pub mod log_args;
+pub mod mastery_args;
 pub mod output;
 pub mod output_dir;
 pub mod status;

@@ -114,6 +114,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A [`LearnerState`](crate::LearnerState) was used with a model other than the one it
+    /// belongs to. Load a stored state with [`LearnerState::from_json`](crate::LearnerState::from_json)
+    /// to carry it over to another model by skill id.
+    #[error(
+        "the learner state belongs to model {state}, not to model {model}; load it with \
+         LearnerState::from_json to carry it over by skill id"
+    )]
+    StateMismatch {
+        /// The fingerprint of the model the state belongs to (12 hex digits).
+        state: String,
+        /// The fingerprint of the model it was used with (12 hex digits).
+        model: String,
+    },
     /// A long computation was cancelled through its progress callback.
     #[error("cancelled")]
     Cancelled,

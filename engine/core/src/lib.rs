@@ -11,6 +11,7 @@
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
 
 mod bkt;
+pub use bkt::mastery;
 mod error;
 mod eval;
 mod graph;
@@ -24,9 +25,9 @@ pub mod text;
 pub use bkt::{
     Bounds, DEFAULT_PSEUDO_COUNTS, EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, Fallback,
     Fallbacks, FitFlag, FitInfo, FitOptions, FixedParams, GUESS_SLIP_MARGIN, ItemParams,
-    LEARNER_CLASSES, LearnerState, MAX_RESTARTS, MODEL_FORMAT, MODEL_VERSION, Model, PROB_FLOOR,
-    ParamName, Params, PredictionRow, Progress, PseudoCounts, Replay, SkillModel, SkillStats, Step,
-    Variant, fit, predict,
+    LEARNER_CLASSES, LearnerState, MAX_RESTARTS, MAX_STATE_BYTES, MODEL_FORMAT, MODEL_VERSION,
+    Model, PROB_FLOOR, ParamName, Params, PredictionRow, Progress, PseudoCounts, Replay,
+    STATE_FORMAT, STATE_VERSION, SkillModel, SkillStats, StateChanges, Step, Variant, fit, predict,
 };
 pub use error::{Error, Location, Result};
 pub use eval::simulate;
@@ -39,15 +40,15 @@ pub use eval::{
     time_cut, walk_order,
 };
 pub use graph::{
-    Activity, ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, Skill, SkillGraph,
-    SkillGraphBuilder, SkillSpec,
+    Activity, ActivitySpec, BuildOptions, BuiltGraph, DeriveOptions, DropReason, DroppedEdge,
+    MAX_DERIVED_SKILLS, Skill, SkillGraph, SkillGraphBuilder, SkillSpec, derive_graph,
 };
 pub use log::{
     InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
 };
 pub use recommend::{
-    Band, Components, GRID_POINTS, Kind, LearnerHistory, MAX_OPPORTUNITIES, Plan, PlanStep, Policy,
-    Recommendation, Recommender, Replayer, SkillDynamics, Weights,
+    Components, GRID_POINTS, Kind, MAX_OPPORTUNITIES, Plan, PlanStep, Policy, Recommendation,
+    Recommender, Replayer, SkillDynamics, SkillKnowledge,
 };
 pub use report::{
     ALL_LEARNERS, Cohort, CohortInput, CohortReport, CohortSelection, Group, GroupRule, Grouping,

@@ -138,12 +138,25 @@ fn run_steps() -> anyhow::Result<()> {
                 [cohort],
             ),
         ),
-        simulate_step(
-            "Compare teaching policies on simulated learners (pathwise vs random)",
-            "pathwise",
-            curriculum,
+        (
+            "Compare teaching policies on simulated learners whose truth is the fitted model \
+             (pathwise against every baseline, paired by seed)",
+            args_of(
+                [
+                    "simulate",
+                    "--learners",
+                    "100",
+                    "--steps",
+                    "150",
+                    "--runs",
+                    "5",
+                    "--policy",
+                    "all",
+                    "--model",
+                ],
+                [model, Path::new("--graph"), curriculum],
+            ),
         ),
-        simulate_step("", "random", curriculum),
         (
             "A learner's signed mastery record: issuer key, credential, offline verification",
             args_of(["record", "keygen", "-o"], [Path::new("issuer.key")]),
@@ -211,23 +224,6 @@ impl Drop for InFolder {
     fn drop(&mut self) {
         let _ = std::env::set_current_dir(&self.previous);
     }
-}
-
-/// `simulate` of one policy on the demo curriculum: 3 runs of 100 learners, 120 steps.
-fn simulate_step<'a>(title: &'a str, policy: &str, curriculum: &Path) -> (&'a str, Vec<OsString>) {
-    let words = [
-        "simulate",
-        "--learners",
-        "100",
-        "--steps",
-        "120",
-        "--runs",
-        "3",
-        "--policy",
-        policy,
-        "--graph",
-    ];
-    (title, args_of(words, [curriculum]))
 }
 
 /// Command-line words followed by paths.

@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (name, id) = learners(log, std::slice::from_ref(&args.learner))
         .pop()
         .unwrap_or((args.learner.clone(), u32::MAX));
-    let (state, _) = replayer.replay(id);
+    let state = replayer.replay(id);
     let plan = recommender.path(&state, &[])?;
     if plan.steps.is_empty() {
         crate::status!(
@@ -68,6 +68,8 @@ fn write_plan(
         "step",
         "skill",
         "mastery",
+        "estimate",
+        "status",
         "expected_opportunities",
         "minutes",
     ]);
@@ -78,6 +80,8 @@ fn write_plan(
             s.step.to_string(),
             s.skill.clone(),
             format!("{:.3}", s.mastery),
+            format!("{:.3}", s.estimate),
+            s.status.as_str().to_owned(),
             opt(s.expected_opportunities),
             opt(s.minutes),
         ]);
@@ -88,8 +92,10 @@ fn write_plan(
             out,
             "total: {} skills, {} expected opportunities, {} minutes{}",
             plan.steps.len(),
-            plan.expected_opportunities
-                .map_or_else(|| "unbounded".to_owned(), |v| format!("{v:.1}")),
+            plan.expected_opportunities.map_or_else(
+                || "unknown (a skill cannot be learnt)".to_owned(),
+                |v| format!("{v:.1}")
+            ),
             plan.minutes
                 .map_or_else(|| "unknown".to_owned(), |v| format!("{v:.0}")),
             if plan.steps_without_minutes > 0 {

@@ -3,16 +3,16 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
-use pathwise::{
-    InteractionLog, LearnerHistory, LearnerState, Model, Policy, Recommendation, Recommender,
-    Replayer, SkillGraph,
-};
+use pathwise::mastery::MasteryRule;
+use pathwise::{InteractionLog, Model, Policy, Recommendation, Recommender, Replayer, SkillGraph};
 use rayon::prelude::*;
 
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
+use crate::mastery_args::MasteryArgs;
 use crate::output::{Format, Table, check_writable, write_atomic, write_json};
 use crate::status::progress_bar;
 use crate::{Outcome, limits};
@@ -44,12 +44,12 @@ pub struct Inputs {
     #[arg(long = "goal", value_name = "SKILL")]
     pub goals: Vec<String>,
 
-    /// Mastery threshold on P(known).
-    #[arg(long, value_name = "P", default_value_t = 0.95)]
-    pub mastery: f64,
+    /// When a skill counts as mastered.
+    #[command(flatten)]
+    pub mastery: MasteryArgs,
 
-    /// Softer threshold at which a prerequisite counts as satisfied [default: the mastery
-    /// threshold].
+    /// Softer estimate at which a prerequisite counts as satisfied (with the streak of correct
+    /// answers) [default: mastered].
     #[arg(long, value_name = "P")]
     pub ready: Option<f64>,
 
@@ -80,20 +80,22 @@ pub struct Args {
 
 /// The loaded inputs.
 pub(crate) struct Loaded {
-    pub model: Model,
-    pub graph: SkillGraph,
+    pub model: Arc<Model>,
+    pub graph: Arc<SkillGraph>,
     pub log: InteractionLog,
     pub policy: Policy,
+    pub rule: MasteryRule,
 }
 
 impl Loaded {
     /// The recommender and the replayer over these inputs; their warnings go to stderr.
-    pub(crate) fn engines(&self) -> anyhow::Result<(Recommender<'_>, Replayer<'_>)> {
-        let recommender = Recommender::new(&self.graph, &self.model, self.policy.clone())?;
+    pub(crate) fn engines(&self) -> anyhow::Result<(Recommender, Replayer<'_>)> {
+        let recommender =
+            Recommender::new(self.graph.clone(), self.model.clone(), self.policy.clone())?;
         for w in recommender.warnings() {
             eprintln!("pathwise: warning: {w}");
         }
-        let replayer = Replayer::new(&self.model, &self.log);
+        let replayer = Replayer::new(&self.model, &self.log).with_rule(self.rule);
         warn_unknown_skills(&replayer);
         Ok((recommender, replayer))
     }
@@ -105,13 +107,13 @@ impl Inputs {
         if let Some(path) = &self.output {
             check_writable(path)?;
         }
+        let rule = self.mastery.rule()?;
         let policy = Policy {
-            mastery: self.mastery,
             ready: self.ready,
             goals: self.goals.clone(),
             ..Policy::default()
         };
-        policy.validate().context("--mastery/--ready")?;
+        policy.validate().context("--ready")?;
         let model = read_model(&self.model)?;
         let options = pathwise_datasets::GraphOptions {
             drop_cycle_edges: self.drop_cycle_edges,
@@ -152,10 +154,11 @@ impl Inputs {
             );
         }
         Ok(Loaded {
-            model,
-            graph,
+            model: Arc::new(model),
+            graph: Arc::new(graph),
             log,
             policy,
+            rule,
         })
     }
 
@@ -245,8 +248,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .par_iter()
         .map(|(name, id)| {
             bar.inc(1);
-            let (state, history): (LearnerState, LearnerHistory) = replayer.replay(*id);
-            let recommendations = recommender.recommend_with_history(&state, &history, args.top)?;
+            let state = replayer.replay(*id);
+            let recommendations = recommender.recommend(&state, args.top)?;
             let note = if recommendations.is_empty() && args.top > 0 {
                 Some(recommender.why_none(&state)?)
             } else {
@@ -301,6 +304,8 @@ fn write_answers(out: &mut dyn Write, answers: &[Answer], format: Format) -> any
         "score",
         "components",
         "mastery",
+        "estimate",
+        "status",
         "p_correct",
         "reason",
     ]);
@@ -315,10 +320,13 @@ fn write_answers(out: &mut dyn Write, answers: &[Answer], format: Format) -> any
                 r.kind.as_str().to_owned(),
                 format!("{:.3}", r.score),
                 format!(
-                    "gain={:.2} unlock={:.2} goal={:.2} band={:.2} review={:.2}",
-                    c.gain, c.unlock, c.goal, c.band, c.review
+                    "learning={:.3} readiness={:.2} persistence={:.2} doubt={:.2} \
+                     forgetting={:.3} unlock={:.3}",
+                    c.learning, c.readiness, c.persistence, c.doubt, c.forgetting, c.unlock
                 ),
                 format!("{:.3}", r.mastery),
+                format!("{:.3}", r.estimate),
+                r.status.as_str().to_owned(),
                 format!("{:.3}", r.p_correct),
                 r.reason.clone(),
             ]);

@@ -24,9 +24,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
-use pathwise::record::{
-    DEFAULT_MASTERY_THRESHOLD, IssuerKey, ROWS_CANONICAL_FORM, canonical_learner_rows, sha256_hex,
-};
+use pathwise::record::{IssuerKey, ROWS_CANONICAL_FORM, canonical_learner_rows, sha256_hex};
 use pathwise::text::terminal_safe;
 
 use crate::Outcome;
@@ -96,9 +94,9 @@ pub struct IssueArgs {
     /// The credential file (or, with --all-learners, the folder).
     #[arg(short, long = "output", alias = "out", value_name = "CREDENTIAL.json")]
     pub out: PathBuf,
-    /// P(known) a skill needs to count as mastered.
-    #[arg(long, value_name = "P", default_value_t = DEFAULT_MASTERY_THRESHOLD)]
-    pub mastery: f64,
+    /// When a skill counts as mastered (the rule of recommend and report).
+    #[command(flatten)]
+    pub mastery: crate::mastery_args::MasteryArgs,
     /// The issuer's display name (e.g. the school), written into the credential.
     #[arg(long, value_name = "NAME")]
     pub issuer_name: Option<String>,

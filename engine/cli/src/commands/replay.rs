@@ -146,7 +146,8 @@ fn hit_rate(
         &FitOptions::default(),
         |_| ControlFlow::Continue(()),
     )?;
-    let recommender = Recommender::new(&graph, &model, Policy::default())?;
+    let model = std::sync::Arc::new(model);
+    let recommender = Recommender::new(graph.into(), model.clone(), Policy::default())?;
     let mut states: Vec<Option<LearnerState>> = vec![None; log.learners().len()];
     let mut hits = HitRate { hits: 0, steps: 0 };
     let bar = progress_bar("{spinner} hit rate [{bar:30}] {pos}/{len} responses");
@@ -170,7 +171,7 @@ fn hit_rate(
         hits.steps += 1;
         let item = response.item.map(|i| log.items().name(i));
         for name in &skill_names {
-            state.observe(&model, name, item, response.correct);
+            state.observe(&model, name, item, response.correct)?;
         }
     }
     bar.finish_and_clear();

@@ -121,11 +121,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         },
         by_group: args.group_by.is_some(),
     };
-    let policy = Policy {
-        mastery: args.mastery,
-        ..Policy::default()
-    };
-    let recommender = Recommender::new(&graph, &model, policy)?;
+    let model = std::sync::Arc::new(model);
+    let recommender = Recommender::new(graph.into(), model.clone(), Policy::default())?;
     for warning in recommender.warnings() {
         eprintln!("pathwise: warning: {warning}");
     }

@@ -1,21 +1,24 @@
-//! `pathwise simulate`: simulated learners practise a skill graph under a teaching policy; prints
-//! mean ± std over runs of skills truly mastered, steps to the goals and learning gain, and can
-//! write the simulated interaction log (generic schema) for fitting and replaying.
+//! `pathwise simulate`: simulated learners practise a skill graph under one or several teaching
+//! policies; prints mean, std and standard error over runs of skills truly mastered, steps to the
+//! goals and learning gain, pathwise's paired difference to each other policy, and can write the
+//! simulated interaction log (generic schema) for fitting and replaying.
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use pathwise::simulate::{
-    DEFAULT_BLOCKED_LEARN_FACTOR, Policy, PolicyName, RecommenderPolicy, SimAttempt, SimOptions,
-    Summary, Tutor, World, draw_params,
+    DEFAULT_BLOCKED_LEARN_FACTOR, Difference, Policy, PolicyName, SimAttempt, SimOptions, Summary,
+    Tutor, World, recommender_policy,
 };
-use pathwise::{LearnerState, MeanStd, Model, Recommender, SkillGraph};
+use pathwise::text::quoted;
+use pathwise::{MeanStd, Recommender, SkillGraph};
 use pathwise_datasets::{GraphOptions, load_graph};
-use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::commands::fit::read_model;
+use crate::mastery_args::MasteryArgs;
 use crate::output::{Format, Table, check_writable, is_stdout, write_atomic, write_json};
 use crate::{Outcome, limits};
 
@@ -31,7 +34,7 @@ pub struct Args {
     #[arg(long, value_name = "MODEL.json")]
     pub model: Option<PathBuf>,
 
-    /// Learners per run (learners × steps × runs at most 100,000,000).
+    /// Learners per run (learners × steps × runs × policies at most 100,000,000).
     #[arg(long, default_value_t = 100, value_name = "N", value_parser = limits::range::<usize>(1, limits::MAX_LEARNER_STEPS))]
     pub learners: usize,
 
@@ -39,8 +42,10 @@ pub struct Args {
     #[arg(long, default_value_t = 100, value_name = "T", value_parser = limits::range::<usize>(0, limits::MAX_LEARNER_STEPS))]
     pub steps: usize,
 
-    /// Teaching policy: pathwise, lowest-mastery-ready, curriculum-order, random-ready, random.
-    #[arg(long, default_value = "pathwise", value_name = "P")]
+    /// Teaching policies, comma-separated, or `all`: pathwise, lowest-mastery-ready,
+    /// curriculum-order, random-ready, random. With several, the table compares them and gives
+    /// pathwise's paired difference to each.
+    #[arg(long, default_value = "pathwise", value_name = "P[,P...]")]
     pub policy: String,
 
     /// Number of runs (seeds --seed, --seed+1, ...) that mean ± std are taken over.
@@ -51,13 +56,14 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 
-    /// Goal skills (repeatable); default: every skill.
+    /// Goal skills (repeatable); default: every skill. Every policy practises only the goals and
+    /// their prerequisites.
     #[arg(long = "goal", value_name = "SKILL")]
     pub goals: Vec<String>,
 
-    /// Mastery threshold on the tutor's estimate.
-    #[arg(long, default_value_t = 0.95, value_name = "P")]
-    pub mastery: f64,
+    /// When the tutor counts a skill as mastered (the same rule for every policy).
+    #[command(flatten)]
+    pub mastery: MasteryArgs,
 
     /// Factor on `learn` while a prerequisite is not truly known.
     #[arg(long, default_value_t = DEFAULT_BLOCKED_LEARN_FACTOR, value_name = "F")]
@@ -65,7 +71,7 @@ pub struct Args {
 
     /// `curriculum-order` moves on after this many correct answers in a row.
     #[arg(long, default_value_t = 3, value_name = "N")]
-    pub streak: u32,
+    pub advance_after: u32,
 
     /// Drop cycle-closing edges of the graph instead of failing.
     #[arg(long)]
@@ -76,14 +82,30 @@ pub struct Args {
     pub format: Format,
 
     /// Write the simulated interaction log (learner,skill,item,correct,order) to this CSV file;
-    /// with `-`, to standard output (the summary then goes to stderr).
+    /// with `-`, to standard output (the summary then goes to stderr). One policy only.
     #[arg(short, long, value_name = "LOG.csv")]
     pub output: Option<PathBuf>,
 }
 
 /// Runs the simulation.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let policy_name: PolicyName = args.policy.parse().context("--policy")?;
+    let policies = policy_names(&args.policy)?;
+    if args.output.is_some() && policies.len() > 1 {
+        anyhow::bail!("--output: the simulated log is written for one --policy at a time");
+    }
+    let total = args
+        .learners
+        .checked_mul(args.steps)
+        .and_then(|n| n.checked_mul(args.runs))
+        .and_then(|n| n.checked_mul(policies.len()));
+    if total.is_none_or(|n| n as u64 > limits::MAX_LEARNER_STEPS) {
+        anyhow::bail!(
+            "--learners × --steps × --runs × policies is more than the limit of {} simulated \
+             learner-steps",
+            limits::MAX_LEARNER_STEPS
+        );
+    }
+    let rule = args.mastery.rule()?;
     if let Some(path) = &args.output {
         check_writable(path)?;
     }
@@ -94,73 +116,77 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             ..GraphOptions::default()
         },
     )?;
-    let graph = &loaded.graph;
+    let graph = Arc::new(loaded.graph);
     let fitted = match &args.model {
         Some(path) => Some(read_model(path)?),
         None => None,
     };
-    let world = world_of(graph, fitted.as_ref(), args)?;
+    let world = World::from_graph(&graph, fitted.as_ref(), args.seed, args.blocked_factor)?;
     let ids: Vec<&str> = graph.skills().iter().map(|s| s.id.as_str()).collect();
-    let tutor_model = world.as_model(&ids)?;
+    let tutor_model = Arc::new(world.as_model(&ids)?);
     let skill_index: Vec<usize> = ids
         .iter()
         .map(|id| tutor_model.skill_index(id))
         .collect::<Option<_>>()
         .context("the tutor model lost a skill")?;
-    let goals =
-        args.goals
-            .iter()
-            .map(|g| {
-                graph.skill_index(g).map(|s| s as usize).with_context(|| {
-                    format!("--goal {g}: no such skill in {}", args.graph.display())
-                })
+    let goals = args
+        .goals
+        .iter()
+        .map(|g| {
+            graph.skill_index(g).map(|s| s as usize).with_context(|| {
+                format!(
+                    "--goal {}: no such skill in {}",
+                    quoted(g),
+                    args.graph.display()
+                )
             })
-            .collect::<anyhow::Result<Vec<usize>>>()?;
+        })
+        .collect::<anyhow::Result<Vec<usize>>>()?;
     let options = SimOptions {
         learners: args.learners,
         steps: args.steps,
         runs: args.runs,
         seed: args.seed,
-        mastery: args.mastery,
+        rule,
         goals,
-        streak_to_advance: args.streak,
+        streak_to_advance: args.advance_after,
     };
     let tutor = Tutor {
         model: &tutor_model,
         skill_index: &skill_index,
     };
-
     let recommender = Recommender::new(
-        graph,
-        &tutor_model,
+        graph.clone(),
+        tutor_model.clone(),
         pathwise::Policy {
-            mastery: args.mastery,
             goals: args.goals.clone(),
             ..pathwise::Policy::default()
         },
     )?;
-    let pathwise_policy = RecommenderPolicy(|state: &LearnerState| {
-        let top = recommender.recommend(state, 1).ok()?;
-        graph.skill_index(&top.first()?.skill).map(|s| s as usize)
-    });
-    let baseline;
-    let policy: &dyn Policy = match policy_name {
-        PolicyName::Pathwise => &pathwise_policy,
-        PolicyName::Baseline(b) => {
-            baseline = b;
-            &baseline
-        }
-    };
+    let pathwise_policy = recommender_policy(&recommender);
 
     let mut attempts: Vec<SimAttempt> = Vec::new();
     let keep_log = args.output.is_some();
-    let summary = pathwise::simulate::run(&world, tutor, policy, &options, |a| {
-        if keep_log {
-            attempts.push(*a)
-        }
-    })?;
+    let mut results: Vec<(PolicyName, Summary)> = Vec::with_capacity(policies.len());
+    for name in &policies {
+        let policy: &dyn Policy = match name {
+            PolicyName::Pathwise => &pathwise_policy,
+            PolicyName::Baseline(b) => b,
+        };
+        crate::status!(
+            "simulating {name}: {} runs of {} learners",
+            args.runs,
+            args.learners
+        );
+        let summary = pathwise::simulate::run(&world, tutor, policy, &options, |a| {
+            if keep_log {
+                attempts.push(*a)
+            }
+        })?;
+        results.push((*name, summary));
+    }
     if let Some(path) = &args.output {
-        write_atomic(path, |w| write_log(w, graph, &attempts))?;
+        write_atomic(path, |w| write_log(w, &graph, &attempts))?;
     }
     // With the log on standard output, the summary goes to stderr.
     let mut out: Box<dyn Write> = match &args.output {
@@ -168,57 +194,33 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         _ => Box::new(std::io::stdout().lock()),
     };
     match args.format {
-        Format::Json => write_json(&mut out, &summary_json(&summary, &policy_name, args))?,
+        Format::Json => write_json(&mut out, &summary_json(&results, args))?,
         Format::Table | Format::Csv => {
-            summary_table(&summary, &policy_name).write(&mut out, args.format)?
+            summary_table(&results).write(&mut out, args.format)?;
+            if args.format == Format::Table {
+                for line in differences(&results) {
+                    writeln!(out, "{line}")?;
+                }
+            }
         }
     }
     out.flush()?;
     Ok(Outcome::Success)
 }
 
-/// The simulated world: the graph's prerequisites and true parameters per skill.
-fn world_of(graph: &SkillGraph, fitted: Option<&Model>, args: &Args) -> anyhow::Result<World> {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
-    let truth = graph
-        .skills()
-        .iter()
-        .map(|skill| match fitted {
-            Some(model) => model
-                .skill(&skill.id)
-                .map_or(*model.average(), |s| *s.params()),
-            None => draw_params(&mut rng),
-        })
-        .collect();
-    let prerequisites = (0..graph.n_skills() as u32)
-        .map(|s| graph.prerequisites(s).to_vec())
-        .collect();
-    let world = World::new(truth, prerequisites, args.blocked_factor)?;
-    // Item-level difficulty per activity: the model's item guess/slip when it has the activity,
-    // else (no model) the skill's own shifted by up to ±0.08, drawn from the seed.
-    let items = (0..graph.n_skills() as u32)
-        .map(|s| {
-            let own = world.skill(s as usize);
-            graph
-                .skill_activities(s)
-                .iter()
-                .map(|&a| {
-                    let id = &graph.activity(a).id;
-                    match fitted.and_then(|m| m.skill(&graph.skill(s).id)) {
-                        Some(skill) => skill.item_index(id).map_or((own.guess, own.slip), |i| {
-                            (skill.items()[i].guess, skill.items()[i].slip)
-                        }),
-                        None if fitted.is_some() => (own.guess, own.slip),
-                        None => (
-                            (own.guess + rng.random_range(-0.08..0.08)).clamp(0.01, 0.45),
-                            (own.slip + rng.random_range(-0.08..0.08)).clamp(0.01, 0.45),
-                        ),
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    Ok(world.with_items(items)?)
+/// `pathwise,random` or `all`, without repeats, in the order given.
+fn policy_names(text: &str) -> anyhow::Result<Vec<PolicyName>> {
+    if text.trim() == "all" {
+        return Ok(PolicyName::ALL.to_vec());
+    }
+    let mut names = Vec::new();
+    for part in text.split(',') {
+        let name: PolicyName = part.trim().parse().context("--policy")?;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
 }
 
 /// The simulated log in the generic schema; the item is the skill's activities in turn (the skill
@@ -251,45 +253,99 @@ fn std_or_zero(m: &MeanStd) -> f64 {
     m.std.unwrap_or(0.0)
 }
 
-fn summary_json(summary: &Summary, policy: &PolicyName, args: &Args) -> Value {
+/// Standard error of the mean over runs.
+fn se(m: &MeanStd, runs: usize) -> f64 {
+    std_or_zero(m) / (runs.max(1) as f64).sqrt()
+}
+
+/// pathwise's paired difference to every other policy, one line each (nothing without pathwise
+/// or with one policy).
+fn differences(results: &[(PolicyName, Summary)]) -> Vec<String> {
+    let Some((_, ours)) = results.iter().find(|(n, _)| *n == PolicyName::Pathwise) else {
+        return Vec::new();
+    };
+    let show = |d: Option<Difference>, digits: usize| match d {
+        Some(Difference {
+            mean,
+            standard_error: Some(se),
+        }) => format!("{mean:+.digits$} ± {se:.digits$} (se)"),
+        Some(d) => format!("{:+.digits$}", d.mean),
+        None => "-".to_owned(),
+    };
+    results
+        .iter()
+        .filter(|(n, _)| *n != PolicyName::Pathwise)
+        .map(|(name, theirs)| {
+            format!(
+                "pathwise − {name} (paired by seed): mastered {}, learning gain {}",
+                show(ours.paired_difference(theirs, |r| r.mastered), 2),
+                show(ours.paired_difference(theirs, |r| r.learning_gain), 3),
+            )
+        })
+        .collect()
+}
+
+fn summary_json(results: &[(PolicyName, Summary)], args: &Args) -> Value {
+    let policies: Vec<Value> = results
+        .iter()
+        .map(|(name, summary)| {
+            json!({
+                "policy": name.to_string(),
+                "mean_mastered": summary.mastered.mean,
+                "std_mastered": std_or_zero(&summary.mastered),
+                "mean_steps_to_goals": summary.steps_to_goals.mean,
+                "std_steps_to_goals": std_or_zero(&summary.steps_to_goals),
+                "reached_goals": summary.reached_goals.mean,
+                "learning_gain": summary.learning_gain.mean,
+                "std_learning_gain": std_or_zero(&summary.learning_gain),
+                "curve": summary.curve,
+                "per_run": summary.runs.iter().map(|r| json!({
+                    "mastered": r.mastered,
+                    "steps_to_goals": r.steps_to_goals,
+                    "reached_goals": r.reached_goals,
+                    "learning_gain": r.learning_gain,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     json!({
-        "policy": policy.to_string(),
         "learners": args.learners,
         "steps": args.steps,
         "runs": args.runs,
         "seed": args.seed,
-        "mean_mastered": summary.mastered.mean,
-        "std_mastered": std_or_zero(&summary.mastered),
-        "mean_steps_to_goals": summary.steps_to_goals.mean,
-        "std_steps_to_goals": std_or_zero(&summary.steps_to_goals),
-        "reached_goals": summary.reached_goals.mean,
-        "learning_gain": summary.learning_gain.mean,
-        "std_learning_gain": std_or_zero(&summary.learning_gain),
-        "curve": summary.curve,
-        "per_run": summary.runs.iter().map(|r| json!({
-            "mastered": r.mastered,
-            "steps_to_goals": r.steps_to_goals,
-            "reached_goals": r.reached_goals,
-            "learning_gain": r.learning_gain,
-        })).collect::<Vec<_>>(),
+        "policies": policies,
     })
 }
 
-fn summary_table(summary: &Summary, policy: &PolicyName) -> Table {
-    let fmt = |m: &MeanStd| format!("{:.3} ± {:.3}", m.mean, std_or_zero(m));
+/// One row per policy: mean, standard deviation and standard error of each figure in columns of
+/// their own (the terminal table shows mean ± std).
+fn summary_table(results: &[(PolicyName, Summary)]) -> Table {
     let mut table = Table::new([
         "policy",
-        "mastered",
-        "steps_to_goals",
+        "mastered_mean",
+        "mastered_std",
+        "mastered_se",
+        "steps_to_goals_mean",
+        "steps_to_goals_std",
         "reached_goals",
-        "learning_gain",
+        "learning_gain_mean",
+        "learning_gain_std",
+        "learning_gain_se",
     ]);
-    table.push([
-        policy.to_string(),
-        fmt(&summary.mastered),
-        fmt(&summary.steps_to_goals),
-        format!("{:.3}", summary.reached_goals.mean),
-        fmt(&summary.learning_gain),
-    ]);
+    for (name, s) in results {
+        let runs = s.runs.len();
+        table.push([
+            name.to_string(),
+            format!("{:.3}", s.mastered.mean),
+            format!("{:.3}", std_or_zero(&s.mastered)),
+            format!("{:.3}", se(&s.mastered, runs)),
+            format!("{:.3}", s.steps_to_goals.mean),
+            format!("{:.3}", std_or_zero(&s.steps_to_goals)),
+            format!("{:.3}", s.reached_goals.mean),
+            format!("{:.4}", s.learning_gain.mean),
+            format!("{:.4}", std_or_zero(&s.learning_gain)),
+            format!("{:.4}", se(&s.learning_gain, runs)),
+        ]);
+    }
     table
 }

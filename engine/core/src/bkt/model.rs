@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
+use sha2::{Digest, Sha256};
+
 use super::fit_flags::{FitFlag, skill_flags};
+use super::mastery::ceiling_of;
 use super::params::{Params, Variant};
 use crate::error::{Error, Location, Result};
 
@@ -170,6 +173,10 @@ pub struct Model {
     average: Params,
     average_class_priors: Vec<f64>,
     fit: FitInfo,
+    /// Per skill: the lowest attainable P(known) ceiling over the skill's and its items' values.
+    ceilings: Vec<f64>,
+    average_ceiling: f64,
+    fingerprint: String,
 }
 
 impl Model {
@@ -248,6 +255,9 @@ impl Model {
         let average_class_priors = (0..class_weights.len())
             .map(|c| skills.iter().map(|s| s.class_priors[c]).sum::<f64>() / n)
             .collect();
+        let ceilings = skills.iter().map(skill_ceiling).collect();
+        let average_ceiling = super::mastery::ceiling(&average);
+        let fingerprint = fingerprint(variant, &skills, &class_weights);
         Ok(Model {
             variant,
             skills,
@@ -256,7 +266,30 @@ impl Model {
             average,
             average_class_priors,
             fit,
+            ceilings,
+            average_ceiling,
+            fingerprint,
         })
+    }
+
+    /// SHA-256 (hex) of everything that decides a learner's state under this model: the variant,
+    /// the skill ids with their parameters, item parameters and class priors, and the class
+    /// weights (not the fit statistics). A stored [`crate::LearnerState`] carries it, so that a
+    /// state is never read against another model as if it were its own.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The attainable P(known) ceiling of skill `skill` (dense index; see
+    /// [`crate::mastery::ceiling`]): the lowest over the skill's own values and its items'.
+    #[inline]
+    pub(crate) fn ceiling(&self, skill: usize) -> f64 {
+        self.ceilings[skill]
+    }
+
+    /// The ceiling of a skill the model does not know (population-average parameters).
+    pub(crate) fn average_ceiling(&self) -> f64 {
+        self.average_ceiling
     }
 
     /// The variant the model was fitted with.
@@ -333,6 +366,57 @@ impl Model {
     pub fn set_input_sha256(&mut self, sha256: Option<String>) {
         self.fit.input_sha256 = sha256;
     }
+}
+
+fn skill_ceiling(s: &SkillModel) -> f64 {
+    let own = super::mastery::ceiling(&s.params);
+    s.items
+        .iter()
+        .map(|it| ceiling_of(it.guess, it.slip, it.learn, it.forget))
+        .fold(own, f64::min)
+}
+
+/// See [`Model::fingerprint`]: every value in a fixed order, floats by their bits.
+fn fingerprint(variant: Variant, skills: &[SkillModel], class_weights: &[f64]) -> String {
+    let mut h = Sha256::new();
+    let flags = [
+        variant.forgets,
+        variant.item_guess_slip,
+        variant.item_learn,
+        variant.learner_prior,
+    ];
+    h.update(flags.map(u8::from));
+    fn number(h: &mut Sha256, v: f64) {
+        h.update(v.to_bits().to_le_bytes());
+    }
+    fn text(h: &mut Sha256, t: &str) {
+        h.update((t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    }
+    h.update((class_weights.len() as u64).to_le_bytes());
+    for &w in class_weights {
+        number(&mut h, w);
+    }
+    h.update((skills.len() as u64).to_le_bytes());
+    for s in skills {
+        text(&mut h, &s.id);
+        let p = &s.params;
+        for v in [p.prior, p.learn, p.forget, p.guess, p.slip] {
+            number(&mut h, v);
+        }
+        h.update((s.class_priors.len() as u64).to_le_bytes());
+        for &c in &s.class_priors {
+            number(&mut h, c);
+        }
+        h.update((s.items.len() as u64).to_le_bytes());
+        for it in &s.items {
+            text(&mut h, &it.id);
+            for v in [it.guess, it.slip, it.learn, it.forget] {
+                number(&mut h, v);
+            }
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn check_probs(at: &Location, what: &str, values: &[f64]) -> Result<()> {

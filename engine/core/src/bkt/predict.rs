@@ -246,7 +246,7 @@ mod tests {
         );
         // The first response matches a fresh learner state.
         let mut state = LearnerState::new(&model);
-        let first = state.observe(&model, "s0", Some("q0"), true);
+        let first = state.observe(&model, "s0", Some("q0"), true).unwrap();
         assert_eq!(pred.rows[0].step, first);
         // Both skills of the multi-skill response are scored before it is seen: the unseen
         // skill's P(known) is the population prior mixed with the posterior after response 1.
@@ -256,7 +256,9 @@ mod tests {
             .find(|r| r.step.fallback == Fallback::UnseenSkill)
             .unwrap();
         assert_eq!(new_row.response, 1);
-        assert!((new_row.step.p_known_before - state.mastery(&model, "new")).abs() < 1e-15);
+        assert!(
+            (new_row.step.p_known_before - state.mastery(&model, "new").unwrap()).abs() < 1e-15
+        );
         for r in &pred.rows {
             let s = r.step;
             for v in [s.p_correct, s.p_known_before, s.p_known_after] {

@@ -141,7 +141,10 @@ impl LearnerScorer for BktScorer<'_> {
                 Some(k) => self.state.p_correct_dense(&p.model, k, p.item(k, r)),
                 None => {
                     let name = p.skill_names.get(s as usize).map_or("", String::as_str);
-                    self.state.p_correct(&p.model, name, p.item_name(r))
+                    // The state was made for this model: the check cannot fail.
+                    self.state
+                        .p_correct(&p.model, name, p.item_name(r))
+                        .unwrap_or(0.5)
                 }
             };
         }
@@ -161,7 +164,9 @@ impl LearnerScorer for BktScorer<'_> {
                 }
                 None => {
                     let name = p.skill_names.get(s as usize).map_or("", String::as_str);
-                    self.state
+                    // The state was made for this model: the check cannot fail.
+                    let _ = self
+                        .state
                         .observe(&p.model, name, p.item_name(r), r.correct);
                 }
             }

@@ -31,6 +31,7 @@
 
 mod build;
 mod cycles;
+mod derive;
 mod from_log;
 
 use std::collections::HashMap;
@@ -38,6 +39,7 @@ use std::collections::HashMap;
 pub use build::{
     ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, SkillGraphBuilder, SkillSpec,
 };
+pub use derive::{DeriveOptions, MAX_DERIVED_SKILLS, derive_graph};
 
 /// A skill (competency) of the graph.
 #[derive(Debug, Clone, PartialEq)]

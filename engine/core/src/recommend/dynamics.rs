@@ -97,9 +97,10 @@ impl SkillDynamics {
 
     /// Expected number of practice opportunities until the filter's P(known) reaches `mastery`,
     /// starting from P(known) = `p` (0 when `p ≥ mastery`), under the model's own predictive
-    /// distribution of answers. `None` when the threshold cannot be reached (e.g. forgetting so
-    /// strong that even a streak of correct answers stays below it, or no learning at all) or is
-    /// not reached with probability ≥ 1 − 10⁻⁹ within [`MAX_OPPORTUNITIES`] opportunities.
+    /// distribution of answers. `None` when the threshold cannot be reached (above the skill's
+    /// ceiling under forgetting, see [`crate::mastery::ceiling`], or no learning at all). The
+    /// recommender asks for the mastery rule's share of the ceiling, which is always reachable.
+    /// Beyond [`MAX_OPPORTUNITIES`] opportunities the rest of the sum is its geometric tail.
     ///
     /// Method: since the filter's estimate *is* the model's posterior, the next answer is correct
     /// with probability `p_correct(p)` and P(known) is a Markov chain of its own
@@ -144,8 +145,11 @@ impl SkillDynamics {
         let mut next = vec![0.0; GRID_POINTS];
         grid.deposit(&mut mass, grid.locate(p), 1.0);
         let mut expected = 0.0;
+        let mut previous = 1.0;
+        let mut remaining = 1.0;
         for _ in 0..MAX_OPPORTUNITIES {
-            let remaining: f64 = mass.iter().sum();
+            previous = remaining;
+            remaining = mass.iter().sum();
             if remaining < 1e-9 {
                 return Some(expected);
             }
@@ -161,7 +165,11 @@ impl SkillDynamics {
             }
             std::mem::swap(&mut mass, &mut next);
         }
-        None
+        // Slow but converging (e.g. guess and slip near 0.5: answers say little): the mass left
+        // shrinks geometrically, so the rest of the sum is its geometric tail.
+        // A ratio this close to 1 is mass that never leaves (no learning at all).
+        let ratio = remaining / previous;
+        (ratio < 1.0 - 1e-6).then(|| expected + remaining * ratio / (1.0 - ratio))
     }
 }
 

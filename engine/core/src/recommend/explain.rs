@@ -1,17 +1,21 @@
 //! One-line reasons a teacher or learner can read, e.g.
-//! `Ready: prerequisites Fractions ≥ 0.97 and Division ≥ 0.96 mastered; current mastery 0.41;
-//! expected +0.12`.
+//! `Ready: prerequisites Fractions and Division mastered; mastery 0.41, 3 of 5 correct; 12%
+//! chance to learn it on this attempt; P(correct) 0.63`.
+//!
+//! A reason states facts and chances, never a negative number as a reason to practise.
 
 use std::fmt::Write;
 
-use super::score::Kind;
+use super::knowledge::SkillKnowledge;
+use super::score::{Components, Kind};
+use crate::mastery::Status;
 
 /// How many prerequisites are named before "and N more".
 const NAMED_PREREQUISITES: usize = 3;
 
 /// Why a recommendation names a skill but no activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoActivity {
+pub(crate) enum NoActivity {
     /// No activity of the graph practises the skill.
     Missing,
     /// Every activity for the skill also practises a skill that is not ready.
@@ -20,44 +24,46 @@ pub enum NoActivity {
 
 /// What a reason says about one recommendation.
 #[derive(Debug, Clone, Copy)]
-pub struct ReasonFacts<'a> {
-    /// The recommendation's kind.
+pub(crate) struct ReasonFacts<'a> {
     pub kind: Kind,
-    /// Current P(known) of the skill.
-    pub mastery: f64,
-    /// Highest P(known) the learner had on the skill (for reviews).
-    pub peak: f64,
-    /// Expected P(known) gain from one attempt.
-    pub expected_gain: f64,
-    /// Predicted P(correct) of the attempt.
+    pub knowledge: &'a SkillKnowledge,
+    pub parts: &'a Components,
     pub p_correct: f64,
     /// The nearest goal and the edges to it, for prerequisites.
     pub goal: Option<(&'a str, u32)>,
-    /// The threshold prerequisites had to reach, and whether it is the mastery threshold.
-    pub ready_threshold: f64,
-    /// True when the ready threshold is the mastery threshold.
-    pub ready_is_mastery: bool,
-    /// Why the skill itself, not an activity, is recommended (no activity practises it, or all
-    /// its activities also practise skills that are not ready).
+    /// The policy's soft ready threshold, if any.
+    pub ready: Option<f64>,
+    /// For a remedial step: the spinning skill's name and knowledge.
+    pub remedial_for: Option<(&'a str, &'a SkillKnowledge)>,
     pub no_activity: Option<NoActivity>,
 }
 
-/// Builds the reason into `out` (cleared first). `prerequisites` yields (name, P(known)).
-pub fn reason<'p>(
+/// Builds the reason into `out` (cleared first). `prerequisites` yields (name, estimate).
+pub(crate) fn reason<'p>(
     out: &mut String,
     facts: &ReasonFacts<'_>,
     prerequisites: impl ExactSizeIterator<Item = (&'p str, f64)>,
 ) {
     out.clear();
-    match facts.kind {
-        Kind::Review => {
+    let k = facts.knowledge;
+    match (facts.kind, facts.remedial_for) {
+        (Kind::Remedial, Some((name, spinning))) => {
             let _ = write!(
                 out,
-                "Review: mastered before (peak {:.2}), now {:.2} after forgetting",
-                facts.peak, facts.mastery
+                "Remedial: {} attempts at {name} without mastery; this prerequisite may not be \
+                 solid (P(not known) {:.2} given that, estimate {:.2})",
+                spinning.evidence.tries, facts.parts.doubt, k.estimate
             );
         }
-        Kind::Learn | Kind::Prerequisite => {
+        (Kind::Review, _) => {
+            let _ = write!(
+                out,
+                "Review: mastered before, now estimate {:.2}",
+                k.estimate
+            );
+            write_evidence(out, k);
+        }
+        _ => {
             if let (Kind::Prerequisite, Some((goal, distance))) = (facts.kind, facts.goal) {
                 let steps = if distance == 1 { "step" } else { "steps" };
                 let _ = write!(
@@ -65,16 +71,31 @@ pub fn reason<'p>(
                     "Prerequisite on the way to {goal} ({distance} {steps}). "
                 );
             }
+            if k.status == Status::Spinning {
+                let _ = write!(
+                    out,
+                    "Wheel-spinning: {} attempts without mastery, other ready work comes first. ",
+                    k.evidence.tries
+                );
+            }
             out.push_str("Ready: ");
-            write_prerequisites(out, facts, prerequisites);
-            let _ = write!(out, "; current mastery {:.2}", facts.mastery);
+            write_prerequisites(out, facts.ready, prerequisites);
+            let _ = write!(out, "; estimate {:.2}", k.estimate);
+            write_evidence(out, k);
         }
     }
-    let _ = write!(
-        out,
-        "; expected {:+.2}; P(correct) {:.2}",
-        facts.expected_gain, facts.p_correct
-    );
+    let chance = facts.parts.value();
+    if chance >= 0.005 {
+        let _ = write!(
+            out,
+            "; {:.0}% chance to learn it on this attempt",
+            chance * 100.0
+        );
+    }
+    if facts.parts.unlock > 0.0 {
+        out.push_str("; mastering it opens the next skills");
+    }
+    let _ = write!(out, "; P(correct) {:.2}", facts.p_correct);
     match facts.no_activity {
         Some(NoActivity::Missing) => out.push_str("; no activity in the graph practises it"),
         Some(NoActivity::Locked) => {
@@ -84,9 +105,19 @@ pub fn reason<'p>(
     }
 }
 
+/// `, 3 of 5 correct` or `, not assessed yet`.
+fn write_evidence(out: &mut String, k: &SkillKnowledge) {
+    let e = &k.evidence;
+    if e.attempts == 0 {
+        out.push_str(", not assessed yet");
+    } else {
+        let _ = write!(out, ", {} of {} correct", e.correct, e.attempts);
+    }
+}
+
 fn write_prerequisites<'p>(
     out: &mut String,
-    facts: &ReasonFacts<'_>,
+    ready: Option<f64>,
     prerequisites: impl ExactSizeIterator<Item = (&'p str, f64)>,
 ) {
     let n = prerequisites.len();
@@ -100,7 +131,7 @@ fn write_prerequisites<'p>(
         "prerequisites "
     });
     let named = n.min(NAMED_PREREQUISITES);
-    for (i, (name, p)) in prerequisites.take(named).enumerate() {
+    for (i, (name, _)) in prerequisites.take(named).enumerate() {
         if i > 0 {
             out.push_str(if i + 1 == named && n == named {
                 " and "
@@ -108,99 +139,145 @@ fn write_prerequisites<'p>(
                 ", "
             });
         }
-        let _ = write!(out, "{name} ≥ {:.2}", floor2(p));
+        out.push_str(name);
     }
     if n > named {
         let _ = write!(out, " and {} more", n - named);
     }
-    if facts.ready_is_mastery {
-        out.push_str(" mastered");
-    } else {
-        let _ = write!(out, " ready (≥ {:.2})", facts.ready_threshold);
+    match ready {
+        None => out.push_str(" mastered"),
+        Some(r) => {
+            let _ = write!(out, " ready (estimate ≥ {r:.2})");
+        }
     }
-}
-
-/// Rounds down to two decimals, so that "≥ 0.95" is never printed for 0.949.
-fn floor2(p: f64) -> f64 {
-    (p * 100.0).floor() / 100.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mastery::Evidence;
 
-    fn facts(kind: Kind) -> ReasonFacts<'static> {
-        ReasonFacts {
-            kind,
+    const PARTS: Components = Components {
+        learning: 0.2,
+        readiness: 0.9,
+        persistence: 1.0,
+        doubt: 1.0,
+        forgetting: 0.0,
+        unlock: 0.0,
+    };
+
+    fn knowledge(attempts: u32, correct: u32, tries: u32, status: Status) -> SkillKnowledge {
+        SkillKnowledge {
             mastery: 0.41,
-            peak: 0.41,
-            expected_gain: 0.12,
-            p_correct: 0.634,
-            goal: None,
-            ready_threshold: 0.95,
-            ready_is_mastery: true,
-            no_activity: None,
+            estimate: 0.43,
+            evidence: Evidence {
+                attempts,
+                correct,
+                streak: 0,
+                tries,
+            },
+            status,
+            idle: None,
         }
     }
 
-    #[test]
-    fn ready_reason_names_the_prerequisites() {
+    fn text(facts: &ReasonFacts<'_>, pre: &[(&str, f64)]) -> String {
         let mut s = String::new();
-        let pre = [("Fractions", 0.972), ("Division", 0.969)];
-        reason(&mut s, &facts(Kind::Learn), pre.into_iter());
+        reason(&mut s, facts, pre.iter().copied());
+        s
+    }
+
+    #[test]
+    fn reasons_name_prerequisites_evidence_and_chances() {
+        let k = knowledge(5, 3, 5, Status::Learning);
+        let facts = ReasonFacts {
+            kind: Kind::Learn,
+            knowledge: &k,
+            parts: &PARTS,
+            p_correct: 0.634,
+            goal: None,
+            ready: None,
+            remedial_for: None,
+            no_activity: None,
+        };
+        assert_eq!(
+            text(&facts, &[("Fractions", 0.97), ("Division", 0.96)]),
+            "Ready: prerequisites Fractions and Division mastered; estimate 0.43, 3 of 5 \
+             correct; 18% chance to learn it on this attempt; P(correct) 0.63"
+        );
+        let fresh = knowledge(0, 0, 0, Status::NotAssessed);
+        let many = [("A", 1.0), ("B", 1.0), ("C", 1.0), ("D", 1.0)];
+        let s = text(
+            &ReasonFacts {
+                kind: Kind::Prerequisite,
+                knowledge: &fresh,
+                goal: Some(("Linear equations", 2)),
+                ready: Some(0.8),
+                no_activity: Some(NoActivity::Missing),
+                ..facts
+            },
+            &many,
+        );
         assert_eq!(
             s,
-            "Ready: prerequisites Fractions ≥ 0.97 and Division ≥ 0.96 mastered; \
-             current mastery 0.41; expected +0.12; P(correct) 0.63"
+            "Prerequisite on the way to Linear equations (2 steps). Ready: prerequisites A, B, C \
+             and 1 more ready (estimate ≥ 0.80); estimate 0.43, not assessed yet; 18% chance to \
+             learn it on this attempt; P(correct) 0.63; no activity in the graph practises it"
         );
     }
 
     #[test]
-    fn root_skill_and_many_prerequisites() {
-        let mut s = String::new();
-        reason(&mut s, &facts(Kind::Learn), std::iter::empty());
+    fn spinning_remedial_and_review_say_so_without_negative_numbers() {
+        let spinning = knowledge(12, 5, 12, Status::Spinning);
+        let base = ReasonFacts {
+            kind: Kind::Learn,
+            knowledge: &spinning,
+            parts: &PARTS,
+            p_correct: 0.5,
+            goal: None,
+            ready: None,
+            remedial_for: None,
+            no_activity: None,
+        };
+        assert!(text(&base, &[]).starts_with("Wheel-spinning: 12 attempts without mastery"));
+        let prereq = knowledge(4, 4, 0, Status::Mastered);
+        let doubt = Components {
+            doubt: 0.41,
+            ..PARTS
+        };
+        let s = text(
+            &ReasonFacts {
+                kind: Kind::Remedial,
+                knowledge: &prereq,
+                parts: &doubt,
+                remedial_for: Some(("Division", &spinning)),
+                ..base
+            },
+            &[],
+        );
         assert!(
-            s.starts_with("Ready: no prerequisites; current mastery 0.41"),
+            s.starts_with("Remedial: 12 attempts at Division without mastery"),
             "{s}"
         );
-        let pre = [
-            ("A", 0.99),
-            ("B", 0.98),
-            ("C", 0.97),
-            ("D", 0.96),
-            ("E", 0.95),
-        ];
-        reason(&mut s, &facts(Kind::Learn), pre.into_iter());
-        assert!(
-            s.starts_with("Ready: prerequisites A ≥ 0.99, B ≥ 0.98, C ≥ 0.97 and 2 more mastered;"),
-            "{s}"
+        let losing = Components {
+            learning: 0.001,
+            forgetting: 0.05,
+            ..PARTS
+        };
+        let review = knowledge(9, 7, 2, Status::Learning);
+        let s = text(
+            &ReasonFacts {
+                kind: Kind::Review,
+                knowledge: &review,
+                parts: &losing,
+                ..base
+            },
+            &[],
         );
-    }
-
-    #[test]
-    fn prerequisite_review_soft_ready_and_no_activity() {
-        let mut s = String::new();
-        let mut f = facts(Kind::Prerequisite);
-        f.goal = Some(("Linear equations", 2));
-        f.ready_threshold = 0.8;
-        f.ready_is_mastery = false;
-        f.no_activity = Some(NoActivity::Missing);
-        reason(&mut s, &f, [("Ratios", 0.83)].into_iter());
         assert_eq!(
             s,
-            "Prerequisite on the way to Linear equations (2 steps). Ready: prerequisite \
-             Ratios ≥ 0.83 ready (≥ 0.80); current mastery 0.41; expected +0.12; P(correct) 0.63; \
-             no activity in the graph practises it"
+            "Review: mastered before, now estimate 0.43, 7 of 9 correct; P(correct) 0.50"
         );
-        let mut f = facts(Kind::Review);
-        f.peak = 0.981;
-        f.mastery = 0.88;
-        f.expected_gain = 0.031;
-        reason(&mut s, &f, std::iter::empty());
-        assert_eq!(
-            s,
-            "Review: mastered before (peak 0.98), now 0.88 after forgetting; expected +0.03; \
-             P(correct) 0.63"
-        );
+        assert!(!s.contains('-'));
     }
 }

@@ -7,7 +7,7 @@
 
 mod dynamics;
 mod explain;
-mod history;
+mod knowledge;
 mod plan;
 mod policy;
 #[cfg(test)]
@@ -17,11 +17,13 @@ mod recommender;
 mod replay;
 mod score;
 mod tables;
+#[cfg(test)]
+mod tests;
 
 pub use dynamics::{GRID_POINTS, MAX_OPPORTUNITIES, SkillDynamics};
-pub use history::LearnerHistory;
+pub use knowledge::SkillKnowledge;
 pub use plan::{Plan, PlanStep};
-pub use policy::{Band, Policy, Weights};
+pub use policy::Policy;
 pub use rank::Recommendation;
 pub use recommender::Recommender;
 pub use replay::Replayer;

@@ -4,9 +4,8 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::policy::Policy;
-use super::score::{Kind, Situation, components};
-use super::tables::{GoalSet, Tables};
+use super::rank::Context;
+use crate::mastery::Status;
 
 /// One skill of a [`Plan`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -19,10 +18,15 @@ pub struct PlanStep {
     pub name: String,
     /// Current P(known).
     pub mastery: f64,
-    /// Expected practice opportunities until P(known) reaches the mastery threshold, from the
-    /// current P(known) under the skill's BKT parameters (see
-    /// [`SkillDynamics::expected_opportunities`](super::SkillDynamics::expected_opportunities));
-    /// `None` when the model says the threshold cannot be reached.
+    /// The mastery estimate (P(known) as a share of the skill's ceiling).
+    pub estimate: f64,
+    /// Where the learner stands on the skill.
+    pub status: Status,
+    /// Expected practice opportunities until the skill is mastered: until P(known) reaches the
+    /// threshold share of its ceiling (see
+    /// [`SkillDynamics::expected_opportunities`](super::SkillDynamics::expected_opportunities)),
+    /// and at least the correct answers the mastery streak still lacks. `None` only when the
+    /// skill cannot be learnt at all (no learning and a prior below the target).
     pub expected_opportunities: Option<f64>,
     /// `expected_opportunities` × the mean minutes of the skill's activities, when they give
     /// minutes.
@@ -66,41 +70,42 @@ impl PartialOrd for Ready {
     }
 }
 
-/// Orders the unmastered skills of `goals` (goals and their ancestors; the whole graph when no
-/// goals): Kahn's algorithm over the edges among them — mastered prerequisites count as done —
-/// taking among the skills whose prerequisites are all placed the one with the highest
-/// skill-level score (ties: topological position). `opportunities(skill, mastery)` gives the
-/// expected opportunities (a hook so the caller can cache).
-pub(crate) fn plan(
-    t: &Tables,
-    goals: &GoalSet,
-    policy: &Policy,
-    mastery: &[f64],
-    opportunities: impl Fn(u32, f64) -> Option<f64>,
-) -> Plan {
+/// Orders the skills of the context's goals (goals and their ancestors; the whole graph when no
+/// goals) that are not mastered: Kahn's algorithm over the edges among them — satisfied
+/// prerequisites count as done — taking among the skills whose prerequisites are all placed the
+/// one with the highest skill-level score (ties: topological position).
+pub(crate) fn plan(cx: &Context<'_>) -> Plan {
+    let t = cx.tables;
+    let goals = cx.goals;
     let n = t.n_skills();
-    let thr = policy.mastery;
-    let todo = |s: u32| goals.relevant[s as usize] && mastery[s as usize] < thr;
+    let todo = |s: u32| goals.relevant[s as usize] && !cx.satisfied(s);
     let mut waiting = vec![0u32; n];
     let mut heap = BinaryHeap::new();
+    let ready = |s: u32| Ready {
+        score: cx.parts(s, &t.dynamics[s as usize]).score(),
+        topo: t.topo_position[s as usize],
+        skill: s,
+    };
     for &s in &goals.list {
         if !todo(s) {
             continue;
         }
         waiting[s as usize] = t.prerequisites.get(s).iter().filter(|&&p| todo(p)).count() as u32;
         if waiting[s as usize] == 0 {
-            heap.push(ready(t, goals, policy, mastery, s, &todo));
+            heap.push(ready(s));
         }
     }
     let mut steps = Vec::new();
     while let Some(Ready { skill: s, .. }) = heap.pop() {
-        let m = mastery[s as usize];
-        let expected = opportunities(s, m);
+        let k = &cx.know[s as usize];
+        let expected = opportunities(cx, s);
         steps.push(PlanStep {
             step: steps.len() as u32 + 1,
             skill: t.ids[s as usize].clone(),
             name: t.names[s as usize].clone(),
-            mastery: m,
+            mastery: k.mastery,
+            estimate: k.estimate,
+            status: k.status,
             expected_opportunities: expected,
             minutes: expected
                 .zip(t.skill_minutes[s as usize])
@@ -110,7 +115,7 @@ pub(crate) fn plan(
             if todo(d) {
                 waiting[d as usize] -= 1;
                 if waiting[d as usize] == 0 {
-                    heap.push(ready(t, goals, policy, mastery, d, &todo));
+                    heap.push(ready(d));
                 }
             }
         }
@@ -128,76 +133,12 @@ pub(crate) fn plan(
     }
 }
 
-/// The skill-level score of a skill about to become available on the plan.
-fn ready(
-    t: &Tables,
-    goals: &GoalSet,
-    policy: &Policy,
-    mastery: &[f64],
-    s: u32,
-    todo: &impl Fn(u32) -> bool,
-) -> Ready {
-    let unlocks = t.dependents.get(s).iter().filter(|&&d| todo(d)).count() as u32;
-    let situation = Situation {
-        mastery: mastery[s as usize],
-        unlocks,
-        goal_distance: goals.any.then(|| goals.distance[s as usize]),
-        kind: Kind::Learn,
-    };
-    let (parts, _, _) = components(&t.dynamics[s as usize], &situation, policy);
-    Ready {
-        score: parts.score(policy),
-        topo: t.topo_position[s as usize],
-        skill: s,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tables::tests::small;
-    use super::*;
-
-    #[test]
-    fn plan_holds_the_unmastered_ancestors_in_order() {
-        let t = small();
-        let g = t.goal_set(&[4]);
-        let m = [0.1, 0.97, 0.2, 0.3, 0.1];
-        let p = plan(&t, &g, &Policy::default(), &m, |s, m| {
-            t.dynamics[s as usize].expected_opportunities(m, 0.95)
-        });
-        let ids: Vec<_> = p.steps.iter().map(|s| s.skill.as_str()).collect();
-        // count is mastered; add and sub in either order by score, word last; story not needed.
-        assert_eq!(ids.len(), 3);
-        assert_eq!(ids[2], "word");
-        assert!(ids.contains(&"add") && ids.contains(&"sub"));
-        // sub has the higher mastery, so the larger gain share: it comes first.
-        assert_eq!(ids[0], "sub");
-        let add = &p.steps[1];
-        let e = t.dynamics[2].expected_opportunities(0.2, 0.95).unwrap();
-        assert_eq!(add.expected_opportunities, Some(e));
-        assert_eq!(add.minutes, Some(e * 15.0));
-        // `sub` has activity addsub (20 min), word 15 min: every step has minutes.
-        assert_eq!(p.steps_without_minutes, 0);
-        let total: f64 = p
-            .steps
-            .iter()
-            .map(|s| s.expected_opportunities.unwrap())
-            .sum();
-        assert!((p.expected_opportunities.unwrap() - total).abs() < 1e-9);
-    }
-
-    #[test]
-    fn mastered_goal_gives_an_empty_plan_and_unreachable_is_none() {
-        let t = small();
-        let g = t.goal_set(&[2]);
-        let m = [0.1, 0.97, 0.99, 0.1, 0.1];
-        let p = plan(&t, &g, &Policy::default(), &m, |_, _| Some(1.0));
-        assert!(p.steps.is_empty());
-        assert_eq!(p.minutes, None);
-        let all = t.goal_set(&[]);
-        let p = plan(&t, &all, &Policy::default(), &m, |_, _| None);
-        assert_eq!(p.steps.len(), 3);
-        assert_eq!(p.expected_opportunities, None);
-        assert_eq!(p.steps.last().unwrap().skill, "story");
-    }
+/// Expected opportunities until skill `s` is mastered: until its P(known) reaches the threshold
+/// share of its ceiling, and at least the correct answers its streak still lacks.
+fn opportunities(cx: &Context<'_>, s: u32) -> Option<f64> {
+    let k = &cx.know[s as usize];
+    let target = cx.ready_threshold() * cx.ceilings[s as usize];
+    let to_estimate = cx.tables.dynamics[s as usize].expected_opportunities(k.mastery, target)?;
+    let streak_left = cx.rule.streak.saturating_sub(k.evidence.streak);
+    Some(to_estimate.max(f64::from(streak_left)))
 }

@@ -3,21 +3,22 @@
 use proptest::prelude::*;
 
 use super::dynamics::SkillDynamics;
+use super::knowledge::SkillKnowledge;
 use super::plan::plan;
 use super::policy::Policy;
-use super::rank::{Knowledge, recommend};
+use super::rank::{Context, recommend};
 use super::score::Kind;
 use super::tables::{ActivityRow, SkillRow, Tables};
+use crate::mastery::{Evidence, MasteryRule, Status, ceiling_of};
 
 /// A random DAG over `n` skills whose index order is *not* topological: an edge goes from
 /// `perm[i]` to `perm[j]` for some `i < j`.
 #[derive(Debug, Clone)]
 struct World {
     tables: Tables,
-    mastery: Vec<f64>,
-    peak: Vec<f64>,
+    know: Vec<SkillKnowledge>,
+    ceilings: Vec<f64>,
     goals: Vec<u32>,
-    forgets: bool,
     ready: Option<f64>,
 }
 
@@ -31,7 +32,7 @@ fn world() -> impl Strategy<Value = World> {
                 Just(forgets),
                 Just(soft),
                 proptest::collection::vec(0.0f64..1.0, pairs.max(1)),
-                proptest::collection::vec((0.0f64..1.0, 0.0f64..1.0), n),
+                proptest::collection::vec((0.0f64..1.0, 0.0f64..1.0, 0u32..14, 0u32..5), n),
                 proptest::collection::vec(proptest::collection::vec(0usize..n, 1..4), 0..2 * n),
                 proptest::collection::vec(0usize..n, 0..3),
                 proptest::collection::vec((0.01f64..0.4, 0.01f64..0.4, 0.01f64..0.4), n),
@@ -91,24 +92,43 @@ fn world() -> impl Strategy<Value = World> {
                         }
                     })
                     .collect();
-                // Half the skills near or above the threshold, so that frontiers are interesting.
-                let mastery: Vec<f64> = states
+                // Half the skills near or above the threshold, so that frontiers are interesting;
+                // evidence of any kind, statuses by the rule.
+                let rule = MasteryRule::default();
+                let ceilings: Vec<f64> = dynamics
                     .iter()
-                    .map(|&(u, v)| if v < 0.5 { 0.9 + 0.1 * u } else { u })
+                    .map(|d| ceiling_of(d.guess, d.slip, d.learn, d.forget))
                     .collect();
-                let peak = mastery
+                let know: Vec<SkillKnowledge> = states
                     .iter()
-                    .zip(&states)
-                    .map(|(&m, &(_, v))| if v > 0.8 { 0.99 } else { m })
+                    .zip(&ceilings)
+                    .map(|(&(u, v, attempts, streak), &c)| {
+                        let mastery = if v < 0.5 { (0.9 + 0.1 * u) * c } else { u * c };
+                        let streak = streak.min(attempts);
+                        let tries = if v > 0.8 { attempts / 2 } else { attempts };
+                        let evidence = Evidence {
+                            attempts,
+                            correct: streak,
+                            streak,
+                            tries,
+                        };
+                        let estimate = (mastery / c).min(1.0);
+                        SkillKnowledge {
+                            mastery,
+                            estimate,
+                            evidence,
+                            status: rule.status(estimate, &evidence),
+                            idle: (attempts > 0).then_some(u64::from(v > 0.3)),
+                        }
+                    })
                     .collect();
                 let mut goals: Vec<u32> = goals.iter().map(|&g| g as u32).collect();
                 goals.dedup();
                 World {
                     tables: Tables::new(skills, activities),
-                    mastery,
-                    peak,
+                    know,
+                    ceilings,
                     goals,
-                    forgets,
                     ready: soft.then_some(0.85),
                 }
             },
@@ -122,6 +142,23 @@ fn policy(w: &World) -> Policy {
     }
 }
 
+const RULE: MasteryRule = MasteryRule {
+    threshold: 0.95,
+    streak: 3,
+    spinning: 10,
+};
+
+fn context<'a>(w: &'a World, p: &'a Policy, goals: &'a super::tables::GoalSet) -> Context<'a> {
+    Context {
+        tables: &w.tables,
+        goals,
+        policy: p,
+        rule: &RULE,
+        know: &w.know,
+        ceilings: &w.ceilings,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -130,42 +167,46 @@ proptest! {
         let t = &w.tables;
         let p = policy(&w);
         let goals = t.goal_set(&w.goals);
-        let knowledge = Knowledge { mastery: &w.mastery, peak: &w.peak };
-        let recs = recommend(t, &goals, &p, knowledge, k);
+        let cx = context(&w, &p, &goals);
+        let recs = recommend(&cx, k);
         prop_assert!(recs.len() <= k);
-        let ready = p.ready_threshold();
         let index = |id: &str| t.ids.iter().position(|x| x == id).unwrap();
         let mut seen = std::collections::HashSet::new();
         for (i, r) in recs.iter().enumerate() {
             prop_assert_eq!(r.rank as usize, i + 1);
             let s = index(&r.skill);
-            prop_assert!(w.mastery[s] < p.mastery, "mastered skill {} recommended", r.skill);
-            for &q in t.prerequisites.get(s as u32) {
-                prop_assert!(w.mastery[q as usize] >= ready, "locked skill {} recommended", r.skill);
+            if r.kind == Kind::Remedial {
+                // A remedial step practises a satisfied prerequisite of a spinning skill.
+                let spinning = index(r.remedial_for.as_deref().unwrap());
+                prop_assert_eq!(w.know[spinning].status, Status::Spinning);
+                prop_assert!(t.prerequisites.get(spinning as u32).contains(&(s as u32)));
+            } else {
+                prop_assert!(!cx.satisfied(s as u32), "mastered skill {} recommended", r.skill);
+                prop_assert!(cx.prerequisites_ok(s as u32), "locked skill {} recommended", r.skill);
+                prop_assert!(goals.relevant[s], "skill {} is not on the way to a goal", r.skill);
             }
-            prop_assert!(goals.relevant[s], "skill {} is not on the way to a goal", r.skill);
             if r.kind == Kind::Review {
-                prop_assert!(w.forgets, "review without forgetting");
-                prop_assert!(w.peak[s] >= p.mastery);
+                prop_assert!(w.know[s].evidence.was_mastered());
             }
+            prop_assert_eq!(r.status == Status::Spinning, w.know[s].status == Status::Spinning);
+            prop_assert!(!r.reason.contains(" -0") && !r.reason.contains("; -"), "{}", r.reason);
             if let Some(a) = &r.activity {
                 prop_assert!(seen.insert(a.clone()), "activity {} twice", a);
                 let a = t.activity_ids.iter().position(|x| x == a).unwrap() as u32;
                 for &o in t.activity_skills.get(a) {
-                    let unlocked = w.mastery[o as usize] >= p.mastery
-                        || t.prerequisites.get(o).iter().all(|&q| w.mastery[q as usize] >= ready);
+                    let unlocked = cx.satisfied(o) || cx.prerequisites_ok(o);
                     prop_assert!(unlocked, "activity practises locked skill {}", o);
                 }
             }
             if i > 0 {
                 prop_assert!(recs[i - 1].score >= r.score);
             }
-            prop_assert!((0.0..=1.0).contains(&r.score));
+            prop_assert!(r.score.is_finite() && r.score <= 2.0);
         }
         // With room for everything, every ready skill on the way to the goals is covered: it is
         // recommended itself or practised by a recommended activity (an activity for several
         // ready skills is listed once).
-        let all = recommend(t, &goals, &p, knowledge, usize::MAX);
+        let all = recommend(&cx, usize::MAX);
         let mut covered = vec![false; t.n_skills()];
         for r in &all {
             covered[index(&r.skill)] = true;
@@ -177,12 +218,11 @@ proptest! {
             }
         }
         for (s, &is_covered) in covered.iter().enumerate() {
-            let is_ready = goals.relevant[s] && w.mastery[s] < p.mastery
-                && t.prerequisites.get(s as u32).iter().all(|&q| w.mastery[q as usize] >= ready);
+            let is_ready = goals.relevant[s] && !cx.satisfied(s as u32) && cx.prerequisites_ok(s as u32);
             prop_assert!(!is_ready || is_covered, "ready skill {} left out", s);
         }
         // Deterministic: the same call gives the same answer.
-        prop_assert_eq!(recommend(t, &goals, &p, knowledge, k), recs);
+        prop_assert_eq!(recommend(&cx, k), recs);
     }
 
     #[test]
@@ -190,7 +230,8 @@ proptest! {
         let t = &w.tables;
         let p = policy(&w);
         let goals = t.goal_set(&w.goals);
-        let plan = plan(t, &goals, &p, &w.mastery, |_, _| Some(1.0));
+        let cx = context(&w, &p, &goals);
+        let plan = plan(&cx);
         let index = |id: &str| t.ids.iter().position(|x| x == id).unwrap();
         let order: Vec<usize> = plan.steps.iter().map(|s| index(&s.skill)).collect();
         let mut expected: Vec<usize> = if w.goals.is_empty() {
@@ -207,7 +248,7 @@ proptest! {
             }
             (0..t.n_skills()).filter(|&s| mark[s]).collect()
         };
-        expected.retain(|&s| w.mastery[s] < p.mastery);
+        expected.retain(|&s| !cx.satisfied(s as u32));
         let mut sorted = order.clone();
         sorted.sort_unstable();
         prop_assert_eq!(sorted, expected);
@@ -221,6 +262,9 @@ proptest! {
                     "prerequisite {} after {}", q, s);
             }
             prop_assert_eq!(plan.steps[i].step as usize, i + 1);
+            // Issue 17: every step has a finite expected number of opportunities.
+            let e = plan.steps[i].expected_opportunities;
+            prop_assert!(e.is_some_and(f64::is_finite), "step {} has {:?}", i, e);
         }
     }
 }

@@ -1,9 +1,19 @@
 //! Ranking the next activities for one learner, on the prepared dense arrays.
+//!
+//! Rules (see `docs/recommender.md`): a skill is a candidate when it lies on the way to the goals,
+//! is not mastered and all its prerequisites are satisfied. Each candidate is scored by the
+//! expected learning one attempt buys ([`Components`]): the chance to learn it now, discounted by
+//! the truth of its prerequisites and by repetition without mastery, minus expected forgetting,
+//! plus the value of the dependents its mastery would open beyond the best other choice. A skill
+//! the learner is wheel-spinning on also offers a remedial step on its weakest prerequisite.
 
+use super::dynamics::SkillDynamics;
 use super::explain::{NoActivity, ReasonFacts, reason};
+use super::knowledge::SkillKnowledge;
 use super::policy::Policy;
-use super::score::{Components, Kind, Situation, components, rank_order};
+use super::score::{Components, Kind, rank_order};
 use super::tables::{GoalSet, Tables};
+use crate::mastery::{MasteryRule, Status};
 
 /// One recommended activity (or skill, when no activity practises it).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -15,28 +25,123 @@ pub struct Recommendation {
     pub activity: Option<String>,
     /// The skill id the recommendation is for.
     pub skill: String,
-    /// Learn, prerequisite (on the way to a goal) or review.
+    /// Learn, prerequisite, review or remedial.
     pub kind: Kind,
-    /// The weighted sum of `components`.
+    /// The score ([`Components::score`]).
     pub score: f64,
     /// Every part of the score.
     pub components: Components,
     /// Current P(known) of the skill.
     pub mastery: f64,
+    /// The mastery estimate (P(known) as a share of the skill's ceiling).
+    pub estimate: f64,
+    /// Where the learner stands on the skill; [`Status::Spinning`] flags wheel-spinning.
+    pub status: Status,
     /// Predicted P(correct) of the attempt.
     pub p_correct: f64,
-    /// Expected P(known) gain from one attempt.
-    pub expected_gain: f64,
+    /// For a remedial step: the skill the learner is wheel-spinning on.
+    pub remedial_for: Option<String>,
     /// One line a teacher or learner can read.
     pub reason: String,
 }
 
-/// A learner's P(known) per skill of the tables, and the highest P(known) they ever had (for
-/// reviews; equal to `mastery` when no history is kept).
+/// Everything one ranking looks at.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Knowledge<'a> {
-    pub mastery: &'a [f64],
-    pub peak: &'a [f64],
+pub(crate) struct Context<'a> {
+    pub tables: &'a Tables,
+    pub goals: &'a GoalSet,
+    pub policy: &'a Policy,
+    pub rule: &'a MasteryRule,
+    /// Per graph skill.
+    pub know: &'a [SkillKnowledge],
+    /// Per graph skill: the attainable P(known) ceiling.
+    pub ceilings: &'a [f64],
+}
+
+impl Context<'_> {
+    /// The estimate a prerequisite needs.
+    pub(crate) fn ready_threshold(&self) -> f64 {
+        self.policy.ready.unwrap_or(self.rule.threshold)
+    }
+
+    #[inline]
+    pub(crate) fn satisfied(&self, s: u32) -> bool {
+        self.know[s as usize].satisfies(self.rule, self.ready_threshold())
+    }
+
+    #[inline]
+    pub(crate) fn prerequisites_ok(&self, s: u32) -> bool {
+        self.tables
+            .prerequisites
+            .get(s)
+            .iter()
+            .all(|&p| self.satisfied(p))
+    }
+
+    fn unlocked(&self, s: u32) -> bool {
+        self.satisfied(s) || self.prerequisites_ok(s)
+    }
+
+    /// The skill-level parts of one attempt with dynamics `d` (no unlock yet).
+    pub(crate) fn parts(&self, s: u32, d: &SkillDynamics) -> Components {
+        let k = &self.know[s as usize];
+        let p = k.mastery;
+        let kappa = f64::from(self.rule.spinning);
+        Components {
+            learning: (1.0 - p) * d.learn,
+            readiness: self.readiness(s),
+            persistence: kappa / (kappa + f64::from(k.evidence.tries)),
+            doubt: 1.0,
+            forgetting: p * d.forget,
+            unlock: 0.0,
+        }
+    }
+
+    /// The probability that every prerequisite of `s` is truly known.
+    fn readiness(&self, s: u32) -> f64 {
+        self.tables
+            .prerequisites
+            .get(s)
+            .iter()
+            .map(|&q| self.know[q as usize].mastery)
+            .product()
+    }
+
+    /// Attempts skill `s` still needs to be mastered, roughly: the correct answers its streak
+    /// lacks, or the way left to the threshold at the expected learning per attempt.
+    fn attempts_to_mastery(&self, s: u32, parts: &Components) -> f64 {
+        let k = &self.know[s as usize];
+        let streak_left = self.rule.streak.saturating_sub(k.evidence.streak).max(1);
+        let target = self.ready_threshold() * self.ceilings[s as usize];
+        let gap = (target - k.mastery).max(0.0);
+        let rate = (parts.learning * parts.readiness).max(1e-3);
+        f64::from(streak_left).max(gap / rate)
+    }
+
+    /// What mastering `s` opens: the best value among the dependents it would make ready,
+    /// beyond `best_other` (the best value available now without `s`), per attempt `s` needs.
+    fn unlock(&self, s: u32, parts: &Components, best_other: f64) -> f64 {
+        let t = self.tables;
+        let mut best_opened = f64::NEG_INFINITY;
+        for &d in t.dependents.get(s) {
+            if !self.goals.relevant[d as usize]
+                || self.satisfied(d)
+                || !t
+                    .prerequisites
+                    .get(d)
+                    .iter()
+                    .all(|&p| p == s || self.satisfied(p))
+            {
+                continue;
+            }
+            let v = self.parts(d, &t.dynamics[d as usize]);
+            best_opened = best_opened.max(v.value() - v.forgetting);
+        }
+        if best_opened <= best_other {
+            return 0.0;
+        }
+        (best_opened - best_other) / self.attempts_to_mastery(s, parts)
+    }
 }
 
 /// A ranked candidate before it becomes a [`Recommendation`].
@@ -49,8 +154,9 @@ struct Candidate {
     skill: u32,
     kind: Kind,
     parts: Components,
-    gain: f64,
     p_correct: f64,
+    /// For a remedial step: the spinning skill.
+    remedial_for: u32,
     no_activity: Option<NoActivity>,
 }
 
@@ -94,357 +200,225 @@ impl TopK {
     }
 }
 
-/// The top `k` recommendations for a learner. Rules (see `docs/recommender.md`): a skill is a
-/// candidate when it lies on the way to the goals, is not mastered and all its prerequisites are
-/// satisfied (≥ the ready threshold) — or, under forgetting, was mastered (peak ≥ threshold) and
-/// fell below (review). An activity is eligible when none of its skills is locked (every skill
-/// is mastered or has its prerequisites satisfied).
-pub(crate) fn recommend(
-    t: &Tables,
-    goals: &GoalSet,
-    policy: &Policy,
-    knowledge: Knowledge<'_>,
-    k: usize,
-) -> Vec<Recommendation> {
-    let Knowledge { mastery, peak } = knowledge;
-    let thr = policy.mastery;
-    let ready = policy.ready_threshold();
-    let satisfied = |s: u32| mastery[s as usize] >= ready;
-    let prerequisites_ok = |s: u32| t.prerequisites.get(s).iter().all(|&p| satisfied(p));
-    let unlocked = |s: u32| mastery[s as usize] >= thr || prerequisites_ok(s);
+/// A skill-level candidate: the skill, its kind, its parts and the spinning skill it is a
+/// remedial step for (`u32::MAX` if none).
+type SkillCandidate = (u32, Kind, Components, u32);
+
+/// The skill-level candidates, unlock included.
+fn skill_candidates(cx: &Context<'_>) -> Vec<SkillCandidate> {
+    let t = cx.tables;
+    let mut out: Vec<SkillCandidate> = Vec::new();
+    for &s in &cx.goals.list {
+        if cx.satisfied(s) || !cx.prerequisites_ok(s) {
+            continue;
+        }
+        let k = &cx.know[s as usize];
+        let kind = if k.evidence.was_mastered() {
+            Kind::Review
+        } else if !cx.goals.any || cx.goals.is_goal[s as usize] {
+            Kind::Learn
+        } else {
+            Kind::Prerequisite
+        };
+        out.push((s, kind, cx.parts(s, &t.dynamics[s as usize]), u32::MAX));
+    }
+    // The two best values, so that each skill's unlock compares with the best *other* choice.
+    let (mut best, mut second) = ((f64::NEG_INFINITY, u32::MAX), f64::NEG_INFINITY);
+    for &(s, _, p, _) in &out {
+        let v = p.value() - p.forgetting;
+        if v > best.0 {
+            second = best.0;
+            best = (v, s);
+        } else if v > second {
+            second = v;
+        }
+    }
+    for (s, _, parts, _) in &mut out {
+        let other = if best.1 == *s { second } else { best.0 };
+        parts.unlock = cx.unlock(*s, parts, other.max(0.0));
+    }
+    let spinning: Vec<u32> = out
+        .iter()
+        .filter(|c| cx.know[c.0 as usize].status == Status::Spinning)
+        .map(|c| c.0)
+        .collect();
+    for s in spinning {
+        if let Some(c) = remedial(cx, s) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The remedial step for spinning skill `s`: its weakest prerequisite, if that was not practised
+/// since the learner's last attempt at `s`. Its doubt is P(prerequisite not known | `s` not
+/// mastered after n attempts) by Bayes, with P(that | known) = (1 − learn(s))ⁿ and
+/// P(that | not known) = 1.
+fn remedial(cx: &Context<'_>, s: u32) -> Option<SkillCandidate> {
+    let t = cx.tables;
+    let k = &cx.know[s as usize];
+    let q = t.prerequisites.get(s).iter().copied().min_by(|&a, &b| {
+        let (ea, eb) = (cx.know[a as usize].estimate, cx.know[b as usize].estimate);
+        ea.total_cmp(&eb).then(a.cmp(&b))
+    })?;
+    let kq = &cx.know[q as usize];
+    // Practised since the last attempt at `s` (a smaller idle count): not again before `s` is.
+    if kq.idle.unwrap_or(u64::MAX) <= k.idle.unwrap_or(u64::MAX) {
+        return None;
+    }
+    let stuck_if_known = (1.0 - t.dynamics[s as usize].learn).powf(f64::from(k.evidence.tries));
+    let unknown = 1.0 - kq.mastery;
+    let doubt = unknown / (unknown + kq.mastery * stuck_if_known).max(1e-12);
+    let d = &t.dynamics[q as usize];
+    let parts = Components {
+        learning: d.learn,
+        readiness: cx.readiness(q),
+        persistence: 1.0,
+        doubt,
+        forgetting: kq.mastery * d.forget,
+        unlock: 0.0,
+    };
+    Some((q, Kind::Remedial, parts, s))
+}
+
+/// The top `k` recommendations for a learner (see the module documentation).
+pub(crate) fn recommend(cx: &Context<'_>, k: usize) -> Vec<Recommendation> {
+    let t = cx.tables;
     let mut top = TopK {
         k,
         items: Vec::with_capacity(k.min(64) + 1),
     };
     let mut mine: Vec<Candidate> = Vec::new();
-    for &s in &goals.list {
-        let m = mastery[s as usize];
-        if m >= thr || !prerequisites_ok(s) {
-            continue;
-        }
-        let review = t.dynamics[s as usize].forget > 0.0 && peak[s as usize] >= thr;
-        let kind = if review {
-            Kind::Review
-        } else if !goals.any || goals.is_goal[s as usize] {
-            Kind::Learn
-        } else {
-            Kind::Prerequisite
-        };
-        let unlocks = t
-            .dependents
-            .get(s)
-            .iter()
-            .filter(|&&d| {
-                goals.relevant[d as usize]
-                    && mastery[d as usize] < thr
-                    && t.prerequisites
-                        .get(d)
-                        .iter()
-                        .all(|&p| p == s || satisfied(p))
-            })
-            .count() as u32;
-        let situation = Situation {
-            mastery: m,
-            unlocks,
-            goal_distance: goals.any.then(|| goals.distance[s as usize]),
-            kind,
-        };
+    for (s, kind, skill_parts, remedial_for) in skill_candidates(cx) {
         let own = &t.dynamics[s as usize];
-        let skill_level = components(own, &situation, policy);
-        let mut offered = false;
+        let p = cx.know[s as usize].mastery;
+        let candidate = |activity: u32, parts: Components, d: &SkillDynamics| Candidate {
+            score: parts.score(),
+            topo: t.topo_position[s as usize],
+            activity,
+            skill: s,
+            kind,
+            parts,
+            p_correct: d.p_correct(p),
+            remedial_for,
+            no_activity: None,
+        };
         mine.clear();
         for &(a, pair) in &t.skill_activities[s as usize] {
             if !t
                 .activity_skills
                 .get(a)
                 .iter()
-                .all(|&o| o == s || unlocked(o))
+                .all(|&o| o == s || cx.unlocked(o))
             {
                 continue;
             }
             let d = &t.pair_dynamics[pair as usize];
             // Most activities have no item parameters of their own: reuse the skill's numbers.
-            let (parts, gain, p_correct) = if d == own {
-                skill_level
+            let parts = if d == own {
+                skill_parts
             } else {
-                components(d, &situation, policy)
+                let item = cx.parts(s, d);
+                Components {
+                    learning: if kind == Kind::Remedial {
+                        d.learn
+                    } else {
+                        item.learning
+                    },
+                    forgetting: item.forgetting,
+                    ..skill_parts
+                }
             };
-            mine.push(Candidate {
-                score: parts.score(policy),
-                topo: t.topo_position[s as usize],
-                activity: a,
-                skill: s,
-                kind,
-                parts,
-                gain,
-                p_correct,
-                no_activity: None,
-            });
+            mine.push(candidate(a, parts, d));
         }
         // The skill's best activities only, so that the top K spans several skills.
         mine.sort_by(|x, y| rank_order(x.key(), y.key()));
-        for c in mine.drain(..).take(policy.activities_per_skill.max(1)) {
+        let offered = !mine.is_empty();
+        for c in mine.drain(..).take(cx.policy.activities_per_skill.max(1)) {
             top.offer(c);
-            offered = true;
         }
         if !offered {
-            let (parts, gain, p_correct) = skill_level;
             top.offer(Candidate {
-                score: parts.score(policy),
-                topo: t.topo_position[s as usize],
-                activity: u32::MAX,
-                skill: s,
-                kind,
-                parts,
-                gain,
-                p_correct,
                 no_activity: Some(if t.skill_activities[s as usize].is_empty() {
                     NoActivity::Missing
                 } else {
                     NoActivity::Locked
                 }),
+                ..candidate(u32::MAX, skill_parts, own)
             });
         }
     }
     top.items
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let s = c.skill as usize;
-            let facts = ReasonFacts {
-                kind: c.kind,
-                mastery: mastery[s],
-                peak: peak[s],
-                expected_gain: c.gain,
-                p_correct: c.p_correct,
-                goal: (goals.any && !goals.is_goal[s]).then(|| {
-                    (
-                        t.names[goals.nearest[s] as usize].as_str(),
-                        goals.distance[s],
-                    )
-                }),
-                ready_threshold: ready,
-                ready_is_mastery: ready >= thr,
-                no_activity: c.no_activity,
-            };
-            let pre = t.prerequisites.get(c.skill);
-            let mut text = String::new();
-            reason(
-                &mut text,
-                &facts,
-                pre.iter()
-                    .map(|&p| (t.names[p as usize].as_str(), mastery[p as usize])),
-            );
-            Recommendation {
-                rank: i as u32 + 1,
-                activity: (c.activity != u32::MAX)
-                    .then(|| t.activity_ids[c.activity as usize].clone()),
-                skill: t.ids[s].clone(),
-                kind: c.kind,
-                score: c.score,
-                components: c.parts,
-                mastery: mastery[s],
-                p_correct: c.p_correct,
-                expected_gain: c.gain,
-                reason: text,
-            }
-        })
+        .map(|(i, c)| recommendation(cx, i, c))
         .collect()
+}
+
+fn recommendation(cx: &Context<'_>, i: usize, c: &Candidate) -> Recommendation {
+    let t = cx.tables;
+    let s = c.skill as usize;
+    let k = &cx.know[s];
+    let goals = cx.goals;
+    let remedial_for = (c.remedial_for != u32::MAX).then_some(c.remedial_for as usize);
+    let facts = ReasonFacts {
+        kind: c.kind,
+        knowledge: k,
+        parts: &c.parts,
+        p_correct: c.p_correct,
+        goal: (goals.any && !goals.is_goal[s]).then(|| {
+            (
+                t.names[goals.nearest[s] as usize].as_str(),
+                goals.distance[s],
+            )
+        }),
+        ready: cx.policy.ready,
+        remedial_for: remedial_for.map(|r| (t.names[r].as_str(), &cx.know[r])),
+        no_activity: c.no_activity,
+    };
+    let mut text = String::new();
+    reason(
+        &mut text,
+        &facts,
+        t.prerequisites
+            .get(c.skill)
+            .iter()
+            .map(|&p| (t.names[p as usize].as_str(), cx.know[p as usize].estimate)),
+    );
+    Recommendation {
+        rank: i as u32 + 1,
+        activity: (c.activity != u32::MAX).then(|| t.activity_ids[c.activity as usize].clone()),
+        skill: t.ids[s].clone(),
+        kind: c.kind,
+        score: c.score,
+        components: c.parts,
+        mastery: k.mastery,
+        estimate: k.estimate,
+        status: k.status,
+        p_correct: c.p_correct,
+        remedial_for: remedial_for.map(|r| t.ids[r].clone()),
+        reason: text,
+    }
 }
 
 /// Why a learner has no recommendation: every skill on the way to the goals is mastered (the
 /// only way the ready set of a DAG can be empty), or there are no such skills.
-pub(crate) fn why_none(t: &Tables, goals: &GoalSet, policy: &Policy, mastery: &[f64]) -> String {
+pub(crate) fn why_none(cx: &Context<'_>) -> String {
+    let goals = cx.goals;
     if goals.list.is_empty() {
         return "the graph has no skills".to_owned();
     }
-    let unmastered = goals
-        .list
-        .iter()
-        .filter(|&&s| mastery[s as usize] < policy.mastery)
-        .count();
-    if unmastered == 0 {
-        if goals.any {
-            format!(
-                "all {} skills on the way to the goals are mastered (P(known) ≥ {:.2})",
-                goals.list.len(),
-                policy.mastery
-            )
-        } else {
-            format!(
-                "all {} skills of the graph are mastered (P(known) ≥ {:.2})",
-                t.n_skills(),
-                policy.mastery
-            )
-        }
+    let open = goals.list.iter().filter(|&&s| !cx.satisfied(s)).count();
+    if open > 0 {
+        return format!("{open} skills are not mastered but none is ready");
+    }
+    let what = if goals.any {
+        format!("all {} skills on the way to the goals", goals.list.len())
     } else {
-        format!("{unmastered} skills are not mastered but none is ready")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tables::tests::{DYN, small};
-    use super::*;
-
-    fn run(mastery: &[f64], goals: &[u32], k: usize) -> Vec<Recommendation> {
-        let t = small();
-        let g = t.goal_set(goals);
-        let all = Policy {
-            activities_per_skill: usize::MAX,
-            ..Policy::default()
-        };
-        recommend(
-            &t,
-            &g,
-            &all,
-            Knowledge {
-                mastery,
-                peak: mastery,
-            },
-            k,
-        )
-    }
-
-    #[test]
-    fn one_activity_per_skill_by_default() {
-        let t = small();
-        let g = t.goal_set(&[]);
-        let m = [0.1, 0.97, 0.3, 0.3, 0.1];
-        let knowledge = Knowledge {
-            mastery: &m,
-            peak: &m,
-        };
-        let r = recommend(&t, &g, &Policy::default(), knowledge, 5);
-        let skills: Vec<&str> = r.iter().map(|x| x.skill.as_str()).collect();
-        // add's best activity and sub's (addsub is sub's only one, or add's best).
-        assert_eq!(r.len(), 2, "{skills:?}");
-        assert!(skills.contains(&"add") || skills.contains(&"sub"));
-        assert_eq!(r[0].activity.as_deref(), Some("add-1"));
-    }
-
-    #[test]
-    fn a_new_learner_starts_at_the_root() {
-        let r = run(&[0.1; 5], &[], 5);
-        assert_eq!(r.len(), 1);
-        assert_eq!(r[0].skill, "count");
-        assert_eq!(r[0].activity.as_deref(), Some("count-1"));
-        assert_eq!(r[0].kind, Kind::Learn);
-        assert_eq!(r[0].rank, 1);
-        assert!((r[0].expected_gain - 0.9 * DYN.learn).abs() < 1e-12);
-        assert!(
-            r[0].reason
-                .starts_with("Ready: no prerequisites; current mastery 0.10")
-        );
-    }
-
-    #[test]
-    fn multi_skill_activity_waits_for_its_other_skill() {
-        // count mastered, add and sub ready; `addsub` is eligible (both ready).
-        let m = [0.1, 0.97, 0.3, 0.6, 0.1];
-        let r = run(&m, &[], 10);
-        let acts: Vec<_> = r.iter().map(|x| x.activity.clone().unwrap()).collect();
-        assert_eq!(acts.len(), 3, "{acts:?}"); // add-1, add-2, addsub once
-        assert!(acts.contains(&"addsub".to_owned()));
-        // sub not ready: addsub may not be recommended.
-        let m = [0.1, 0.97, 0.3, 0.6, 0.1];
-        let mut locked = m;
-        locked[1] = 0.5; // count no longer mastered → add and sub locked
-        let r = run(&locked, &[], 10);
-        assert_eq!(r.len(), 1);
-        assert_eq!(r[0].skill, "count");
-    }
-
-    #[test]
-    fn goals_restrict_and_label_prerequisites() {
-        let m = [0.1, 0.97, 0.97, 0.3, 0.1];
-        let r = run(&m, &[4], 5);
-        assert_eq!(r.len(), 1);
-        assert_eq!(r[0].skill, "sub");
-        assert_eq!(r[0].kind, Kind::Prerequisite);
-        // Its only activity also practises `add`, which is mastered, so it is eligible.
-        assert_eq!(r[0].activity.as_deref(), Some("addsub"));
-        assert_eq!(r[0].components.unlock, 0.5); // word becomes ready
-        assert_eq!(r[0].components.goal, 0.5); // one edge from the goal
-        assert!(r[0].reason.starts_with("Prerequisite on the way to WORD (1 step). Ready: prerequisite COUNT ≥ 0.97 mastered"), "{}", r[0].reason);
-    }
-
-    #[test]
-    fn ranking_is_by_score_then_topology_then_activity() {
-        let m = [0.1, 0.97, 0.3, 0.3, 0.1];
-        let r = run(&m, &[], 10);
-        for w in r.windows(2) {
-            assert!(w[0].score >= w[1].score);
-        }
-        // add-1 and add-2 tie exactly: curriculum order decides.
-        let pos = |id: &str| {
-            r.iter()
-                .position(|x| x.activity.as_deref() == Some(id))
-                .unwrap()
-        };
-        assert!(pos("add-1") < pos("add-2"));
-        assert_eq!(run(&m, &[], 2).len(), 2);
-        assert_eq!(run(&m, &[], 0).len(), 0);
-    }
-
-    #[test]
-    fn review_needs_forgetting_and_a_past_mastery() {
-        let mut t = small();
-        t.dynamics[1].forget = 0.05;
-        let g = t.goal_set(&[]);
-        let m = [0.1, 0.9, 0.1, 0.1, 0.1];
-        let peak = [0.1, 0.98, 0.1, 0.1, 0.1];
-        let p = Policy::default();
-        let r = recommend(
-            &t,
-            &g,
-            &p,
-            Knowledge {
-                mastery: &m,
-                peak: &peak,
-            },
-            5,
-        );
-        assert_eq!(r[0].kind, Kind::Review);
-        assert_eq!(r[0].components.review, 1.0);
-        assert!(
-            r[0].reason
-                .starts_with("Review: mastered before (peak 0.98), now 0.90")
-        );
-        // Without a past mastery it is plain learning.
-        let r = recommend(
-            &t,
-            &g,
-            &p,
-            Knowledge {
-                mastery: &m,
-                peak: &m,
-            },
-            5,
-        );
-        assert_eq!(r[0].kind, Kind::Learn);
-    }
-
-    #[test]
-    fn nothing_left_is_explained() {
-        let t = small();
-        let g = t.goal_set(&[2]);
-        let m = [0.1, 0.97, 0.99, 0.1, 0.1];
-        let r = recommend(
-            &t,
-            &g,
-            &Policy::default(),
-            Knowledge {
-                mastery: &m,
-                peak: &m,
-            },
-            5,
-        );
-        assert!(r.is_empty());
-        let why = why_none(&t, &g, &Policy::default(), &m);
-        assert_eq!(
-            why,
-            "all 2 skills on the way to the goals are mastered (P(known) ≥ 0.95)"
-        );
-    }
+        format!("all {} skills of the graph", cx.tables.n_skills())
+    };
+    format!(
+        "{what} are mastered (estimate ≥ {:.2} with {} correct answers in a row)",
+        cx.rule.threshold, cx.rule.streak
+    )
 }

@@ -1,11 +1,14 @@
 //! [`Recommender`]: a graph and a model prepared once, then asked per learner.
 
+use std::sync::Arc;
+
 use super::dynamics::SkillDynamics;
-use super::history::LearnerHistory;
+use super::knowledge::SkillKnowledge;
 use super::plan::{Plan, plan};
 use super::policy::Policy;
-use super::rank::{Knowledge, Recommendation, recommend, why_none};
+use super::rank::{Context, Recommendation, recommend, why_none};
 use super::tables::{ActivityRow, GoalSet, SkillRow, Tables};
+use crate::bkt::estimate;
 use crate::{Error, LearnerState, Location, Model, Params, Result, SkillGraph};
 
 /// How many ids a warning lists before "and N more".
@@ -15,35 +18,38 @@ const LISTED: usize = 5;
 /// [`Model`] prepared once into dense arrays (see `docs/recommender.md` for the rules, the score
 /// and the defaults).
 ///
-/// Graph skills the model lacks use the model's population-average parameters, and their
-/// mastery is the learner state's fallback (the average prior, or what the learner's own
-/// responses on that skill made of it); model skills the graph lacks are ignored. Both are
-/// listed in [`Recommender::warnings`].
+/// The recommender owns its graph and model (behind [`Arc`]s): it is `Send + Sync`, cheap to
+/// clone, and a service keeps one across requests and swaps it when a new model arrives.
+///
+/// Graph skills the model lacks use the model's population-average parameters; model skills the
+/// graph lacks are ignored. Both are listed in [`Recommender::warnings`].
 ///
 /// ```
+/// use std::sync::Arc;
 /// use pathwise::*;
 /// let mut b = SkillGraphBuilder::new("curriculum.toml");
 /// b.add_skill(SkillSpec::new("count").name("Counting"));
 /// b.add_skill(SkillSpec::new("add").name("Addition").requires(["count"]));
 /// b.add_activity(ActivitySpec::new("count-drill", ["count"]).minutes(5.0));
 /// b.add_activity(ActivitySpec::new("add-drill", ["add"]).minutes(10.0));
-/// let graph = b.build(&BuildOptions::default())?.graph;
+/// let graph = Arc::new(b.build(&BuildOptions::default())?.graph);
 /// let p = Params { prior: 0.3, learn: 0.2, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// let skills = ["add", "count"].map(|id| SkillModel::new(id, p, vec![], vec![], SkillStats::default()));
-/// let model = Model::new(Variant::default(), skills.to_vec(), vec![], FitInfo::default())?;
+/// let model = Arc::new(Model::new(Variant::default(), skills.to_vec(), vec![], FitInfo::default())?);
 ///
-/// let recommender = Recommender::new(&graph, &model, Policy::default())?;
+/// let recommender = Recommender::new(graph, model.clone(), Policy::default())?;
 /// let mut state = LearnerState::new(&model);
 /// let first = recommender.recommend(&state, 3)?;
 /// assert_eq!(first[0].activity.as_deref(), Some("count-drill"));
 /// assert_eq!(first[0].kind, Kind::Learn);
 ///
+/// // Mastery needs a run of correct answers, however confident one answer makes the model.
 /// for _ in 0..6 {
-///     state.observe(&model, "count", None, true);
+///     state.observe(&model, "count", None, true)?;
 /// }
 /// let next = recommender.recommend(&state, 3)?;
 /// assert_eq!(next[0].skill, "add");
-/// assert!(next[0].reason.starts_with("Ready: prerequisite Counting ≥ 0.9"));
+/// assert!(next[0].reason.starts_with("Ready: prerequisite Counting mastered"));
 ///
 /// let plan = recommender.path(&LearnerState::new(&model), &["add"])?;
 /// assert_eq!(plan.steps.len(), 2);
@@ -51,21 +57,23 @@ const LISTED: usize = 5;
 /// # Ok::<(), pathwise::Error>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct Recommender<'a> {
-    graph: &'a SkillGraph,
-    model: &'a Model,
+pub struct Recommender {
+    graph: Arc<SkillGraph>,
+    model: Arc<Model>,
     policy: Policy,
-    tables: Tables,
-    goals: GoalSet,
+    tables: Arc<Tables>,
+    goals: Arc<GoalSet>,
     /// The model's dense index of each graph skill.
-    model_skill: Vec<Option<usize>>,
+    model_skill: Arc<[Option<usize>]>,
+    /// The attainable P(known) ceiling of each graph skill.
+    ceilings: Arc<[f64]>,
     warnings: Vec<String>,
 }
 
-impl<'a> Recommender<'a> {
+impl Recommender {
     /// Prepares `graph` and `model` under `policy` (validated; unknown goal ids are an
     /// [`Error::Input`] naming the skill).
-    pub fn new(graph: &'a SkillGraph, model: &'a Model, policy: Policy) -> Result<Self> {
+    pub fn new(graph: Arc<SkillGraph>, model: Arc<Model>, policy: Policy) -> Result<Self> {
         policy.validate()?;
         let n = graph.n_skills();
         let model_skill: Vec<Option<usize>> = graph
@@ -77,6 +85,10 @@ impl<'a> Recommender<'a> {
         let skill_dynamics: Vec<SkillDynamics> = model_skill
             .iter()
             .map(|m| m.map_or(average, |m| dynamics_of(model.skills()[m].params())))
+            .collect();
+        let ceilings: Vec<f64> = model_skill
+            .iter()
+            .map(|m| m.map_or(model.average_ceiling(), |m| model.ceiling(m)))
             .collect();
         let skills = (0..n as u32)
             .map(|s| {
@@ -116,15 +128,16 @@ impl<'a> Recommender<'a> {
             })
             .collect();
         let tables = Tables::new(skills, activities);
-        let goals = tables.goal_set(&resolve_goals(graph, &policy.goals)?);
-        let warnings = coverage_warnings(graph, model, &model_skill);
+        let goals = tables.goal_set(&resolve_goals(&graph, &policy.goals)?);
+        let warnings = coverage_warnings(&graph, &model, &model_skill);
         Ok(Self {
             graph,
             model,
             policy,
-            tables,
-            goals,
-            model_skill,
+            tables: Arc::new(tables),
+            goals: Arc::new(goals),
+            model_skill: model_skill.into(),
+            ceilings: ceilings.into(),
             warnings,
         })
     }
@@ -140,128 +153,105 @@ impl<'a> Recommender<'a> {
     }
 
     /// The graph.
-    pub fn graph(&self) -> &'a SkillGraph {
-        self.graph
+    pub fn graph(&self) -> &Arc<SkillGraph> {
+        &self.graph
     }
 
-    /// P(known) of every graph skill for this learner, in the graph's skill order.
-    pub fn mastery(&self, state: &LearnerState) -> Result<Vec<f64>> {
-        let mut out = vec![0.0; self.tables.n_skills()];
-        self.fill_mastery(state, None, &mut out, None)?;
-        Ok(out)
+    /// The model.
+    pub fn model(&self) -> &Arc<Model> {
+        &self.model
     }
 
-    fn fill_mastery(
-        &self,
-        state: &LearnerState,
-        history: Option<&LearnerHistory>,
-        mastery: &mut [f64],
-        mut peak: Option<&mut [f64]>,
-    ) -> Result<()> {
-        state.check(self.model)?;
-        if let Some(h) = history
-            && !h.fits(self.model.n_skills())
-        {
-            return Err(Error::input(
-                Location::default(),
-                format!(
-                    "the learner history does not match the model ({} skills)",
-                    self.model.n_skills()
-                ),
-            ));
-        }
+    /// What the learner knows of every graph skill, in the graph's skill order: P(known) (after
+    /// the policy's decay), the mastery estimate, the evidence and the status under the state's
+    /// [`MasteryRule`](crate::mastery::MasteryRule). Fails with
+    /// [`Error::StateMismatch`] if the state belongs to another model.
+    pub fn knowledge(&self, state: &LearnerState) -> Result<Vec<SkillKnowledge>> {
+        state.check(&self.model)?;
         let decay = self.policy.decay_per_response;
-        for (s, out) in mastery.iter_mut().enumerate() {
-            let (m, top) = match self.model_skill[s] {
-                Some(ms) => {
-                    let m = state.mastery_dense(ms);
-                    match history {
-                        Some(h) => {
-                            let idle = h.idle(ms) as f64 * decay;
-                            let m = self.tables.dynamics[s].decay(m, idle);
-                            (m, h.peak(ms).max(m))
-                        }
-                        None => (m, m),
+        let rule = state.rule();
+        Ok((0..self.tables.n_skills())
+            .map(|s| {
+                let (p, evidence, idle) = match self.model_skill[s] {
+                    Some(m) => (
+                        state.known_dense(m),
+                        state.evidence_dense(m),
+                        state.idle_dense(m),
+                    ),
+                    None => state.unseen_skill(&self.model, &self.tables.ids[s]),
+                };
+                let p = match idle {
+                    Some(idle) if decay > 0.0 => {
+                        self.tables.dynamics[s].decay(p, idle as f64 * decay)
                     }
+                    _ => p,
+                };
+                let estimate = estimate(p, self.ceilings[s]);
+                SkillKnowledge {
+                    mastery: p,
+                    estimate,
+                    evidence,
+                    status: rule.status(estimate, &evidence),
+                    idle,
                 }
-                None => {
-                    let m = state.mastery(self.model, &self.tables.ids[s]);
-                    (m, m)
-                }
-            };
-            *out = m;
-            if let Some(p) = peak.as_deref_mut() {
-                p[s] = top;
-            }
+            })
+            .collect())
+    }
+
+    fn context<'a>(
+        &'a self,
+        state: &'a LearnerState,
+        know: &'a [SkillKnowledge],
+        goals: &'a GoalSet,
+    ) -> Context<'a> {
+        Context {
+            tables: &self.tables,
+            goals,
+            policy: &self.policy,
+            rule: state.rule(),
+            know,
+            ceilings: &self.ceilings,
         }
-        Ok(())
     }
 
-    /// The top `k` activities for a learner, best first. Without a history no skill counts as
-    /// once mastered, so there are no reviews: use [`Recommender::recommend_with_history`] for
-    /// those.
+    /// The top `k` activities for a learner, best first (see `docs/recommender.md`). Skills once
+    /// mastered and no longer come back as [`Kind::Review`](super::Kind::Review); a skill the
+    /// learner is wheel-spinning on is flagged and may bring a
+    /// [`Kind::Remedial`](super::Kind::Remedial) step on its weakest prerequisite.
     pub fn recommend(&self, state: &LearnerState, k: usize) -> Result<Vec<Recommendation>> {
-        let mut mastery = vec![0.0; self.tables.n_skills()];
-        self.fill_mastery(state, None, &mut mastery, None)?;
-        Ok(recommend(
-            &self.tables,
-            &self.goals,
-            &self.policy,
-            Knowledge {
-                mastery: &mastery,
-                peak: &mastery,
-            },
-            k,
-        ))
+        let know = self.knowledge(state)?;
+        Ok(recommend(&self.context(state, &know, &self.goals), k))
     }
 
-    /// The top `k` activities for a learner whose practice history is kept: with a forgetting
-    /// model, skills once mastered whose P(known) fell below the threshold come back as
-    /// [`Kind::Review`](super::Kind::Review), and the policy's `decay_per_response` applies.
-    pub fn recommend_with_history(
-        &self,
-        state: &LearnerState,
-        history: &LearnerHistory,
-        k: usize,
-    ) -> Result<Vec<Recommendation>> {
-        let n = self.tables.n_skills();
-        let mut mastery = vec![0.0; 2 * n];
-        let (mastery, peak) = mastery.split_at_mut(n);
-        self.fill_mastery(state, Some(history), mastery, Some(peak))?;
-        Ok(recommend(
-            &self.tables,
-            &self.goals,
-            &self.policy,
-            Knowledge { mastery, peak },
-            k,
-        ))
+    /// Per graph skill: whether it is ready to learn for this learner (not mastered, every
+    /// prerequisite satisfied), the rule the recommender ranks by. `know` is
+    /// [`Recommender::knowledge`] of the same state.
+    pub fn ready(&self, state: &LearnerState, know: &[SkillKnowledge]) -> Vec<bool> {
+        let cx = self.context(state, know, &self.goals);
+        (0..know.len() as u32)
+            .map(|s| !cx.satisfied(s) && cx.prerequisites_ok(s))
+            .collect()
     }
 
     /// Why a learner got no recommendation (every skill on the way to the goals is mastered).
     pub fn why_none(&self, state: &LearnerState) -> Result<String> {
-        let mastery = self.mastery(state)?;
-        Ok(why_none(&self.tables, &self.goals, &self.policy, &mastery))
+        let know = self.knowledge(state)?;
+        Ok(why_none(&self.context(state, &know, &self.goals)))
     }
 
     /// The learning path to `goals` (skill ids; empty = the policy's goals, and with none there,
-    /// the whole graph): every unmastered skill on the way, in a topological order with ties
-    /// broken by score, each with the expected practice opportunities to mastery and minutes.
+    /// the whole graph): every skill on the way that is not mastered, in a topological order with
+    /// ties broken by score, each with the expected practice opportunities to mastery and minutes.
     pub fn path(&self, state: &LearnerState, goals: &[&str]) -> Result<Plan> {
-        let mastery = self.mastery(state)?;
+        let know = self.knowledge(state)?;
         let goal_set = if goals.is_empty() {
-            self.goals.clone()
+            None
         } else {
             let ids: Vec<String> = goals.iter().map(|g| (*g).to_owned()).collect();
-            self.tables.goal_set(&resolve_goals(self.graph, &ids)?)
+            Some(self.tables.goal_set(&resolve_goals(&self.graph, &ids)?))
         };
-        let threshold = self.policy.mastery;
-        Ok(plan(
-            &self.tables,
-            &goal_set,
-            &self.policy,
-            &mastery,
-            |s, m| self.tables.dynamics[s as usize].expected_opportunities(m, threshold),
-        ))
+        let cx = self.context(state, &know, goal_set.as_ref().unwrap_or(&self.goals));
+        Ok(plan(&cx))
     }
 }
 

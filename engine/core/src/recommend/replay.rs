@@ -1,6 +1,6 @@
-//! Rebuilding a learner's [`LearnerState`] and [`LearnerHistory`] from an interaction log.
+//! Rebuilding a learner's [`LearnerState`] from an interaction log.
 
-use super::history::LearnerHistory;
+use crate::mastery::MasteryRule;
 use crate::{InteractionLog, LearnerState, Model};
 
 /// Replays learners of a log through a model's filter. The map from the log's skill ids to the
@@ -15,9 +15,9 @@ use crate::{InteractionLog, LearnerState, Model};
 /// b.push(RawRow { learner: "ann", skills: &["add"], item: None, correct: true, order: 1, group: None });
 /// let log = b.build();
 /// let replayer = Replayer::new(&model, &log);
-/// let (state, history) = replayer.replay(log.learners().id("ann").unwrap());
-/// assert!(state.mastery(&model, "add") > 0.2);
-/// assert_eq!(history.peak(0), state.mastery(&model, "add"));
+/// let state = replayer.replay(log.learners().id("ann").unwrap());
+/// assert!(state.mastery(&model, "add")? > 0.2);
+/// assert_eq!(state.evidence(&model, "add")?.attempts, 1);
 /// # Ok::<(), pathwise::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -28,6 +28,7 @@ pub struct Replayer<'a> {
     skill: Vec<Option<usize>>,
     /// Unknown log skills: how many observations they have, by id (for warnings).
     unknown: Vec<(String, usize)>,
+    rule: MasteryRule,
 }
 
 impl<'a> Replayer<'a> {
@@ -53,7 +54,15 @@ impl<'a> Replayer<'a> {
             log,
             skill,
             unknown,
+            rule: MasteryRule::default(),
         }
+    }
+
+    /// Judges the replayed states by `rule` (validated by the caller, e.g. with
+    /// [`MasteryRule::validate`]) instead of the default.
+    pub fn with_rule(mut self, rule: MasteryRule) -> Self {
+        self.rule = rule;
+        self
     }
 
     /// Log skills the model does not know, with their observation counts.
@@ -61,13 +70,12 @@ impl<'a> Replayer<'a> {
         &self.unknown
     }
 
-    /// The state and history of learner `learner` (a dense id of the log) after all their
-    /// responses, in time order. An id outside the log gives a new learner.
-    pub fn replay(&self, learner: u32) -> (LearnerState, LearnerHistory) {
-        let mut state = LearnerState::new(self.model);
-        let mut history = LearnerHistory::new(self.model);
+    /// The state of learner `learner` (a dense id of the log) after all their responses, in
+    /// time order. An id outside the log gives a new learner.
+    pub fn replay(&self, learner: u32) -> LearnerState {
+        let mut state = LearnerState::blank_with(self.model, self.rule);
         if (learner as usize) >= self.log.learners().len() {
-            return (state, history);
+            return state;
         }
         for r in self.log.learner_responses(learner) {
             let response = self.log.response(r);
@@ -81,17 +89,16 @@ impl<'a> Replayer<'a> {
                         } else {
                             item.and_then(|i| sm.item_index(i))
                         };
-                        let step = state.observe_dense(self.model, ms, item, response.correct);
-                        history.record(ms, step.p_known_after);
+                        state.observe_dense(self.model, ms, item, response.correct);
                     }
                     None => {
                         let name = self.log.skills().name(s);
-                        state.observe(self.model, name, item, response.correct);
+                        // The state was made for this model: the check cannot fail.
+                        let _ = state.observe(self.model, name, item, response.correct);
                     }
                 }
             }
-            history.tick();
         }
-        (state, history)
+        state
     }
 }

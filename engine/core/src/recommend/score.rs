@@ -1,9 +1,13 @@
 //! The score of a candidate and its components, and the deterministic order of candidates.
+//!
+//! The score is the expected learning an attempt buys, in P(known) per attempt (see
+//! `docs/recommender.md`):
+//!
+//! ```text
+//! score = learning × readiness × persistence × doubt − forgetting + unlock
+//! ```
 
 use std::cmp::Ordering;
-
-use super::dynamics::SkillDynamics;
-use super::policy::Policy;
 
 /// Why a skill is recommended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -13,8 +17,11 @@ pub enum Kind {
     Learn,
     /// A ready skill that is not a goal but lies on the way to one: it blocks the goal.
     Prerequisite,
-    /// A skill once mastered whose P(known) fell below the threshold under a forgetting model.
+    /// A skill once mastered that is no longer (forgetting, or wrong answers since).
     Review,
+    /// A prerequisite of a skill the learner is wheel-spinning on: the evidence of the spinning
+    /// suggests the prerequisite is not as solid as its estimate says.
+    Remedial,
 }
 
 impl Kind {
@@ -24,85 +31,49 @@ impl Kind {
             Kind::Learn => "learn",
             Kind::Prerequisite => "prerequisite",
             Kind::Review => "review",
+            Kind::Remedial => "remedial",
         }
     }
 }
 
-/// The parts of a score, each in [0, 1]; the score is their weighted sum
-/// (see [`Weights`](super::policy::Weights)).
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
-pub struct Components {
-    /// Expected P(known) gain of one attempt as a share of the way left to the mastery threshold:
-    /// `clamp(expected_gain / (mastery − P(known)), 0, 1)`.
-    pub gain: f64,
-    /// Skills opened by mastering this one: `u / (1 + u)` where `u` counts the unmastered
-    /// dependents (on the way to the goals) whose other prerequisites are all satisfied.
-    pub unlock: f64,
-    /// Nearness to the goals: `1 / (1 + d)`, `d` = prerequisite edges from the skill to the
-    /// nearest goal (1 for every skill when there are no goals).
-    pub goal: f64,
-    /// Fit of the predicted P(correct) to the productive-success band.
-    pub band: f64,
-    /// 1 for a review of a forgotten skill, 0 otherwise.
-    pub review: f64,
-}
-
-impl Components {
-    /// The weighted sum under `policy.weights`.
-    pub fn score(&self, policy: &Policy) -> f64 {
-        let w = &policy.weights;
-        w.gain * self.gain
-            + w.unlock * self.unlock
-            + w.goal * self.goal
-            + w.band * self.band
-            + w.review * self.review
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
-/// The skill-level facts a score needs, beside the attempt's dynamics.
-#[derive(Debug, Clone, Copy)]
-pub struct Situation {
-    /// Current P(known).
-    pub mastery: f64,
-    /// Dependents that mastering the skill would make ready.
-    pub unlocks: u32,
-    /// Edges to the nearest goal (`None` = no goals: every skill is a goal).
-    pub goal_distance: Option<u32>,
-    /// The recommendation's kind.
-    pub kind: Kind,
+/// The parts of a score (see the module documentation and `docs/recommender.md`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Components {
+    /// P(unknown → known) at this attempt if the skill is not known yet: `(1 − P(known))·learn`
+    /// (the activity's learn rate when the model has item parameters).
+    pub learning: f64,
+    /// The probability that the skill's prerequisites are truly known (the product of their
+    /// P(known)); 1 without prerequisites. Learning rarely sticks on shaky foundations.
+    pub readiness: f64,
+    /// Diminishing returns of repetition: `κ / (κ + n)`, `n` the attempts since the skill was
+    /// last mastered and `κ` the wheel-spinning count of the mastery rule.
+    pub persistence: f64,
+    /// For a remedial step, the probability that the prerequisite is in fact not known given
+    /// the wheel-spinning on its dependent (Bayes); 1 otherwise.
+    pub doubt: f64,
+    /// Expected P(known) lost at this attempt under a forgetting model: `P(known)·forget`.
+    pub forgetting: f64,
+    /// What mastering the skill opens: the learning of the best dependent it would make ready
+    /// beyond the best other choice now, spread over the attempts mastery still needs.
+    pub unlock: f64,
 }
 
-/// Scores one attempt with `dynamics` (the skill's, or the item's when the model has item
-/// parameters) in `situation`. Returns the components, the expected gain and P(correct).
-pub fn components(
-    dynamics: &SkillDynamics,
-    situation: &Situation,
-    policy: &Policy,
-) -> (Components, f64, f64) {
-    let m = situation.mastery;
-    let gain = dynamics.expected_gain(m);
-    let left = policy.mastery - m;
-    let gain_share = if left > 0.0 {
-        (gain / left).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    let p_correct = dynamics.p_correct(m);
-    let unlocks = f64::from(situation.unlocks);
-    let parts = Components {
-        gain: gain_share,
-        unlock: unlocks / (1.0 + unlocks),
-        goal: situation
-            .goal_distance
-            .map_or(1.0, |d| 1.0 / (1.0 + f64::from(d))),
-        band: policy.band.fit(p_correct),
-        review: if situation.kind == Kind::Review {
-            1.0
-        } else {
-            0.0
-        },
-    };
-    (parts, gain, p_correct)
+impl Components {
+    /// `learning × readiness × persistence × doubt − forgetting + unlock`.
+    pub fn score(&self) -> f64 {
+        self.value() - self.forgetting + self.unlock
+    }
+
+    /// The learning part of the score.
+    pub(crate) fn value(&self) -> f64 {
+        self.learning * self.readiness * self.persistence * self.doubt
+    }
 }
 
 /// The ranking order: higher score first; ties by the skill's position in the graph's topological
@@ -116,47 +87,17 @@ pub fn rank_order(a: (f64, u32, u32), b: (f64, u32, u32)) -> Ordering {
 mod tests {
     use super::*;
 
-    const D: SkillDynamics = SkillDynamics {
-        learn: 0.2,
-        forget: 0.0,
-        guess: 0.2,
-        slip: 0.1,
-    };
-
     #[test]
-    fn components_follow_their_formulas() {
-        let policy = Policy::default();
-        let s = Situation {
-            mastery: 0.45,
-            unlocks: 3,
-            goal_distance: Some(1),
-            kind: Kind::Prerequisite,
+    fn the_score_follows_its_formula() {
+        let c = Components {
+            learning: 0.2,
+            readiness: 0.9,
+            persistence: 0.5,
+            doubt: 1.0,
+            forgetting: 0.01,
+            unlock: 0.03,
         };
-        let (c, gain, pc) = components(&D, &s, &policy);
-        assert!((gain - 0.55 * 0.2).abs() < 1e-12);
-        assert!((c.gain - 0.11 / 0.5).abs() < 1e-12);
-        assert!((c.unlock - 0.75).abs() < 1e-12);
-        assert!((c.goal - 0.5).abs() < 1e-12);
-        assert!((pc - (0.45 * 0.9 + 0.55 * 0.2)).abs() < 1e-12);
-        assert_eq!(c.band, 1.0);
-        assert_eq!(c.review, 0.0);
-        let score = c.score(&policy);
-        let w = policy.weights;
-        let expected = w.gain * 0.22 + w.unlock * 0.75 + w.goal * 0.5 + w.band;
-        assert!((score - expected).abs() < 1e-12);
-    }
-
-    #[test]
-    fn no_goals_means_every_skill_is_a_goal() {
-        let s = Situation {
-            mastery: 0.1,
-            unlocks: 0,
-            goal_distance: None,
-            kind: Kind::Learn,
-        };
-        let (c, _, _) = components(&D, &s, &Policy::default());
-        assert_eq!(c.goal, 1.0);
-        assert_eq!(c.unlock, 0.0);
+        assert!((c.score() - (0.2 * 0.9 * 0.5 - 0.01 + 0.03)).abs() < 1e-15);
     }
 
     #[test]

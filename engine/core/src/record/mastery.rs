@@ -1,20 +1,18 @@
 //! From a fitted BKT model and a learner's history to the mastery claims of a credential.
 //!
 //! The learner's responses are replayed through [`LearnerState`] in time order. A skill is
-//! claimed when the model has parameters for it, the learner attempted it, and P(known) after the
-//! last attempt is at least the threshold. Mastery was reached at the attempt that started the
-//! final run of P(known) ≥ threshold (an estimate that dipped below and came back counts from its
+//! claimed when the model has parameters for it and the learner's status on it after the last
+//! attempt is mastered under the [`MasteryRule`] (the estimate at the threshold with a run of
+//! correct answers: the rule the recommender and the report use). Mastery was reached at the
+//! attempt that started the final mastered run (a skill that was lost and regained counts from its
 //! return).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::credential::{MasteredAt, MasteryClaim};
+use crate::mastery::{MasteryRule, Status};
 use crate::text::{QUOTE_LIMIT, cut};
 use crate::{Error, InteractionLog, LearnerState, Location, Model, OrderKind, Result};
-
-/// The P(known) a skill needs to count as mastered unless told otherwise (the usual BKT
-/// convention since Corbett & Anderson, 1995).
-pub const DEFAULT_MASTERY_THRESHOLD: f64 = 0.95;
 
 /// How a claim names a skill, e.g. from the skill graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,34 +33,30 @@ struct Track {
 /// The skills `learner` has mastered according to `model` and the log, sorted by skill id.
 ///
 /// `label` names a skill (e.g. from the graph); a skill it does not know is named by its id.
-/// Errors when the learner is not in the log or the threshold is outside (0, 1].
+/// Errors when the learner is not in the log or the rule is out of range.
 pub fn mastery_claims(
     model: &Model,
     log: &InteractionLog,
     learner: &str,
-    threshold: f64,
+    rule: &MasteryRule,
     label: impl Fn(&str) -> Option<SkillLabel>,
 ) -> Result<Vec<MasteryClaim>> {
-    if !(threshold > 0.0 && threshold <= 1.0) {
-        return Err(Error::config(format!(
-            "the mastery threshold must be in (0, 1], found {threshold}"
-        )));
-    }
     let id = log.learners().id(learner).ok_or_else(|| {
         let shown = cut(learner, QUOTE_LIMIT);
         Error::input(Location::subject("learner", &shown), "not in the log")
     })?;
-    let mut state = LearnerState::new(model);
+    let mut state = LearnerState::with_rule(model, *rule)?;
     let mut tracks: Vec<Track> = vec![Track::default(); log.skills().len()];
     for index in log.learner_responses(id) {
         let r = log.response(index);
         let item = r.item.map(|i| log.items().name(i));
         for &s in r.skills {
-            let step = state.observe(model, log.skills().name(s), item, r.correct);
+            let name = log.skills().name(s);
+            let step = state.observe(model, name, item, r.correct)?;
             let t = &mut tracks[s as usize];
             t.attempts += 1;
             t.last = step.p_known_after;
-            if step.p_known_after >= threshold {
+            if state.status(model, name)? == Status::Mastered {
                 t.run_start.get_or_insert(r.order);
             } else {
                 t.run_start = None;
@@ -75,7 +69,7 @@ pub fn mastery_claims(
         .filter_map(|(s, t)| {
             let skill = log.skills().name(s as u32);
             let order = t.run_start?;
-            if t.attempts == 0 || t.last < threshold || model.skill(skill).is_none() {
+            if t.attempts == 0 || model.skill(skill).is_none() {
                 return None;
             }
             let SkillLabel { name, standard } = label(skill).unwrap_or_else(|| SkillLabel {
@@ -167,15 +161,31 @@ mod tests {
             .collect()
     }
 
+    /// Whether the rule calls the skill mastered after each attempt, by hand: P(known) ≥ 0.95
+    /// (no forgetting, so the ceiling is 1) and the last three answers correct.
+    fn mastered(p: &Params, answers: &[bool]) -> Vec<bool> {
+        let k = trajectory(p, answers);
+        let mut streak = 0;
+        answers
+            .iter()
+            .zip(k)
+            .map(|(&c, k)| {
+                streak = if c { streak + 1 } else { 0 };
+                streak >= 3 && k >= 0.95
+            })
+            .collect()
+    }
+
     #[test]
-    fn claims_skills_over_the_threshold_with_the_start_of_the_final_run() {
+    fn claims_mastered_skills_with_the_start_of_the_final_run() {
         let p = *model().skill("add").unwrap().params();
-        let answers = [true, true, false, true, true, true];
+        let answers = [true, true, true, false, true, true, true, true];
+        let by_hand = mastered(&p, &answers);
         let expected = trajectory(&p, &answers);
-        // The estimate crosses 0.95 after attempt 2, drops after the miss, crosses again.
-        let first = expected.iter().position(|&k| k >= 0.95).unwrap();
-        let last_run = expected.iter().rposition(|&k| k < 0.95).unwrap() + 1;
-        assert!(first < last_run, "{expected:?}");
+        // Mastered after the first run of three, lost at the miss, regained after three more.
+        let first = by_hand.iter().position(|&m| m).unwrap();
+        let last_run = by_hand.iter().rposition(|&m| !m).unwrap() + 1;
+        assert!(first < last_run && by_hand[7], "{by_hand:?}");
         let mut rows: Vec<(&str, &str, bool, i64)> = answers
             .iter()
             .enumerate()
@@ -191,20 +201,60 @@ mod tests {
                 standard: Some("STD.1".into()),
             })
         };
-        let claims = mastery_claims(&model(), &log, "ann", 0.95, label).unwrap();
+        let rule = MasteryRule::default();
+        let claims = mastery_claims(&model(), &log, "ann", &rule, label).unwrap();
         assert_eq!(claims.len(), 1, "{claims:?}");
         let c = &claims[0];
         assert_eq!((c.skill.as_str(), c.name.as_str()), ("add", "Addition"));
         assert_eq!(c.standard.as_deref(), Some("STD.1"));
-        assert_eq!(c.attempts, 6);
-        assert!((c.probability - expected[5]).abs() < 1e-12);
+        assert_eq!(c.attempts, 8);
+        assert!((c.probability - expected[7]).abs() < 1e-12);
         let at = UNIX_EPOCH + Duration::from_millis(1_700_000_000_000 + 60_000 * last_run as u64);
         assert_eq!(c.mastered_at, MasteredAt::Time(at));
 
-        let none = mastery_claims(&model(), &log, "ann", 0.99999, |_| None).unwrap();
-        assert!(none.is_empty());
-        assert!(mastery_claims(&model(), &log, "zoe", 0.95, |_| None).is_err());
-        assert!(mastery_claims(&model(), &log, "ann", 0.0, |_| None).is_err());
+        let strict = MasteryRule {
+            threshold: 0.99999,
+            ..rule
+        };
+        assert!(
+            mastery_claims(&model(), &log, "ann", &strict, |_| None)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(mastery_claims(&model(), &log, "zoe", &rule, |_| None).is_err());
+        let bad = MasteryRule {
+            threshold: 0.0,
+            ..rule
+        };
+        assert!(mastery_claims(&model(), &log, "ann", &bad, |_| None).is_err());
+    }
+
+    /// Issue 17: one confident answer is not mastery.
+    #[test]
+    fn one_answer_is_never_a_claim() {
+        let sure = Params {
+            prior: 0.9,
+            learn: 0.5,
+            forget: 0.0,
+            guess: 0.001,
+            slip: 0.001,
+        };
+        let model = Model::new(
+            Variant::default(),
+            vec![SkillModel::new(
+                "add",
+                sure,
+                vec![],
+                vec![],
+                SkillStats::default(),
+            )],
+            vec![],
+            FitInfo::default(),
+        )
+        .unwrap();
+        let log = log(&[("ann", "add", true, 1)], OrderKind::Sequence);
+        let claims = mastery_claims(&model, &log, "ann", &MasteryRule::default(), |_| None);
+        assert!(claims.unwrap().is_empty());
     }
 
     #[test]
@@ -212,12 +262,12 @@ mod tests {
         let rows: Vec<(&str, &str, bool, i64)> =
             (0..8).map(|i| ("ann", "sub", true, 100 + i)).collect();
         let log = log(&rows, OrderKind::Sequence);
-        let claims = mastery_claims(&model(), &log, "ann", 0.95, |_| None).unwrap();
+        let claims =
+            mastery_claims(&model(), &log, "ann", &MasteryRule::default(), |_| None).unwrap();
         assert_eq!(claims.len(), 1);
         assert_eq!(claims[0].name, "sub");
         let p = *model().skill("sub").unwrap().params();
-        let k = trajectory(&p, &[true; 8]);
-        let first = k.iter().position(|&x| x >= 0.95).unwrap() as i64;
+        let first = mastered(&p, &[true; 8]).iter().position(|&m| m).unwrap() as i64;
         assert_eq!(claims[0].mastered_at, MasteredAt::Sequence(100 + first));
     }
 }

@@ -34,7 +34,7 @@ pub use credential::{
 pub use failure::VerifyFailure;
 pub use issue::issue_credential;
 pub use key::{IssuerKey, MAX_KEY_FILE_BYTES};
-pub use mastery::{DEFAULT_MASTERY_THRESHOLD, SkillLabel, mastery_claims};
+pub use mastery::{SkillLabel, mastery_claims};
 pub use proof::CRYPTOSUITE;
 pub use rows::{
     ROWS_CANONICAL_FORM, RowsDigest, canonical_learner_rows, learner_rows_digest, sha256_hex,

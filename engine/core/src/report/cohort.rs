@@ -57,7 +57,7 @@ pub struct Cohort {
 /// let mut graph = SkillGraphBuilder::new("example");
 /// graph.add_skill(SkillSpec::new("add"));
 /// let graph = graph.build(&BuildOptions::default())?.graph.with_log_items(&log);
-/// let recommender = Recommender::new(&graph, &model, Policy::default())?;
+/// let recommender = Recommender::new(graph.into(), model.clone().into(), Policy::default())?;
 /// let cohorts = cohort_reports(&log, &model, &recommender, &CohortSelection::default(),
 ///     &ReportSettings::default())?;
 /// assert_eq!(cohorts.len(), 1);
@@ -68,7 +68,7 @@ pub struct Cohort {
 pub fn cohort_reports(
     log: &InteractionLog,
     model: &Model,
-    recommender: &Recommender<'_>,
+    recommender: &Recommender,
     selection: &CohortSelection,
     settings: &ReportSettings,
 ) -> Result<Vec<Cohort>> {
@@ -130,7 +130,7 @@ impl CohortLearners {
     fn compute(
         log: &InteractionLog,
         model: &Model,
-        recommender: &Recommender<'_>,
+        recommender: &Recommender,
         only: Option<&[u32]>,
     ) -> Result<Self> {
         let graph = recommender.graph();
@@ -157,8 +157,6 @@ impl CohortLearners {
             })
             .collect();
         let activity = learner_activity(log, &skill_map, n);
-        let ready_threshold = recommender.policy().ready_threshold();
-        let mastery_threshold = recommender.policy().mastery;
         let replayer = Replayer::new(model, log);
         let ids: Vec<u32> = match only {
             Some(ids) => ids.to_vec(),
@@ -167,21 +165,17 @@ impl CohortLearners {
         let learners = ids
             .par_iter()
             .map(|&l| -> Result<(LearnerInput, Vec<u32>)> {
-                let (state, history) = replayer.replay(l);
-                let by_graph = recommender.mastery(&state)?;
+                let state = replayer.replay(l);
+                let know = recommender.knowledge(&state)?;
+                let ready_by_graph = recommender.ready(&state, &know);
                 let mut mastery = vec![0.0; n];
                 let mut ready = vec![false; n];
                 for (pos, &s) in order.iter().enumerate() {
-                    let m = by_graph[s as usize].clamp(0.0, 1.0);
-                    mastery[pos] = m;
-                    ready[pos] = m < mastery_threshold
-                        && graph
-                            .prerequisites(s)
-                            .iter()
-                            .all(|&p| by_graph[p as usize] >= ready_threshold);
+                    mastery[pos] = know[s as usize].mastery.clamp(0.0, 1.0);
+                    ready[pos] = ready_by_graph[s as usize];
                 }
                 let top = recommender
-                    .recommend_with_history(&state, &history, 1)?
+                    .recommend(&state, 1)?
                     .into_iter()
                     .next()
                     .and_then(|rec| {

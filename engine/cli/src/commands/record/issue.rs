@@ -87,6 +87,7 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
                 .ok_or_else(|| anyhow::anyhow!("--valid-days {days}: too far in the future"))?,
         ),
     };
+    let rule = args.mastery.rule()?;
     let loaded = args.log.load()?;
     let log = &loaded.log;
     let label = |skill: &str| {
@@ -101,7 +102,7 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
     let model_sha256 = sha256_hex(&model_bytes);
     let graph_sha256 = sha256_hex(&graph_bytes);
     let credential_for = |learner: &str, did: Option<&String>| -> anyhow::Result<(Value, usize)> {
-        let claims = mastery_claims(&model, log, learner, args.mastery, label)?;
+        let claims = mastery_claims(&model, log, learner, &rule, label)?;
         let rows = learner_rows_digest(log, learner)
             .ok_or_else(|| anyhow::anyhow!("learner {} is not in the log", quoted(learner)))?;
         let n = claims.len();
@@ -109,7 +110,7 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
             learner_id: learner.to_owned(),
             learner_did: did.cloned(),
             issuer_name: args.issuer_name.clone(),
-            mastery_threshold: args.mastery,
+            mastery_threshold: rule.threshold,
             claims,
             evidence: EvidenceDigests {
                 rows_sha256: rows.sha256,
@@ -135,9 +136,11 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
         print_issued(&issued, &[], &signer, args.format, None)?;
         if n == 0 {
             eprintln!(
-                "pathwise: note: learner {} has no skill at P(known) >= {}; the credential lists none",
+                "pathwise: note: learner {} has mastered no skill (estimate >= {} with {} correct \
+                 answers in a row); the credential lists none",
                 shown(learner),
-                args.mastery
+                rule.threshold,
+                rule.streak
             );
         }
         return Ok(Outcome::Success);

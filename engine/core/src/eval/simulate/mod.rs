@@ -26,6 +26,7 @@ use crate::bkt::Params;
 use crate::bkt::{LearnerState, Model};
 use crate::error::{Error, Result};
 use crate::eval::MeanStd;
+use crate::mastery::{MasteryRule, Status};
 
 /// The most simulated learner-steps (learners × steps × runs) a simulation takes: each run holds
 /// every learner's attempts (16 bytes a step) until its figures are computed.
@@ -42,8 +43,9 @@ pub struct SimOptions {
     pub runs: usize,
     /// Seed of the first run.
     pub seed: u64,
-    /// Mastery threshold on the tutor's estimate (default 0.95).
-    pub mastery: f64,
+    /// When the tutor counts a skill as mastered (default [`MasteryRule::default`]): every policy
+    /// sees the same statuses.
+    pub rule: MasteryRule,
     /// Goal skills (dense indices); empty means every skill.
     pub goals: Vec<usize>,
     /// Consecutive correct answers after which `curriculum-order` moves on (default 3).
@@ -57,7 +59,7 @@ impl Default for SimOptions {
             steps: 100,
             runs: 1,
             seed: 0,
-            mastery: 0.95,
+            rule: MasteryRule::default(),
             goals: Vec::new(),
             streak_to_advance: 3,
         }
@@ -84,12 +86,7 @@ impl SimOptions {
                 self.learners, self.steps, self.runs
             )));
         }
-        if !(self.mastery > 0.0 && self.mastery < 1.0) {
-            return Err(Error::Config(format!(
-                "simulate: mastery threshold must be in (0, 1), got {}",
-                self.mastery
-            )));
-        }
+        self.rule.validate()?;
         if let Some(g) = self.goals.iter().find(|&&g| g >= n_skills) {
             return Err(Error::Config(format!(
                 "simulate: goal index {g} out of range"
@@ -196,12 +193,12 @@ pub fn run(
             world.n_skills()
         )));
     }
-    let order = topological_order(&world.prerequisites)?;
     let goals: Vec<usize> = if options.goals.is_empty() {
         (0..world.n_skills()).collect()
     } else {
         options.goals.clone()
     };
+    let order = curriculum(&world.prerequisites, &goals)?;
     let mut runs = Vec::with_capacity(options.runs);
     for run in 0..options.runs {
         let seed = options.seed.wrapping_add(run as u64);
@@ -241,6 +238,66 @@ pub fn run(
     })
 }
 
+impl Summary {
+    /// The paired difference `self − other` of one figure over runs (the runs of both summaries
+    /// share their seeds, so the difference removes the seed's own variation): its mean and its
+    /// standard error (sample standard deviation / √runs; `None` with one run). `None` when the
+    /// summaries have different numbers of runs.
+    pub fn paired_difference(
+        &self,
+        other: &Summary,
+        figure: impl Fn(&RunFigures) -> f64,
+    ) -> Option<Difference> {
+        if self.runs.len() != other.runs.len() {
+            return None;
+        }
+        let diffs: Vec<f64> = self
+            .runs
+            .iter()
+            .zip(&other.runs)
+            .map(|(a, b)| figure(a) - figure(b))
+            .collect();
+        let spread = MeanStd::of(&diffs)?;
+        Some(Difference {
+            mean: spread.mean,
+            standard_error: spread.std.map(|s| s / (diffs.len() as f64).sqrt()),
+        })
+    }
+}
+
+/// A paired difference between two policies' figures (see [`Summary::paired_difference`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    /// Mean over runs.
+    pub mean: f64,
+    /// Standard error of the mean (`None` with one run).
+    pub standard_error: Option<f64>,
+}
+
+impl Difference {
+    /// How many standard errors the mean is from 0 (`None` without a standard error, or with
+    /// a zero one).
+    pub fn z(&self) -> Option<f64> {
+        self.standard_error
+            .filter(|&se| se > 0.0)
+            .map(|se| self.mean / se)
+    }
+}
+
+/// The recommender as a teaching policy on a world built from its graph
+/// ([`World::from_graph`]): the skill of its top recommendation for the tutor's state.
+pub fn recommender_policy(
+    recommender: &crate::Recommender,
+) -> RecommenderPolicy<impl Fn(&LearnerState) -> Option<usize> + Sync + '_> {
+    RecommenderPolicy(move |state: &LearnerState| {
+        let top = recommender.recommend(state, 1).ok()?;
+        recommender
+            .graph()
+            .skill_index(&top.first()?.skill)
+            .map(|s| s as usize)
+    })
+}
+
 /// Mean ± sample std of one figure over runs (there is at least one run).
 fn spread(runs: &[RunFigures], figure: impl Fn(&RunFigures) -> f64) -> MeanStd {
     let values: Vec<f64> = runs.iter().map(figure).collect();
@@ -275,12 +332,14 @@ fn simulate_learner(
 ) -> LearnerOutcome {
     let mut rng = world::learner_rng(seed, learner);
     let mut known = world.new_learner(&mut rng);
-    let mut state = LearnerState::new(tutor.model);
+    let model = tutor.model;
+    let mut state = LearnerState::blank_with(model, options.rule);
     let mut estimate: Vec<f64> = tutor
         .skill_index
         .iter()
-        .map(|&m| state.mastery_dense(m))
+        .map(|&m| state.estimate_dense(model, m))
         .collect();
+    let mut status = vec![Status::NotAssessed; world.n_skills()];
     let mut streak = vec![0u32; world.n_skills()];
     let mut tries = vec![0u32; world.n_skills()];
     let goals_known = |known: &[bool]| goals.iter().filter(|&&g| known[g]).count() as u32;
@@ -298,17 +357,18 @@ fn simulate_learner(
         let view = View {
             state: &state,
             estimate: &estimate,
+            status: &status,
             streak: &streak,
             prerequisites: &world.prerequisites,
             order,
-            mastery: options.mastery,
             streak_to_advance: options.streak_to_advance,
         };
         let s = policy.choose(&view, &mut rng);
         let correct = world.attempt(&mut known, s, tries[s], &mut rng);
         let m = tutor.skill_index[s];
-        state.observe_dense(tutor.model, m, None, correct);
-        estimate[s] = state.mastery_dense(m);
+        state.observe_dense(model, m, None, correct);
+        estimate[s] = state.estimate_dense(model, m);
+        status[s] = options.rule.status(estimate[s], &state.evidence_dense(m));
         streak[s] = if correct { streak[s] + 1 } else { 0 };
         outcome.attempts.push((s as u32, tries[s], correct));
         tries[s] += 1;
@@ -353,9 +413,17 @@ fn run_figures(learners: &[LearnerOutcome], steps: usize, n_goals: usize) -> Run
     }
 }
 
-/// A topological order (Kahn, ties by index); fails on a cycle.
-fn topological_order(prerequisites: &[Vec<u32>]) -> Result<Vec<u32>> {
+/// The curriculum: the goals and their ancestors in a topological order (Kahn, ties by index);
+/// fails on a cycle.
+fn curriculum(prerequisites: &[Vec<u32>], goals: &[usize]) -> Result<Vec<u32>> {
     let n = prerequisites.len();
+    let mut relevant = vec![false; n];
+    let mut stack: Vec<usize> = goals.to_vec();
+    while let Some(s) = stack.pop() {
+        if !std::mem::replace(&mut relevant[s], true) {
+            stack.extend(prerequisites[s].iter().map(|&p| p as usize));
+        }
+    }
     let mut missing: Vec<usize> = prerequisites.iter().map(Vec::len).collect();
     let mut dependents = vec![Vec::new(); n];
     for (s, pres) in prerequisites.iter().enumerate() {
@@ -366,8 +434,12 @@ fn topological_order(prerequisites: &[Vec<u32>]) -> Result<Vec<u32>> {
     let mut ready: std::collections::BTreeSet<usize> =
         (0..n).filter(|&s| missing[s] == 0).collect();
     let mut order = Vec::with_capacity(n);
+    let mut placed = 0;
     while let Some(s) = ready.pop_first() {
-        order.push(s as u32);
+        placed += 1;
+        if relevant[s] {
+            order.push(s as u32);
+        }
         for &d in &dependents[s] {
             missing[d as usize] -= 1;
             if missing[d as usize] == 0 {
@@ -375,7 +447,7 @@ fn topological_order(prerequisites: &[Vec<u32>]) -> Result<Vec<u32>> {
             }
         }
     }
-    if order.len() != n {
+    if placed != n {
         return Err(Error::Config(
             "simulated world: the prerequisites have a cycle".into(),
         ));

@@ -9,30 +9,32 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::bkt::LearnerState;
 use crate::error::Error;
+use crate::mastery::Status;
 
 /// What a policy may look at when it chooses: the tutor's view of one learner.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
     /// The tutor's state of this learner (in the tutor model's skill order).
     pub state: &'a LearnerState,
-    /// Estimated P(known) per world skill (the BKT filter over the learner's observed responses).
+    /// The tutor's mastery estimate per world skill (see [`crate::mastery`]).
     pub estimate: &'a [f64],
+    /// The tutor's status per world skill, under the simulation's mastery rule.
+    pub status: &'a [Status],
     /// Current run of consecutive correct answers per skill.
     pub streak: &'a [u32],
     /// Prerequisites per skill (dense indices).
     pub prerequisites: &'a [Vec<u32>],
-    /// A topological order of the skills (curriculum order).
+    /// The skills on the way to the goals (every skill without goals), in a topological order:
+    /// the curriculum every policy draws from.
     pub order: &'a [u32],
-    /// Mastery threshold on the estimate.
-    pub mastery: f64,
     /// Consecutive correct answers after which `curriculum-order` moves on.
     pub streak_to_advance: u32,
 }
 
 impl View<'_> {
-    /// Whether the estimate says skill `s` is mastered.
+    /// Whether the tutor counts skill `s` as mastered (the mastery rule: estimate and evidence).
     pub fn mastered(&self, s: usize) -> bool {
-        self.estimate[s] >= self.mastery
+        self.status[s] == Status::Mastered
     }
 
     /// Whether skill `s` is ready: not mastered and all its prerequisites mastered.
@@ -54,7 +56,7 @@ pub trait Policy: Sync {
 /// [`RecommenderPolicy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BaselinePolicy {
-    /// A uniformly random skill.
+    /// A uniformly random skill (of the skills on the way to the goals, as for every policy).
     Random,
     /// A uniformly random ready skill (else a random unmastered skill, else any skill).
     RandomReady,
@@ -67,29 +69,39 @@ pub enum BaselinePolicy {
 
 impl Policy for BaselinePolicy {
     fn choose(&self, view: &View<'_>, rng: &mut ChaCha8Rng) -> usize {
-        let n = view.estimate.len();
+        let pick = |from: &[usize], rng: &mut ChaCha8Rng| from[rng.random_range(0..from.len())];
+        let curriculum: Vec<usize> = view.order.iter().map(|&s| s as usize).collect();
         match self {
-            BaselinePolicy::Random => rng.random_range(0..n),
+            BaselinePolicy::Random => pick(&curriculum, rng),
             BaselinePolicy::RandomReady => {
-                let ready: Vec<usize> = (0..n).filter(|&s| view.ready(s)).collect();
+                let ready: Vec<usize> = curriculum
+                    .iter()
+                    .copied()
+                    .filter(|&s| view.ready(s))
+                    .collect();
                 if !ready.is_empty() {
-                    return ready[rng.random_range(0..ready.len())];
+                    return pick(&ready, rng);
                 }
-                let open: Vec<usize> = (0..n).filter(|&s| !view.mastered(s)).collect();
+                let open: Vec<usize> = curriculum
+                    .iter()
+                    .copied()
+                    .filter(|&s| !view.mastered(s))
+                    .collect();
                 if open.is_empty() {
-                    rng.random_range(0..n)
+                    pick(&curriculum, rng)
                 } else {
-                    open[rng.random_range(0..open.len())]
+                    pick(&open, rng)
                 }
             }
             BaselinePolicy::LowestMasteryReady => lowest(view, |s| view.ready(s))
-                .unwrap_or_else(|| lowest(view, |_| true).expect("a world has at least one skill")),
-            BaselinePolicy::CurriculumOrder => view
-                .order
+                .or_else(|| lowest(view, |s| !view.mastered(s)))
+                .or_else(|| lowest(view, |_| true))
+                .unwrap_or(0),
+            BaselinePolicy::CurriculumOrder => curriculum
                 .iter()
-                .map(|&s| s as usize)
+                .copied()
                 .find(|&s| view.streak[s] < view.streak_to_advance)
-                .unwrap_or_else(|| rng.random_range(0..n)),
+                .unwrap_or_else(|| pick(&curriculum, rng)),
         }
     }
 }
@@ -180,17 +192,25 @@ mod tests {
         })
     }
 
-    fn view<'a>(estimate: &'a [f64], streak: &'a [u32], prerequisites: &'a [Vec<u32>]) -> View<'a> {
+    fn view<'a>(
+        estimate: &'a [f64],
+        status: &'a [Status],
+        streak: &'a [u32],
+        prerequisites: &'a [Vec<u32>],
+    ) -> View<'a> {
         View {
             state: state(),
             estimate,
+            status,
             streak,
             prerequisites,
             order: &[0, 1, 2],
-            mastery: 0.95,
             streak_to_advance: 3,
         }
     }
+
+    const M: Status = Status::Mastered;
+    const L: Status = Status::Learning;
 
     #[test]
     fn names_round_trip() {
@@ -206,7 +226,7 @@ mod tests {
         // 0 mastered; 1 requires 0 (ready); 2 requires 1 (not ready).
         let prerequisites = vec![vec![], vec![0], vec![1]];
         let estimate = [0.99, 0.6, 0.1];
-        let v = view(&estimate, &[0, 0, 0], &prerequisites);
+        let v = view(&estimate, &[M, L, L], &[0, 0, 0], &prerequisites);
         let mut rng = learner_rng(3, 0);
         for _ in 0..50 {
             assert_eq!(BaselinePolicy::RandomReady.choose(&v, &mut rng), 1);
@@ -219,12 +239,12 @@ mod tests {
         let prerequisites = vec![vec![], vec![0], vec![1]];
         let estimate = [0.5, 0.5, 0.5];
         let mut rng = learner_rng(3, 0);
-        let at_start = view(&estimate, &[2, 0, 0], &prerequisites);
+        let at_start = view(&estimate, &[L; 3], &[2, 0, 0], &prerequisites);
         assert_eq!(
             BaselinePolicy::CurriculumOrder.choose(&at_start, &mut rng),
             0
         );
-        let after_streak = view(&estimate, &[3, 1, 0], &prerequisites);
+        let after_streak = view(&estimate, &[L; 3], &[3, 1, 0], &prerequisites);
         assert_eq!(
             BaselinePolicy::CurriculumOrder.choose(&after_streak, &mut rng),
             1
@@ -235,7 +255,7 @@ mod tests {
     fn recommender_policy_falls_back_when_it_has_nothing() {
         let prerequisites = vec![vec![], vec![], vec![]];
         let estimate = [0.99, 0.97, 0.96];
-        let v = view(&estimate, &[0, 0, 0], &prerequisites);
+        let v = view(&estimate, &[M; 3], &[0, 0, 0], &prerequisites);
         let mut rng = learner_rng(3, 0);
         assert_eq!(
             RecommenderPolicy(|_: &LearnerState| Some(1)).choose(&v, &mut rng),

@@ -7,6 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::bkt::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
 use crate::error::{Error, Result};
+use crate::graph::SkillGraph;
 
 /// Draws plausible true parameters of one skill from `rng`: prior 0.05–0.35, learn 0.08–0.30,
 /// forget 0–0.02, guess 0.10–0.30, slip 0.05–0.15 (uniform). These are the documented defaults
@@ -104,6 +105,57 @@ impl World {
         }
         self.items = items;
         Ok(self)
+    }
+
+    /// The world of a skill graph: its prerequisites, and per skill the true parameters of
+    /// `truth` (skills it lacks get its population average) or, without a model, parameters
+    /// drawn by [`draw_params`] from `seed`. Item difficulty per activity: the model's item
+    /// guess/slip when it has the activity, else (no model) the skill's own shifted by up to
+    /// ±0.08, drawn from the same seed.
+    pub fn from_graph(
+        graph: &SkillGraph,
+        truth: Option<&Model>,
+        seed: u64,
+        blocked_learn_factor: f64,
+    ) -> Result<World> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let params = graph
+            .skills()
+            .iter()
+            .map(|skill| match truth {
+                Some(model) => model
+                    .skill(&skill.id)
+                    .map_or(*model.average(), |s| *s.params()),
+                None => draw_params(&mut rng),
+            })
+            .collect();
+        let prerequisites = (0..graph.n_skills() as u32)
+            .map(|s| graph.prerequisites(s).to_vec())
+            .collect();
+        let world = World::new(params, prerequisites, blocked_learn_factor)?;
+        let items = (0..graph.n_skills() as u32)
+            .map(|s| {
+                let own = world.skill(s as usize);
+                let fitted = truth.and_then(|m| m.skill(&graph.skill(s).id));
+                graph
+                    .skill_activities(s)
+                    .iter()
+                    .map(|&a| match (truth, fitted) {
+                        (_, Some(skill)) => skill
+                            .item_index(&graph.activity(a).id)
+                            .map_or((own.guess, own.slip), |i| {
+                                (skill.items()[i].guess, skill.items()[i].slip)
+                            }),
+                        (Some(_), None) => (own.guess, own.slip),
+                        (None, None) => (
+                            (own.guess + rng.random_range(-0.08..0.08)).clamp(0.01, 0.45),
+                            (own.slip + rng.random_range(-0.08..0.08)).clamp(0.01, 0.45),
+                        ),
+                    })
+                    .collect()
+            })
+            .collect();
+        world.with_items(items)
     }
 
     /// Number of skills.

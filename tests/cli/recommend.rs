@@ -71,19 +71,31 @@ fn recommends_for_every_learner_with_all_fields() {
             "score",
             "components",
             "mastery",
+            "estimate",
+            "status",
             "p_correct",
+            "remedial_for",
             "reason",
         ] {
             assert!(r.get(key).is_some(), "missing {key} in {r}");
         }
-        assert!(
-            r["mastery"].as_f64().unwrap() < 0.95,
-            "mastered skill recommended: {r}"
-        );
-        for c in ["gain", "unlock", "goal", "band", "review"] {
+        assert_ne!(r["status"], "mastered", "mastered skill recommended: {r}");
+        for c in [
+            "learning",
+            "readiness",
+            "persistence",
+            "doubt",
+            "forgetting",
+            "unlock",
+        ] {
             let v = r["components"][c].as_f64().unwrap();
-            assert!((0.0..=1.0).contains(&v));
+            assert!((0.0..=1.0).contains(&v), "{c} = {v}");
         }
+        let reason = r["reason"].as_str().unwrap();
+        assert!(
+            !reason.contains("; -") && !reason.contains(" -0."),
+            "{reason}"
+        );
     }
     // ann mastered counting: addition and subtraction are ready, word problems are not.
     let ann: Vec<&serde_json::Value> = rows.iter().filter(|r| r["learner"] == "ann").collect();
@@ -96,7 +108,7 @@ fn recommends_for_every_learner_with_all_fields() {
     assert_eq!(ann[0]["rank"], 1);
     let reason = ann[0]["reason"].as_str().unwrap();
     assert!(
-        reason.starts_with("Ready: prerequisite Counting ≥ 0.9"),
+        reason.starts_with("Ready: prerequisite Counting mastered; estimate"),
         "{reason}"
     );
     // bob is still counting.
@@ -129,7 +141,7 @@ fn output_is_identical_whatever_the_thread_count() {
     assert_eq!(one.stdout, two.stdout);
     let text = stdout(&one);
     assert!(text.starts_with(
-        "learner,rank,activity,skill,kind,score,components,mastery,p_correct,reason\n"
+        "learner,rank,activity,skill,kind,score,components,mastery,estimate,status,p_correct,reason\n"
     ));
 }
 
@@ -203,7 +215,7 @@ fn path_orders_the_unmastered_ancestors_with_expected_practice() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("learner,step,skill,mastery,expected_opportunities,minutes")
+        Some("learner,step,skill,mastery,estimate,status,expected_opportunities,minutes")
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let skills: Vec<&str> = rows.iter().map(|r| r[2]).collect();
@@ -211,9 +223,11 @@ fn path_orders_the_unmastered_ancestors_with_expected_practice() {
     assert_eq!(skills[0], "count");
     assert_eq!(skills[3], "word");
     for r in &rows {
-        let e: f64 = r[4].parse().unwrap();
-        let minutes: f64 = r[5].parse().unwrap();
-        assert!(e > 0.5 && e < 60.0, "{r:?}");
+        let e: f64 = r[6].parse().unwrap();
+        let minutes: f64 = r[7].parse().unwrap();
+        // Mastery needs three correct answers in a row: never fewer than 3 opportunities for a
+        // skill that has none yet.
+        assert!((1.0..60.0).contains(&e), "{r:?}");
         assert!(minutes > e, "{r:?}"); // every activity here takes ≥ 5 minutes
     }
     let table = run("path", &["--learner", "bob", "--goal", "word"]);
@@ -238,6 +252,8 @@ fn path_json_has_the_documented_fields() {
             "step",
             "skill",
             "mastery",
+            "estimate",
+            "status",
             "expected_opportunities",
             "minutes",
         ] {
@@ -268,13 +284,25 @@ fn unknown_goal_is_one_line_exit_two_and_no_file() {
 
 #[test]
 fn bad_inputs_exit_two_with_one_line() {
-    let out = run("recommend", &["--mastery", "1.5"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("mastery threshold must be in (0, 1]"),
-        "{}",
-        stderr(&out)
-    );
+    for (flag, value, rule) in [
+        (
+            "--mastery",
+            "1.5",
+            "the mastery threshold must be in (0, 1)",
+        ),
+        ("--streak", "0", "the mastery streak must be 1 to 1000"),
+        (
+            "--spinning",
+            "2",
+            "the wheel-spinning count must exceed the streak",
+        ),
+        ("--ready", "0", "the ready threshold must be in (0, 1)"),
+    ] {
+        let out = run("recommend", &[flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(stderr(&out).contains(rule), "{flag}: {}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
 
     let out = pathwise(
         &[
