@@ -181,6 +181,33 @@ fn syntax_errors_give_line_and_column() {
 }
 
 #[test]
+fn json_graph_with_a_duplicate_key_is_refused_with_its_place() {
+    // Appending a second "skill" member would otherwise replace or merge the first one's skills.
+    assert_eq!(
+        error("g.json", "{\"skill\": [{\"id\": \"a\"}],\n \"skill\": []}"),
+        ":2:8: duplicate member name 'skill'"
+    );
+    assert_eq!(
+        error("g.json", "{\"skill\": [{\"id\": \"a\", \"id\": \"b\"}]}"),
+        ":1:27: duplicate member name 'id'"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn graph_path_to_a_fifo_without_a_writer_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("graph.toml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(status.unwrap().success(), "mkfifo failed");
+    let err = load_graph(&fifo, &GraphOptions::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("{}: the file defines no skills", fifo.display())
+    );
+}
+
+#[test]
 fn empty_and_unrecognised_files_are_errors() {
     assert_eq!(error("g.toml", ""), ": the file defines no skills");
     assert_eq!(

@@ -348,6 +348,134 @@ fn parquet_reads_like_csv() {
     );
 }
 
+/// Writes `columns` as a Parquet file `name` in `dir`.
+#[cfg(feature = "parquet")]
+fn write_parquet(
+    dir: &std::path::Path,
+    name: &str,
+    columns: Vec<polars::prelude::Series>,
+) -> PathBuf {
+    use polars::prelude::{DataFrame, ParquetWriter};
+    let path = dir.join(name);
+    let mut df =
+        DataFrame::new_infer_height(columns.into_iter().map(Into::into).collect()).unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    path
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_int8_int16_uint8_uint16_columns_read_like_int64() {
+    use polars::prelude::{NamedFrom, Series};
+    let dir = tempfile::tempdir().unwrap();
+    let wide = write_parquet(
+        dir.path(),
+        "wide.parquet",
+        vec![
+            Series::new("user_id".into(), &[1i64, 1, 2]),
+            Series::new("skill_name".into(), &[3i64, 3, 4]),
+            Series::new("correct".into(), &[1i64, 0, 1]),
+            Series::new("order_id".into(), &[20i64, 10, 5]),
+            Series::new("template_id".into(), &[Some(7i64), None, Some(300)]),
+        ],
+    );
+    // What pandas writes for small integer columns.
+    let narrow = write_parquet(
+        dir.path(),
+        "narrow.parquet",
+        vec![
+            Series::new("user_id".into(), &[1u16, 1, 2]),
+            Series::new("skill_name".into(), &[3u8, 3, 4]),
+            Series::new("correct".into(), &[1i8, 0, 1]),
+            Series::new("order_id".into(), &[20i16, 10, 5]),
+            Series::new("template_id".into(), &[Some(7i16), None, Some(300)]),
+        ],
+    );
+    let wide = load_logs(&[wide], &LogOptions::default()).unwrap();
+    let narrow = load_logs(&[narrow], &LogOptions::default()).unwrap();
+    assert_eq!(narrow.preset, Preset::Pybkt);
+    assert_eq!(summary(&narrow.log), summary(&wide.log));
+    assert_eq!(narrow.log.items().names(), ["7", "300"]);
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_struct_or_list_column_is_an_error_naming_the_file_and_column() {
+    use polars::prelude::{IntoSeries, NamedFrom, Series, StructChunked};
+    let dir = tempfile::tempdir().unwrap();
+    let plain = |name: &str| Series::new(name.into(), &[1i64, 2]);
+    let fields = [Series::new("id".into(), &[1i64, 2])];
+    let nested = [
+        StructChunked::from_series("user_id".into(), 2, fields.iter())
+            .unwrap()
+            .into_series(),
+        Series::new(
+            "user_id".into(),
+            &[
+                Series::new("".into(), &[1i64]),
+                Series::new("".into(), &[2i64]),
+            ],
+        ),
+    ];
+    for (n, user) in nested.into_iter().enumerate() {
+        let dtype = user.dtype().to_string();
+        let path = write_parquet(
+            dir.path(),
+            &format!("nested{n}.parquet"),
+            vec![
+                user,
+                plain("skill_name"),
+                plain("correct"),
+                plain("order_id"),
+            ],
+        );
+        assert_eq!(
+            error(std::slice::from_ref(&path), &LogOptions::default()),
+            format!(
+                "{}:user_id: the column holds {dtype} values; a log column must hold numbers, \
+                 text, booleans, categories or dates",
+                path.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn csv_duplicate_header_is_an_error_naming_both_columns() {
+    let (_dir, path) = temp_file(
+        "twice.csv",
+        "learner,skill,correct,order,skill\nann,add,1,1,sub\n",
+    );
+    assert_eq!(
+        error(std::slice::from_ref(&path), &LogOptions::default()),
+        format!(
+            "{}:1: columns 2 and 5 are both named 'skill'; rename one so that it is clear which \
+             one to read",
+            path.display()
+        )
+    );
+    // Through --col too, and with a preset given.
+    let (_dir, path) = temp_file("kc.csv", "learner,kc,correct,order,kc\nann,add,1,1,sub\n");
+    let options = LogOptions {
+        preset: Some(Preset::Generic),
+        columns: vec![(Role::Skill, "kc".to_owned())],
+        ..LogOptions::default()
+    };
+    assert!(
+        error(std::slice::from_ref(&path), &options)
+            .contains("columns 2 and 5 are both named 'kc'")
+    );
+    // A repeated name that no role reads is harmless.
+    let (_dir, path) = temp_file(
+        "notes.csv",
+        "learner,skill,correct,order,note,note\nann,add,1,1,a,b\n",
+    );
+    let l = load_logs(std::slice::from_ref(&path), &LogOptions::default()).unwrap();
+    assert_eq!(l.log.n_rows(), 1);
+}
+
 /// Writes `text` to a file called `name` in a fresh temporary folder.
 fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

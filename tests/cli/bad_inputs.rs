@@ -115,7 +115,7 @@ fn a_graph_with_a_duplicate_json_key_is_refused() {
     );
     let line = refused(&["graph", "check", &graph]);
     assert!(
-        line.ends_with("g.json:1:29: duplicate field `skill`"),
+        line.ends_with("g.json:1:29: duplicate member name 'skill'"),
         "{line}"
     );
 }

@@ -107,7 +107,7 @@ pub(super) fn read(
 /// Reads the skills CSV into `b`.
 fn read_skills(path: &Path, b: &mut SkillGraphBuilder, known: &mut HashSet<String>) -> Result<()> {
     let file = path.display().to_string();
-    let bytes = super::read_graph_file(path, &file)?;
+    let bytes = super::read_graph_file(path)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input(
             Location::file(&file),

@@ -72,12 +72,13 @@ pub struct LoadedGraph {
 /// `.preqs`) or, for CSV files, from the header (`name` and `prerequisites` columns: the Junyi
 /// table; a prerequisite and a skill column: an edge list), and checks it.
 ///
-/// Errors ([`Error::Input`] / [`Error::Io`]) name the file and the line, column or skill at
-/// fault: unreadable file, syntax errors (file:line:column), unknown fields, an unrecognised
+/// Errors ([`Error::Input`]) name the file and the line, column or skill at fault: unreadable
+/// file, a file longer than [`MAX_GRAPH_FILE_BYTES`], syntax errors
+/// (file:line:column), a member named twice in one JSON object, unknown fields, an unrecognised
 /// header, a graph without skills, and everything [`SkillGraphBuilder::build`] rejects.
 pub fn load_graph(path: &Path, options: &GraphOptions) -> Result<LoadedGraph> {
     let file = path.display().to_string();
-    let bytes = read_graph_file(path, &file)?;
+    let bytes = read_graph_file(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         Error::input(
             Location::file(&file),
@@ -116,24 +117,11 @@ pub fn load_graph(path: &Path, options: &GraphOptions) -> Result<LoadedGraph> {
 /// chain as an edge list about 2 MiB).
 pub const MAX_GRAPH_FILE_BYTES: u64 = 256 << 20;
 
-/// All of a graph (or skills) file, refused past [`MAX_GRAPH_FILE_BYTES`], so that `/dev/zero` or
-/// a huge file named by mistake is one error line rather than an exhausted memory.
-fn read_graph_file(path: &Path, file: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_GRAPH_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| Error::io(file, e))?;
-    if bytes.len() as u64 > MAX_GRAPH_FILE_BYTES {
-        return Err(Error::input(
-            Location::file(file),
-            format!(
-                "more than the {} MiB a graph file may have",
-                MAX_GRAPH_FILE_BYTES >> 20
-            ),
-        ));
-    }
-    Ok(bytes)
+/// All of a graph (or skills) file through [`read_limited`](crate::read_limited), refused past
+/// [`MAX_GRAPH_FILE_BYTES`], so that `/dev/zero` or a huge file named by mistake is one error line
+/// rather than an exhausted memory, and a FIFO without a writer reads as empty instead of hanging.
+fn read_graph_file(path: &Path) -> Result<Vec<u8>> {
+    crate::read_limited(path, MAX_GRAPH_FILE_BYTES, "a graph file")
 }
 
 /// Parses graph text already in memory (`source` names it in messages). An edge list is read

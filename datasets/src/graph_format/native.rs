@@ -2,6 +2,7 @@
 //! and `[[activity]]` tables (`id`, `name`, `skills`, `minutes`), in TOML or as JSON
 //! (`{"skill": [...], "activity": [...]}`).
 
+use pathwise::json;
 use pathwise::{ActivitySpec, Error, Location, Result, SkillGraphBuilder, SkillSpec};
 use serde::Deserialize;
 use toml::Spanned;
@@ -93,8 +94,18 @@ pub(super) fn read_toml(file: &str, text: &str) -> Result<SkillGraphBuilder> {
 }
 
 /// Reads the JSON form; syntax and schema errors name file:line:column, later checks name the
-/// file and the skill or activity.
+/// file and the skill or activity. The text is first read by the library's strict JSON reader,
+/// which refuses a member named twice in one object (serde would keep one of them silently in a
+/// map, or report it without saying where).
 pub(super) fn read_json(file: &str, text: &str) -> Result<SkillGraphBuilder> {
+    let limit = usize::try_from(super::MAX_GRAPH_FILE_BYTES).unwrap_or(usize::MAX);
+    json::parse_strict(text, limit).map_err(|e| {
+        let mut at = Location::file(file);
+        if let Some((line, column)) = e.position() {
+            at = at.line(line as u64).column(column.to_string());
+        }
+        Error::input(at, e.message())
+    })?;
     let parsed: JsonFile = serde_json::from_str(text).map_err(|e| {
         let at = Location::file(file)
             .line(e.line() as u64)

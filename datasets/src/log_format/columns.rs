@@ -187,6 +187,49 @@ fn try_resolve(
     Ok(mapping)
 }
 
+impl Mapping {
+    /// The 0-based indices of every column the mapping reads, in role order.
+    pub fn used(&self) -> impl Iterator<Item = usize> + '_ {
+        [
+            Some(&self.learner),
+            self.skill.as_ref(),
+            Some(&self.correct),
+            Some(&self.order),
+            self.item.as_ref(),
+            self.group.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c.indices.iter().copied())
+        .chain(self.drop_rule.map(|(i, _, _)| i))
+    }
+}
+
+/// Refuses a header where a column that `mapping` reads has the same name as another column:
+/// which of the two holds the role is ambiguous. (Duplicate names among unused columns are
+/// harmless and allowed.)
+pub(crate) fn check_unique(file: &str, header: &[String], mapping: &Mapping) -> Result<()> {
+    for used in mapping.used() {
+        let name = &header[used];
+        let mut same = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == name)
+            .map(|(i, _)| i + 1);
+        if let (Some(first), Some(second)) = (same.next(), same.next()) {
+            return Err(Error::input(
+                Location::file(file).line(1),
+                format!(
+                    "columns {first} and {second} are both named {}; rename one so that it is \
+                     clear which one to read",
+                    quoted(name)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Columns that the preset or the overrides give a role (left out of closest-match hints).
 fn taken_columns(header: &[String], spec: &Spec, overrides: &[(Role, String)]) -> Vec<usize> {
     Role::ALL

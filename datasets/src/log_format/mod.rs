@@ -123,14 +123,16 @@ fn mapping(
     item_map: bool,
     chosen: &mut Option<(Preset, bool)>,
 ) -> Result<columns::Mapping> {
-    match *chosen {
-        Some((preset, _)) => columns::resolve(file, header, preset, &options.columns, item_map),
+    let mapping = match *chosen {
+        Some((preset, _)) => columns::resolve(file, header, preset, &options.columns, item_map)?,
         None => {
             let (preset, mapping) = columns::detect(file, header, &options.columns, item_map)?;
             *chosen = Some((preset, true));
-            Ok(mapping)
+            mapping
         }
-    }
+    };
+    columns::check_unique(file, header, &mapping)?;
+    Ok(mapping)
 }
 
 fn read_table(

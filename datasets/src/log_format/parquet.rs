@@ -1,5 +1,8 @@
 //! Parquet logs through polars (the crate's `parquet` feature). Only the mapped columns are read;
 //! each is cast to text and fed row by row to the same row logic as CSV, so values mean the same.
+//! A column holds integers of any width (pandas writes Int8/Int16/UInt8/UInt16 for small ones),
+//! floats, text, booleans, categories or dates; a nested column (struct, list, array) or bytes is
+//! an error naming the file and the column rather than text like `{1}`.
 //! In error locations the line number is the 1-based data row.
 
 use std::path::Path;
@@ -35,19 +38,7 @@ pub(crate) fn read(
     sink: &mut Sink,
 ) -> Result<()> {
     let file = path.display().to_string();
-    let mut used: Vec<usize> = [
-        Some(&mapping.learner),
-        mapping.skill.as_ref(),
-        Some(&mapping.correct),
-        Some(&mapping.order),
-        mapping.item.as_ref(),
-        mapping.group.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .flat_map(|c| c.indices.iter().copied())
-    .chain(mapping.drop_rule.map(|(i, _, _)| i))
-    .collect();
+    let mut used: Vec<usize> = mapping.used().collect();
     used.sort_unstable();
     used.dedup();
     let names: Vec<String> = used.iter().map(|&i| header[i].clone()).collect();
@@ -57,9 +48,19 @@ pub(crate) fn read(
         .map_err(|e| polars_error(&file, e))?;
     let mut columns: Vec<(usize, StringChunked)> = Vec::with_capacity(used.len());
     for (&index, name) in used.iter().zip(&names) {
-        let text = df
-            .column(name)
-            .and_then(|c| c.cast(&DataType::String))
+        let column = df.column(name).map_err(|e| polars_error(&file, e))?;
+        if !is_flat(column.dtype()) {
+            return Err(Error::input(
+                Location::file(&file).column(name.as_str()),
+                format!(
+                    "the column holds {} values; a log column must hold numbers, text, \
+                     booleans, categories or dates",
+                    column.dtype()
+                ),
+            ));
+        }
+        let text = column
+            .cast(&DataType::String)
             .and_then(|c| c.str().cloned())
             .map_err(|e| polars_error(&file, e))?;
         columns.push((index, text.rechunk().into_owned()));
@@ -78,6 +79,18 @@ pub(crate) fn read(
         rows.push(sink, &fields, row as u64 + 1)?;
     }
     Ok(())
+}
+
+/// True for the column types whose values read as one field of text: numbers, text, booleans,
+/// categories, dates and times (and an all-null column).
+fn is_flat(dtype: &DataType) -> bool {
+    dtype.is_primitive_numeric()
+        || dtype.is_string()
+        || dtype.is_bool()
+        || dtype.is_categorical()
+        || dtype.is_enum()
+        || dtype.is_null()
+        || matches!(dtype, DataType::Date | DataType::Datetime(..))
 }
 
 struct RowFields<'a> {

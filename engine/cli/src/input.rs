@@ -1,116 +1,20 @@
-//! Reading a whole input file (a model, a credential, a key file) with a size limit, so that a
-//! path to `/dev/zero`, a FIFO that nobody writes to, or a huge file named by mistake gives one
-//! line naming the file instead of a hang or an exhausted memory.
-//!
-//! A regular file longer than the limit is refused before it is read; any other file (a device,
-//! a pipe) is read up to the limit and refused past it. A FIFO is opened without waiting for a
-//! writer: with none, it reads as empty.
+//! Reading a whole input file (a model, a credential, a key file) with a size limit: the datasets
+//! crate's [`read_limited`], which the graph loader uses too.
 
-use std::io::{ErrorKind, Read};
-use std::path::Path;
-
-use anyhow::{Context, bail};
+pub use pathwise_datasets::read_limited;
 
 /// The longest model file read: 512 MiB (the largest fitted model of the benchmarks, EdNet's
 /// 13,000 items, is about 3 MiB).
 pub const MODEL_LIMIT: u64 = 512 << 20;
 
-/// Reads all of `path`, at most `limit` bytes; `what` names the kind of file in the message when
-/// it is longer (`a model file`).
-pub fn read_limited(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
-    let name = path.display();
-    let too_long = |bytes: Option<u64>| {
-        let length = bytes.map_or_else(String::new, |b| format!("{b} bytes, "));
+/// [`read_limited`], then the bytes as UTF-8 text (`m.json: not UTF-8 at byte 12`).
+pub fn read_text(path: &std::path::Path, limit: u64, what: &str) -> anyhow::Result<String> {
+    let bytes = read_limited(path, limit, what)?;
+    String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
-            "{name}: {length}more than the {} {what} may have",
-            size(limit)
+            "{}: not UTF-8 at byte {}",
+            path.display(),
+            e.utf8_error().valid_up_to()
         )
-    };
-    let meta = std::fs::metadata(path).with_context(|| format!("{name}: cannot read"))?;
-    if meta.is_dir() {
-        bail!("{name}: cannot read: it is a folder");
-    }
-    if meta.is_file() && meta.len() > limit {
-        return Err(too_long(Some(meta.len())));
-    }
-    let mut file = open(path, &meta).with_context(|| format!("{name}: cannot read"))?;
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0u8; 64 << 10];
-    loop {
-        match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => {
-                bytes.extend_from_slice(&chunk[..n]);
-                if bytes.len() as u64 > limit {
-                    return Err(too_long(None));
-                }
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            // A FIFO opened without blocking, whose writer has not written yet.
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            Err(e) => return Err(e).with_context(|| format!("{name}: cannot read")),
-        }
-    }
-    Ok(bytes)
-}
-
-#[cfg(unix)]
-fn open(path: &Path, meta: &std::fs::Metadata) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    if meta.file_type().is_fifo() {
-        // Opening a FIFO waits for a writer unless non-blocking.
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
-}
-
-#[cfg(not(unix))]
-fn open(path: &Path, _: &std::fs::Metadata) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
-/// `limit` bytes in the largest whole unit: `512 MiB`, `64 KiB`, `100 bytes`.
-pub fn size(limit: u64) -> String {
-    match limit {
-        l if l >= 1 << 20 && l % (1 << 20) == 0 => format!("{} MiB", l >> 20),
-        l if l >= 1 << 10 && l % (1 << 10) == 0 => format!("{} KiB", l >> 10),
-        l => format!("{l} bytes"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_over_the_limit_is_refused_with_its_name_and_size() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.json");
-        std::fs::write(&path, "x".repeat(2048)).unwrap();
-        let err = read_limited(&path, 1024, "a key file").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "{}: 2048 bytes, more than the 1 KiB a key file may have",
-                path.display()
-            )
-        );
-        assert_eq!(read_limited(&path, 2048, "x").unwrap().len(), 2048);
-        let err = read_limited(dir.path(), 2048, "x").unwrap_err();
-        assert!(err.to_string().ends_with("it is a folder"), "{err}");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn dev_zero_is_read_up_to_the_limit_only() {
-        let err = read_limited(Path::new("/dev/zero"), 1 << 20, "a credential").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "/dev/zero: more than the 1 MiB a credential may have"
-        );
-    }
+    })
 }

@@ -1,5 +1,5 @@
-//! The one strict JSON reader for every JSON document the library reads (model files,
-//! credentials, issuer key files).
+//! The one strict JSON reader for every JSON document pathwise reads (model files, credentials,
+//! issuer key files, and the JSON form of skill graphs in `pathwise-datasets`).
 //!
 //! serde_json (with its `float_roundtrip` feature, so decimal numbers read as the correctly
 //! rounded double) does the parsing; this module adds what serde_json would accept silently and
@@ -21,7 +21,8 @@ pub(crate) const MODEL_LIMIT: usize = 512 << 20;
 
 /// Why a text is not strict JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum JsonError {
+#[non_exhaustive]
+pub enum JsonError {
     /// Not JSON: a syntax error, or the text ends early (`truncated`).
     Syntax {
         /// What is wrong.
@@ -53,7 +54,7 @@ pub(crate) enum JsonError {
 
 impl JsonError {
     /// The 1-based line and column of the problem, when it has one.
-    pub(crate) fn position(&self) -> Option<(usize, usize)> {
+    pub fn position(&self) -> Option<(usize, usize)> {
         match self {
             JsonError::Syntax { line, column, .. } | JsonError::Duplicate { line, column, .. } => {
                 Some((*line, *column))
@@ -63,7 +64,7 @@ impl JsonError {
     }
 
     /// The message without the position.
-    pub(crate) fn message(&self) -> String {
+    pub fn message(&self) -> String {
         match self {
             JsonError::Syntax { message, .. } | JsonError::Duplicate { message, .. } => {
                 message.clone()
@@ -86,7 +87,7 @@ impl fmt::Display for JsonError {
 
 /// Parses `text` (after a leading byte order mark, if any) as strict JSON: at most `limit`
 /// bytes, no duplicate member names (see the module docs).
-pub(crate) fn parse_strict(text: &str, limit: usize) -> Result<Value, JsonError> {
+pub fn parse_strict(text: &str, limit: usize) -> Result<Value, JsonError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > limit {
         return Err(JsonError::TooLarge {

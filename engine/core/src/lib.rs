@@ -15,7 +15,7 @@ pub use bkt::mastery;
 mod error;
 mod eval;
 mod graph;
-mod json;
+pub mod json;
 mod log;
 mod recommend;
 pub mod record;

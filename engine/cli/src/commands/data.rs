@@ -1,11 +1,11 @@
 //! `pathwise data stats LOG...`: what a log holds once loaded — rows, responses, learners,
-//! skills, items, share correct, multi-skill responses, and the rows dropped and why.
+//! skills, items, share correct, multi-skill responses, and the rows dropped and why — as
+//! counted by the datasets crate's [`LogStats`]; this command prints them.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pathwise::{InteractionLog, OrderKind};
-use serde::Serialize;
+use pathwise::OrderKind;
+use pathwise_datasets::LogStats;
 
 use crate::Outcome;
 use crate::log_args::LogArgs;
@@ -42,131 +42,45 @@ pub struct StatsArgs {
     pub output: Option<PathBuf>,
 }
 
-/// The summary of a log; also the JSON output (stable snake_case keys).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogStats {
-    /// The preset the log was read with.
-    pub preset: String,
-    /// True when the preset was detected from the file.
-    pub preset_detected: bool,
-    /// Data rows read (kept + dropped).
-    pub rows: u64,
-    /// Rows kept.
-    pub rows_kept: u64,
-    /// Responses: kept rows with ASSISTments-style multi-skill repeats merged; each scored once.
-    pub responses: u64,
-    /// (response, skill) pairs: what per-skill BKT sees.
-    pub observations: u64,
-    /// Distinct learners.
-    pub learners: u64,
-    /// Distinct skills.
-    pub skills: u64,
-    /// Distinct items (0 when the log has none).
-    pub items: u64,
-    /// Distinct groups (0 when the log has none).
-    pub groups: u64,
-    /// Share of responses answered correctly on the first attempt (0 for an empty log).
-    pub correct_share: f64,
-    /// Responses that practise more than one skill.
-    pub multi_skill_responses: u64,
-    /// `sequence` or `timestamp_millis`.
-    pub order: OrderKind,
-    /// Rows dropped, by reason (snake_case keys, e.g. `original_0`, `no_skill`).
-    pub dropped: BTreeMap<String, u64>,
-}
-
-impl LogStats {
-    /// Counts what `log` holds.
-    pub fn of(log: &InteractionLog, preset: String, preset_detected: bool) -> Self {
-        let responses = log.n_responses();
-        let (mut correct, mut multi) = (0u64, 0u64);
-        for i in 0..responses {
-            let r = log.response(i);
-            correct += u64::from(r.correct);
-            multi += u64::from(r.skills.len() > 1);
-        }
-        let dropped: BTreeMap<String, u64> = log
-            .dropped()
-            .iter()
-            .map(|(reason, &n)| (snake_case(reason), n))
-            .collect();
-        let dropped_total: u64 = dropped.values().sum();
-        LogStats {
-            preset,
-            preset_detected,
-            rows: log.n_rows() as u64 + dropped_total,
-            rows_kept: log.n_rows() as u64,
-            responses: responses as u64,
-            observations: log.n_observations() as u64,
-            learners: log.learners().len() as u64,
-            skills: log.skills().len() as u64,
-            items: log.items().len() as u64,
-            groups: log.groups().len() as u64,
-            correct_share: if responses == 0 {
-                0.0
-            } else {
-                correct as f64 / responses as f64
-            },
-            multi_skill_responses: multi,
-            order: log.order_kind(),
-            dropped,
-        }
+/// The statistics as a two-column table (`statistic`, `value`).
+fn table(stats: &LogStats) -> Table {
+    let mut t = Table::new(["statistic", "value"]);
+    let detected = if stats.preset_detected {
+        " (detected)"
+    } else {
+        ""
+    };
+    t.push(["preset".to_owned(), format!("{}{detected}", stats.preset)]);
+    for (name, value) in [
+        ("rows", stats.rows),
+        ("rows_kept", stats.rows_kept),
+        ("responses", stats.responses),
+        ("observations", stats.observations),
+        ("learners", stats.learners),
+        ("skills", stats.skills),
+        ("items", stats.items),
+        ("groups", stats.groups),
+    ] {
+        t.push([name.to_owned(), value.to_string()]);
     }
-
-    /// The statistics as a two-column table (`statistic`, `value`).
-    pub fn table(&self) -> Table {
-        let mut t = Table::new(["statistic", "value"]);
-        let detected = if self.preset_detected {
-            " (detected)"
-        } else {
-            ""
-        };
-        t.push(["preset".to_owned(), format!("{}{detected}", self.preset)]);
-        for (name, value) in [
-            ("rows", self.rows),
-            ("rows_kept", self.rows_kept),
-            ("responses", self.responses),
-            ("observations", self.observations),
-            ("learners", self.learners),
-            ("skills", self.skills),
-            ("items", self.items),
-            ("groups", self.groups),
-        ] {
-            t.push([name.to_owned(), value.to_string()]);
-        }
-        t.push([
-            "correct_share".to_owned(),
-            format!("{:.4}", self.correct_share),
-        ]);
-        t.push([
-            "multi_skill_responses".to_owned(),
-            self.multi_skill_responses.to_string(),
-        ]);
-        let order = match self.order {
-            OrderKind::Sequence => "sequence",
-            OrderKind::TimestampMillis => "timestamp_millis",
-        };
-        t.push(["order".to_owned(), order.to_owned()]);
-        let total: u64 = self.dropped.values().sum();
-        t.push(["dropped".to_owned(), total.to_string()]);
-        for (reason, n) in &self.dropped {
-            t.push([format!("dropped_{reason}"), n.to_string()]);
-        }
-        t
+    t.push([
+        "correct_share".to_owned(),
+        format!("{:.4}", stats.correct_share),
+    ]);
+    t.push([
+        "multi_skill_responses".to_owned(),
+        stats.multi_skill_responses.to_string(),
+    ]);
+    let order = match stats.order {
+        OrderKind::Sequence => "sequence",
+        OrderKind::TimestampMillis => "timestamp_millis",
+    };
+    t.push(["order".to_owned(), order.to_owned()]);
+    t.push(["dropped".to_owned(), stats.dropped_total().to_string()]);
+    for (reason, n) in &stats.dropped {
+        t.push([format!("dropped_{reason}"), n.to_string()]);
     }
-}
-
-/// `original = 0` → `original_0`, `item not in the item-skill map` → `item_not_in_the_item_skill_map`.
-fn snake_case(reason: &str) -> String {
-    let mut out = String::with_capacity(reason.len());
-    for c in reason.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_end_matches('_').to_owned()
+    t
 }
 
 /// Runs `pathwise data ...`.
@@ -177,16 +91,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 fn run_stats(args: &StatsArgs) -> anyhow::Result<Outcome> {
-    let loaded = args.log.load()?;
-    let stats = LogStats::of(
-        &loaded.log,
-        loaded.preset.to_string(),
-        loaded.preset_detected,
-    );
+    let stats = args.log.load()?.stats();
     let path = args.output.as_deref().unwrap_or(Path::new("-"));
     write_atomic(path, |out| match args.format {
         Format::Json => write_json(out, &stats),
-        format => stats.table().write(out, format),
+        format => table(&stats).write(out, format),
     })?;
     Ok(Outcome::Success)
 }
@@ -195,44 +104,23 @@ fn run_stats(args: &StatsArgs) -> anyhow::Result<Outcome> {
 mod tests {
     use super::*;
     use pathwise::{LogBuilder, RawRow};
+    use pathwise_datasets::Preset;
 
     #[test]
-    fn reasons_become_snake_case_keys() {
-        assert_eq!(snake_case("original = 0"), "original_0");
-        assert_eq!(snake_case("no skill"), "no_skill");
-        assert_eq!(
-            snake_case("item not in the item-skill map"),
-            "item_not_in_the_item_skill_map"
-        );
-    }
-
-    #[test]
-    fn stats_count_rows_responses_and_drops() {
+    fn the_table_lists_every_statistic_and_each_drop_reason() {
         let mut b = LogBuilder::new();
-        for (learner, skill, item, correct, order) in [
-            ("a", "x", "p1", false, 1),
-            ("a", "y", "p1", false, 2),
-            ("a", "x", "p2", true, 3),
-            ("b", "y", "p3", true, 1),
-        ] {
-            b.push(RawRow {
-                learner,
-                skills: &[skill],
-                item: Some(item),
-                correct,
-                order,
-                group: None,
-            });
-        }
+        b.push(RawRow {
+            learner: "a",
+            skills: &["x"],
+            item: None,
+            correct: true,
+            order: 1,
+            group: None,
+        });
         b.drop_row("original = 0");
-        let s = LogStats::of(&b.build(), "generic".into(), false);
-        assert_eq!((s.rows, s.rows_kept, s.responses), (5, 4, 3));
-        assert_eq!((s.observations, s.multi_skill_responses), (4, 1));
-        assert_eq!((s.learners, s.skills, s.items, s.groups), (2, 2, 3, 0));
-        assert!((s.correct_share - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(s.dropped["original_0"], 1);
-        let t = s.table();
-        assert_eq!(t.rows[0], ["preset", "generic"]);
+        let t = table(&LogStats::of(&b.build(), Preset::Generic, true));
+        assert_eq!(t.rows[0], ["preset", "generic (detected)"]);
+        assert!(t.rows.contains(&vec!["dropped".to_owned(), "1".to_owned()]));
         assert_eq!(t.rows.last().unwrap(), &["dropped_original_0", "1"]);
     }
 }

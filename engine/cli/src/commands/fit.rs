@@ -10,6 +10,7 @@ use pathwise::{Bounds, FitFlag, FitOptions, FixedParams, Model, PseudoCounts, Va
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::input::{MODEL_LIMIT, read_text};
 use crate::log_args::LogArgs;
 use crate::output::{Format, Table, write_atomic, write_json};
 use crate::status::progress_bar;
@@ -100,11 +101,8 @@ struct SkillLine<'a> {
 
 /// Reads a model file (`--model` of every command that uses one, and `fit --warm-start`).
 pub fn read_model(path: &Path) -> anyhow::Result<Model> {
-    let name = path.display().to_string();
-    let bytes = crate::input::read_limited(path, crate::input::MODEL_LIMIT, "a model file")?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| anyhow::anyhow!("{name}: not UTF-8 at byte {}", e.valid_up_to()))?;
-    Ok(Model::from_json(text, &name)?)
+    let text = read_text(path, MODEL_LIMIT, "a model file")?;
+    Ok(Model::from_json(&text, &path.display().to_string())?)
 }
 
 impl Args {
@@ -112,10 +110,8 @@ impl Args {
     pub fn options(&self) -> anyhow::Result<FitOptions> {
         let fixed = match &self.fixed {
             Some(path) => {
-                let name = path.display().to_string();
-                let text =
-                    std::fs::read_to_string(path).map_err(|e| pathwise::Error::io(&name, e))?;
-                FixedParams::from_json(&text, &name)?
+                let text = read_text(path, MODEL_LIMIT, "a parameter file")?;
+                FixedParams::from_json(&text, &path.display().to_string())?
             }
             None => FixedParams::default(),
         };

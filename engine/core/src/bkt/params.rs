@@ -228,17 +228,27 @@ impl FixedParams {
 
     /// Parses a fixed-parameters file. `source` names the file in error messages; every value
     /// must be a probability in `[0, 1]`.
+    /// A member named twice in one object is refused (see [`crate::json`]).
     pub fn from_json(text: &str, source: &str) -> Result<FixedParams> {
+        let not_fixed = |at: Location, e: &dyn std::fmt::Display| {
+            Error::input(
+                at,
+                format!(
+                    "not a fixed-parameters file ({{\"<skill>\": {{\"guess\": 0.2, ...}}}}): {}",
+                    cut(&e.to_string(), 200)
+                ),
+            )
+        };
+        let value = crate::json::parse_strict(text, crate::json::MODEL_LIMIT).map_err(|e| {
+            let at = Location::file(source);
+            let at = match e.position() {
+                Some((line, _)) => at.line(line as u64),
+                None => at,
+            };
+            not_fixed(at, &e)
+        })?;
         let raw: BTreeMap<String, BTreeMap<String, serde_json::Value>> =
-            serde_json::from_str(text).map_err(|e| {
-                Error::input(
-                    Location::file(source).line(e.line() as u64),
-                    format!(
-                        "not a fixed-parameters file ({{\"<skill>\": {{\"guess\": 0.2, ...}}}}): {}",
-                        cut(&e.to_string(), 200)
-                    ),
-                )
-            })?;
+            serde_json::from_value(value).map_err(|e| not_fixed(Location::file(source), &e))?;
         let mut fixed = FixedParams::default();
         for (skill, params) in raw {
             let at = || Location::file(source).about("skill", &skill);
@@ -317,5 +327,22 @@ mod tests {
             FixedParams::from_json(r#"{"*": {"slip": 0.1}, "add": {"guess": 0.25}}"#, "f").unwrap();
         assert_eq!(f.for_skill("add").unwrap()[&ParamName::Guess], 0.25);
         assert_eq!(f.for_skill("other").unwrap()[&ParamName::Slip], 0.1);
+    }
+
+    #[test]
+    fn fixed_params_with_a_duplicate_key_are_refused_with_the_line() {
+        let text = "{\"add\": {\"guess\": 0.2},\n \"add\": {}}";
+        let e = FixedParams::from_json(text, "fixed.json").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "fixed.json:2: not a fixed-parameters file ({\"<skill>\": {\"guess\": 0.2, ...}}): \
+             duplicate member name 'add' at line 2 column 6"
+        );
+        let e =
+            FixedParams::from_json("{\"add\": {\"guess\": 0.2, \"guess\": 0.3}}", "f").unwrap_err();
+        assert!(
+            e.to_string().contains("duplicate member name 'guess'"),
+            "{e}"
+        );
     }
 }
