@@ -127,7 +127,7 @@ fn fit_then_predict_end_to_end() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("learner,skill,item,correct,p_correct,p_known_before,p_known_after")
+        Some("learner,skill,item,correct,p_correct,p_known_before,p_known_after,order")
     );
     let test_rows = std::fs::read_to_string(&test).unwrap().lines().count() - 1;
     assert_eq!(text.lines().count() - 1, test_rows);

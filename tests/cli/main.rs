@@ -10,6 +10,7 @@ mod bad_inputs;
 mod bkt;
 mod demo;
 mod flags;
+mod inputs;
 mod limits;
 mod output_files;
 mod recommend;

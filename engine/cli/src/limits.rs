@@ -16,8 +16,9 @@ pub const MAX_RESTARTS: u64 = pathwise::MAX_RESTARTS as u64;
 /// `fit --max-iter`: EM iterations per skill and restart.
 pub const MAX_ITERATIONS: u64 = 100_000;
 
-/// `eval --folds`: cross-validation folds (also at most the log's learners).
-pub const MAX_FOLDS: u64 = 1000;
+/// `eval --folds`: cross-validation folds (also at most the log's learners; the library's limit, which
+/// also bounds the labels of `--split-column`).
+pub const MAX_FOLDS: u64 = pathwise::MAX_FOLDS as u64;
 
 /// `recommend --top`, `replay --top`: recommendations per learner.
 pub const MAX_TOP: u64 = 10_000;

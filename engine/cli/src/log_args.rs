@@ -79,8 +79,12 @@ impl LogArgs {
 
     /// Loads the log; when the preset was detected, says which one on stderr.
     pub fn load(&self) -> anyhow::Result<LoadedLog> {
-        let options = self.options()?;
-        let loaded = pathwise_datasets::load_logs(&self.logs, &options)?;
+        self.load_with(&self.options()?)
+    }
+
+    /// [`LogArgs::load`] with options a command has adjusted (from [`LogArgs::options`]).
+    pub fn load_with(&self, options: &LogOptions) -> anyhow::Result<LoadedLog> {
+        let loaded = pathwise_datasets::load_logs(&self.logs, options)?;
         if loaded.preset_detected {
             crate::status!(
                 "reading the log with the {} preset (detected; choose with --preset)",

@@ -33,11 +33,11 @@ pub use error::{Error, Location, Result};
 pub use eval::simulate;
 pub use eval::{
     Afm, Bkt, DEFAULT_TEST_FRACTION, EvalOptions, EvalProgress, FoldSpread, LOG_LOSS_EPS,
-    LearnerScorer, MAX_REPLAY_SLICES, MODEL_NAMES, Majority, MeanStd, Metrics, ModelFamily,
-    ModelReport, Pfa, Predictions, Predictor, ReplayOptions, ReplayReport, ReplayStep, Scored,
-    SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, cross_validate_with,
-    learner_folds, log_loss, model_families, model_family, replay, replay_with, rmse, summarize,
-    time_cut, walk_order,
+    LearnerScorer, MAX_FOLDS, MAX_REPLAY_SLICES, MODEL_NAMES, Majority, MeanStd, Metrics,
+    ModelFamily, ModelReport, Pfa, Predictions, Predictor, ReplayOptions, ReplayReport, ReplayStep,
+    Scored, SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, cross_validate_with,
+    group_folds, learner_folds, log_loss, model_families, model_family, replay, replay_with, rmse,
+    summarize, time_cut, walk_order,
 };
 pub use graph::{
     Activity, ActivitySpec, BuildOptions, BuiltGraph, DeriveOptions, DropReason, DroppedEdge,

@@ -1,5 +1,5 @@
-//! `pathwise eval`: compare model families by learner-level cross-validation (or a time split)
-//! on an interaction log, printing AUC, RMSE, accuracy and log loss pooled over the test folds
+//! `pathwise eval`: compare model families by learner-level cross-validation (or a time split, or
+//! the data set's own split with `--split-column`) on an interaction log, printing AUC, RMSE, accuracy and log loss pooled over the test folds
 //! and as mean ± standard deviation over folds; `--per-skill` adds per-skill rows.
 
 use std::io::Write;
@@ -11,6 +11,7 @@ use pathwise::{
     DEFAULT_TEST_FRACTION, EvalOptions, InteractionLog, MeanStd, Metrics, ModelReport, Predictions,
     Split, cross_validate_with, model_families, summarize,
 };
+use pathwise_datasets::Role;
 use serde_json::{Map, Value, json};
 
 use crate::log_args::LogArgs;
@@ -53,6 +54,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "learner")]
     pub split: SplitKind,
 
+    /// Use the data set's own split, in column COL (e.g. AKT's `fold`, DKVMN's `dkvmn_split`):
+    /// labels train and test make one split; other labels one fold each, in numeric order.
+    /// Replaces --split, --folds and --col group.
+    #[arg(long, value_name = "COL", conflicts_with_all = ["split", "folds", "test_fraction"])]
+    pub split_column: Option<String>,
+
     /// Share of each learner's responses tested by --split time (the last ones).
     #[arg(long, default_value_t = DEFAULT_TEST_FRACTION, value_name = "F")]
     pub test_fraction: f64,
@@ -73,8 +80,9 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Also write every test prediction as CSV: model, fold, learner, item, skills, order,
-    /// correct, p_correct (`-`: standard output, when -o names a file).
+    /// Also write every test prediction as CSV: model, fold (its label with --split-column),
+    /// learner, item, skills, order, correct, p_correct (`-`: standard output, when -o names a
+    /// file).
     #[arg(long, value_name = "FILE")]
     pub predictions: Option<PathBuf>,
 }
@@ -92,15 +100,29 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.output {
         check_writable(path)?;
     }
-    let split = match args.split {
-        SplitKind::Learner => Split::Learner { folds: args.folds },
-        SplitKind::Time => Split::Time {
+    let split = match (args.split, &args.split_column) {
+        (_, Some(_)) => Split::Group,
+        (SplitKind::Learner, None) => Split::Learner { folds: args.folds },
+        (SplitKind::Time, None) => Split::Time {
             test_fraction: args.test_fraction,
         },
     };
     let names: Vec<&str> = args.models.iter().map(|s| s.trim()).collect();
     let families = model_families(&names).context("--models")?;
-    let loaded = args.log.load()?;
+    let mut log_options = args.log.options()?;
+    if let Some(column) = &args.split_column {
+        if log_options
+            .columns
+            .iter()
+            .any(|(role, _)| *role == Role::Group)
+        {
+            anyhow::bail!(
+                "--split-column reads its column as the log's group; leave out --col group=NAME"
+            );
+        }
+        log_options.columns.push((Role::Group, column.clone()));
+    }
+    let loaded = args.log.load_with(&log_options)?;
     let log = &loaded.log;
     let options = EvalOptions {
         split,
@@ -176,6 +198,9 @@ fn report_json(
                 .map(|(f, m)| {
                     let mut fo = Map::new();
                     fo.insert("fold".into(), json!(f + 1));
+                    if split == Split::Group {
+                        fo.insert("label".into(), json!(predictions.folds[f]));
+                    }
                     match m {
                         Some(m) => fo.extend(metrics_json(m)),
                         None => {
@@ -203,11 +228,12 @@ fn report_json(
         })
         .collect();
     json!({
-        "folds": split.n_splits(),
+        "folds": predictions.folds.len(),
         "split": split.name(),
+        "split_column": args.split_column,
         "test_fraction": match split {
             Split::Time { test_fraction } => num(test_fraction),
-            Split::Learner { .. } => Value::Null,
+            Split::Learner { .. } | Split::Group => Value::Null,
         },
         "seed": args.seed,
         "tested_responses": predictions.scored.len(),
@@ -322,7 +348,7 @@ fn write_predictions(
             let skills: Vec<&str> = r.skills.iter().map(|&k| log.skills().name(k)).collect();
             out.write_record([
                 model.as_str(),
-                &(s.fold + 1).to_string(),
+                &fold_name(predictions, s.fold),
                 log.learners().name(r.learner),
                 r.item.map_or("", |i| log.items().name(i)),
                 &skills.join("~~"),
@@ -334,4 +360,13 @@ fn write_predictions(
     }
     out.flush()?;
     Ok(())
+}
+
+/// The fold column of `--predictions`: the split's label for `--split-column`, else the 1-based
+/// fold number.
+fn fold_name(predictions: &Predictions, fold: u32) -> String {
+    match predictions.split {
+        Split::Group => predictions.folds[fold as usize].clone(),
+        _ => (fold + 1).to_string(),
+    }
 }

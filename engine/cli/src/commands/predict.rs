@@ -1,7 +1,9 @@
 //! `pathwise predict --model MODEL.json LOG... [-o PRED.csv]`: replays the log through the
 //! model's filter and writes, per response and skill in the log's time order,
-//! `learner,skill,item,correct,p_correct,p_known_before,p_known_after` (P(correct) and P(known)
-//! before the response is seen, P(known) after it). Fallbacks for skills and items the model has
+//! `learner,skill,item,correct,p_correct,p_known_before,p_known_after,order` (P(correct) and
+//! P(known) before the response is seen, P(known) after it). `order` is the response's order
+//! value (the order column's number; for a timestamp, milliseconds since the Unix epoch), so
+//! that the rows join back to an input that was not sorted. Fallbacks for skills and items the model has
 //! not seen are summarised on stderr.
 
 use std::io::Write;
@@ -66,7 +68,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 /// The output columns (CSV header and JSON keys).
-const COLUMNS: [&str; 7] = [
+const COLUMNS: [&str; 8] = [
     "learner",
     "skill",
     "item",
@@ -74,6 +76,7 @@ const COLUMNS: [&str; 7] = [
     "p_correct",
     "p_known_before",
     "p_known_after",
+    "order",
 ];
 
 /// Writes the prediction rows in `format`: CSV streams them; a table is aligned over every row;
@@ -88,12 +91,14 @@ fn write_rows(
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(COLUMNS)?;
-            let mut numbers = [String::new(), String::new(), String::new()];
-            for_each_row(log, replay, |text, probabilities| {
+            let mut numbers: [String; 4] = Default::default();
+            for_each_row(log, replay, |text, probabilities, order| {
                 for (buf, v) in numbers.iter_mut().zip(probabilities) {
                     buf.clear();
                     std::fmt::Write::write_fmt(buf, format_args!("{v}"))?;
                 }
+                numbers[3].clear();
+                std::fmt::Write::write_fmt(&mut numbers[3], format_args!("{order}"))?;
                 let cells = text.iter().map(|s| s.as_bytes());
                 w.write_record(cells.chain(numbers.iter().map(|s| s.as_bytes())))?;
                 Ok(())
@@ -102,9 +107,10 @@ fn write_rows(
         }
         Format::Table => {
             let mut table = Table::new(COLUMNS);
-            for_each_row(log, replay, |text, probabilities| {
+            for_each_row(log, replay, |text, probabilities, order| {
                 let numbers = probabilities.map(|v| format!("{v:.4}"));
-                table.push(text.iter().map(|s| s.to_string()).chain(numbers));
+                let cells = text.iter().map(|s| s.to_string()).chain(numbers);
+                table.push(cells.chain([order.to_string()]));
                 Ok(())
             })?;
             table.write(out, Format::Table)?;
@@ -115,7 +121,7 @@ fn write_rows(
             for_each_row(
                 log,
                 replay,
-                |[learner, skill, item, correct], [p, before, after]| {
+                |[learner, skill, item, correct], [p, before, after], order| {
                     let row = serde_json::json!({
                         "learner": learner,
                         "skill": skill,
@@ -124,6 +130,7 @@ fn write_rows(
                         "p_correct": p,
                         "p_known_before": before,
                         "p_known_after": after,
+                        "order": order,
                     });
                     out.write_all(if first { b"\n" } else { b",\n" })?;
                     first = false;
@@ -138,11 +145,11 @@ fn write_rows(
 }
 
 /// Calls `visit` with every prediction row: learner, skill, item and correct (`0`/`1`) as text,
-/// then P(correct), P(known) before and after.
+/// then P(correct), P(known) before and after, then the response's order value.
 fn for_each_row(
     log: &InteractionLog,
     replay: &Replay,
-    mut visit: impl FnMut([&str; 4], [f64; 3]) -> anyhow::Result<()>,
+    mut visit: impl FnMut([&str; 4], [f64; 3], i64) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     for row in &replay.rows {
         let r = log.response(row.response as usize);
@@ -155,6 +162,7 @@ fn for_each_row(
                 if r.correct { "1" } else { "0" },
             ],
             [s.p_correct, s.p_known_before, s.p_known_after],
+            r.order,
         )?;
     }
     Ok(())

@@ -6,15 +6,21 @@
 //!   drops the leftover learners when their number is not divisible by `k`; here none is left out.)
 //! * [`time_cut`]: per learner, the first part of the responses (in time order) is training data
 //!   and the last `test_fraction` (default 20 %) is test data.
+//! * [`group_folds`]: the data set's own split, carried in the log's group labels: AKT's `fold`
+//!   column (1-5) gives five folds, DKVMN's `dkvmn_split` column (`train`/`test`) one split.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::{Error, Result};
+use crate::text::quoted;
+use crate::{Error, InteractionLog, Result};
 
 /// Default share of each learner's responses tested by the time split: the last 20 %.
 pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
+
+/// The most splits (folds) an evaluation makes: each fits every model once.
+pub const MAX_FOLDS: usize = 1000;
 
 /// How the log is split for evaluation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,22 +36,20 @@ pub enum Split {
         /// Share of each learner's responses to test, in (0, 1).
         test_fraction: f64,
     },
+    /// The data set's own split, from each response's group label (see [`group_folds`]; the
+    /// command line's `eval --split-column COL` reads the column `COL` as the group): labels
+    /// `train` and `test` make one split testing the `test` responses; other labels make one
+    /// fold each (leave one group out).
+    Group,
 }
 
 impl Split {
-    /// The number of train/test splits this makes (1 for the time split).
-    pub fn n_splits(&self) -> usize {
-        match *self {
-            Split::Learner { folds } => folds,
-            Split::Time { .. } => 1,
-        }
-    }
-
-    /// Short name: `learner` or `time`.
+    /// Short name: `learner`, `time` or `group`.
     pub fn name(&self) -> &'static str {
         match self {
             Split::Learner { .. } => "learner",
             Split::Time { .. } => "time",
+            Split::Group => "group",
         }
     }
 
@@ -54,6 +58,9 @@ impl Split {
         match *self {
             Split::Learner { folds } if folds < 2 => Err(Error::config(format!(
                 "--folds must be at least 2, got {folds}"
+            ))),
+            Split::Learner { folds } if folds > MAX_FOLDS => Err(Error::config(format!(
+                "--folds must be at most {MAX_FOLDS}, got {folds}"
             ))),
             Split::Learner { folds } if folds > learners => Err(Error::config(format!(
                 "--folds {folds} needs at least {folds} learners, the log has {learners}"
@@ -80,6 +87,71 @@ pub fn learner_folds(learners: usize, folds: usize, seed: u64) -> Vec<u32> {
         fold_of[learner as usize] = (position % folds) as u32;
     }
     fold_of
+}
+
+/// The split of each response given by its group label, and the name of each split.
+///
+/// When every label is `train` or `test` (in any letter case, both present), there is one split,
+/// named `test`: its test responses are those labelled `test` (fold 0), the others are never
+/// tested (`None`). Otherwise each label is one fold, in numeric order when every label is an
+/// integer (`1`, `2`, …, `10`), else in text order; there must be 2 to [`MAX_FOLDS`] labels.
+/// A response without a label is an error naming its learner and order.
+pub fn group_folds(log: &InteractionLog) -> Result<(Vec<Option<u32>>, Vec<String>)> {
+    if let Some(r) = (0..log.n_responses())
+        .map(|i| log.response(i))
+        .find(|r| r.group.is_none())
+    {
+        return Err(Error::config(format!(
+            "learner {} has a response (order {}) without a split label",
+            quoted(log.learners().name(r.learner)),
+            r.order
+        )));
+    }
+    let groups = log.groups();
+    let mut fold_of_group: Vec<Option<u32>> = vec![None; groups.len()];
+    let role = |name: &str| {
+        ["train", "test"]
+            .into_iter()
+            .position(|r| name.eq_ignore_ascii_case(r))
+    };
+    let roles: Vec<Option<usize>> = groups.names().iter().map(|n| role(n)).collect();
+    let names = if roles.iter().all(Option::is_some) && roles.len() == 2 {
+        for (fold, r) in fold_of_group.iter_mut().zip(&roles) {
+            *fold = (*r == Some(1)).then_some(0);
+        }
+        vec!["test".to_owned()]
+    } else if roles.iter().all(Option::is_some) {
+        return Err(Error::config(format!(
+            "the split column's only label is {}: a train/test split needs both labels",
+            quoted(groups.names().first().map_or("", String::as_str))
+        )));
+    } else {
+        let mut order: Vec<u32> = (0..groups.len() as u32).collect();
+        let numbers: Option<Vec<i64>> = groups.names().iter().map(|n| n.parse().ok()).collect();
+        match numbers {
+            Some(numbers) => order.sort_by_key(|&g| numbers[g as usize]),
+            None => order.sort_by(|&a, &b| groups.name(a).cmp(groups.name(b))),
+        }
+        if !(2..=MAX_FOLDS).contains(&order.len()) {
+            return Err(Error::config(format!(
+                "the split column has {} distinct label(s); it needs 2 to {MAX_FOLDS} folds, or \
+                 the labels train and test",
+                order.len()
+            )));
+        }
+        for (fold, &g) in order.iter().enumerate() {
+            fold_of_group[g as usize] = Some(fold as u32);
+        }
+        order.iter().map(|&g| groups.name(g).to_owned()).collect()
+    };
+    let test = (0..log.n_responses())
+        .map(|i| {
+            log.response(i)
+                .group
+                .and_then(|g| fold_of_group[g as usize])
+        })
+        .collect();
+    Ok((test, names))
 }
 
 /// For a learner with `n` responses, the index (0-based, in time order) of the first tested

@@ -1,4 +1,5 @@
-//! Model evaluation: prediction metrics, learner-level cross-validation and a time split, and the
+//! Model evaluation: prediction metrics, learner-level cross-validation, a time split and a data
+//! set's own split (group labels), and the
 //! model families: the baselines (`majority`, `skill-mean`, `afm`, `pfa`) and the BKT variants
 //! (`bkt`, `bkt-forgets`, `bkt-item`, `bkt-item-learn`, `bkt-learner-prior`);
 //! and, in [`simulate`], simulated learners for comparing teaching policies.
@@ -44,7 +45,7 @@ pub use afm::Afm;
 pub use baseline::{Majority, SkillMean};
 pub use bkt::Bkt;
 pub use family::{LearnerScorer, ModelFamily, Predictor};
-pub use folds::{DEFAULT_TEST_FRACTION, Split, learner_folds, time_cut};
+pub use folds::{DEFAULT_TEST_FRACTION, MAX_FOLDS, Split, group_folds, learner_folds, time_cut};
 pub use metrics::{LOG_LOSS_EPS, Metrics, accuracy, auc, log_loss, rmse};
 pub use pfa::Pfa;
 pub use replay::{

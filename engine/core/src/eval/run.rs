@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::family::ModelFamily;
-use super::folds::{Split, learner_folds, time_cut};
+use super::folds::{Split, group_folds, learner_folds, time_cut};
 use crate::{Error, InteractionLog, Result};
 
 /// Marks a response that no split tests.
@@ -46,6 +46,9 @@ pub struct Scored {
 pub struct Predictions {
     /// The split used.
     pub split: Split,
+    /// The name of each split, in fold order: `1`, `2`, … for learner folds, `time` for the time
+    /// split, the labels of a [`Split::Group`] (`test` for a train/test split).
+    pub folds: Vec<String>,
     /// The tested responses, in log order (by learner, then time); each exactly once.
     pub scored: Vec<Scored>,
     /// Per model (in the order given): its name and P(correct) of each response of `scored`.
@@ -57,11 +60,12 @@ fn fold_seed(seed: u64, fold: usize) -> u64 {
     seed ^ (fold as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// For each response, the split (fold) that tests it, or [`NOT_TESTED`].
-fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Vec<u32> {
+/// For each response, the split (fold) that tests it, or [`NOT_TESTED`]; and the name of each
+/// split.
+fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Result<(Vec<u32>, Vec<String>)> {
     let n_learners = log.learners().len();
     let mut test = vec![NOT_TESTED; log.n_responses()];
-    match split {
+    let names = match split {
         Split::Learner { folds } => {
             let fold_of = learner_folds(n_learners, folds, seed);
             for (l, &f) in fold_of.iter().enumerate() {
@@ -69,6 +73,7 @@ fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Vec<u32> {
                     test[i] = f;
                 }
             }
+            (1..=folds).map(|f| f.to_string()).collect()
         }
         Split::Time { test_fraction } => {
             for l in 0..n_learners as u32 {
@@ -78,9 +83,17 @@ fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Vec<u32> {
                     *t = 0;
                 }
             }
+            vec!["time".to_owned()]
         }
-    }
-    test
+        Split::Group => {
+            let (folds, names) = group_folds(log)?;
+            for (t, f) in test.iter_mut().zip(folds) {
+                *t = f.unwrap_or(NOT_TESTED);
+            }
+            names
+        }
+    };
+    Ok((test, names))
 }
 
 /// How far a long evaluation has come, passed to the progress callback of
@@ -120,7 +133,7 @@ where
 {
     let split = options.split;
     split.validate(log.learners().len())?;
-    let test = test_folds(log, split, options.seed);
+    let (test, folds) = test_folds(log, split, options.seed)?;
     let scored: Vec<Scored> = test
         .iter()
         .enumerate()
@@ -137,9 +150,9 @@ where
         ));
     }
 
-    let total = split.n_splits() * families.len();
+    let total = folds.len() * families.len();
     let done = AtomicUsize::new(0);
-    let per_split: Vec<Result<Vec<Vec<f64>>>> = (0..split.n_splits())
+    let per_split: Vec<Result<Vec<Vec<f64>>>> = (0..folds.len())
         .into_par_iter()
         .map(|f| {
             let fold = f as u32;
@@ -183,7 +196,7 @@ where
     let mut per_split = per_split
         .into_iter()
         .enumerate()
-        .map(|(f, r)| r.map_err(|e| in_fold(e, f, split)))
+        .map(|(f, r)| r.map_err(|e| in_fold(e, &folds[f], split)))
         .collect::<Result<Vec<_>>>()?;
 
     // Each split's predictions come learner by learner in time order, i.e. in log order within
@@ -203,16 +216,26 @@ where
     per_split.clear();
     Ok(Predictions {
         split,
+        folds,
         scored,
         models,
     })
 }
 
-fn in_fold(e: Error, fold: usize, split: Split) -> Error {
+fn in_fold(e: Error, fold: &str, split: Split) -> Error {
     match (e, split) {
-        (Error::Config(msg), Split::Learner { .. }) => {
-            Error::config(format!("fold {}: {msg}", fold + 1))
+        (Error::Config(msg), Split::Learner { .. } | Split::Group) => {
+            Error::config(format!("fold {}: {msg}", quoted_fold(fold)))
         }
         (e, _) => e,
+    }
+}
+
+/// A fold's name in a message: `3`, or a group label quoted (`'test'`).
+fn quoted_fold(fold: &str) -> String {
+    if fold.parse::<u64>().is_ok() {
+        fold.to_owned()
+    } else {
+        crate::text::quoted(fold)
     }
 }

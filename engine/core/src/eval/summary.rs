@@ -82,7 +82,7 @@ pub fn summarize(
         .iter()
         .map(|s| u8::from(log.response(s.response as usize).correct))
         .collect();
-    let n_folds = predictions.split.n_splits();
+    let n_folds = predictions.folds.len();
     predictions
         .models
         .iter()

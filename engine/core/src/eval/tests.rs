@@ -178,3 +178,104 @@ fn unknown_and_repeated_model_names_are_errors() {
         .collect();
     assert_eq!(names, ["bkt-ml", "bkt-forgets-ml", "bkt"]);
 }
+
+/// `log` again with each response's group set by `label(learner index, order)`.
+fn labelled(log: &InteractionLog, label: impl Fn(usize, i64) -> Option<String>) -> InteractionLog {
+    let mut b = LogBuilder::new();
+    for i in 0..log.n_responses() {
+        let r = log.response(i);
+        let skills: Vec<&str> = r.skills.iter().map(|&s| log.skills().name(s)).collect();
+        let group = label(r.learner as usize, r.order);
+        b.push(RawRow {
+            learner: log.learners().name(r.learner),
+            skills: &skills,
+            item: r.item.map(|i| log.items().name(i)),
+            correct: r.correct,
+            order: r.order,
+            group: group.as_deref(),
+        });
+    }
+    b.build()
+}
+
+#[test]
+fn group_split_tests_each_label_once_like_akt_folds() {
+    // AKT's `fold` column: learners dealt into folds 1..=10 (so "10" sorts after "9").
+    let log = labelled(&generated(false), |l, _| Some((l % 10 + 1).to_string()));
+    let p = run(&log, Split::Group);
+    let want: Vec<String> = (1..=10).map(|f| f.to_string()).collect();
+    assert_eq!(p.folds, want);
+    assert_eq!(p.scored.len(), log.n_responses());
+    for s in &p.scored {
+        let r = log.response(s.response as usize);
+        assert_eq!(
+            log.groups().name(r.group.unwrap()),
+            p.folds[s.fold as usize]
+        );
+    }
+    let reports = summarize(&log, &p, false);
+    assert_eq!(reports[0].folds.len(), 10);
+    // The same learners in the same folds as the learner split's own assignment score the same.
+    let fold_of = learner_folds(log.learners().len(), 3, 9);
+    let by_learner = labelled(&log, |l, _| Some(format!("f{}", fold_of[l])));
+    let given = run(&by_learner, Split::Group);
+    let drawn = cross_validate(
+        &by_learner,
+        &model_families(MODEL_NAMES).unwrap(),
+        &EvalOptions {
+            split: Split::Learner { folds: 3 },
+            seed: 9,
+        },
+    )
+    .unwrap();
+    assert_eq!(given.scored, drawn.scored);
+}
+
+#[test]
+fn train_test_labels_make_one_split_like_dkvmn() {
+    // DKVMN's `dkvmn_split` column: whole learners in train or test.
+    let log = labelled(&generated(false), |l, _| {
+        Some(if l % 4 == 0 { "test" } else { "Train" }.to_owned())
+    });
+    let p = run(&log, Split::Group);
+    assert_eq!(p.folds, ["test"]);
+    let tested: usize = (0..log.learners().len())
+        .filter(|l| l % 4 == 0)
+        .map(|l| log.learner_responses(l as u32).len())
+        .sum();
+    assert_eq!(p.scored.len(), tested);
+    assert!(p.scored.iter().all(|s| s.fold == 0));
+}
+
+#[test]
+fn group_split_without_usable_labels_is_an_error() {
+    let families = model_families(&["majority"]).unwrap();
+    let options = EvalOptions {
+        split: Split::Group,
+        seed: 0,
+    };
+    let error = |log: &InteractionLog| {
+        cross_validate(log, &families, &options)
+            .err()
+            .unwrap()
+            .to_string()
+    };
+    let log = generated(false);
+    assert_eq!(
+        error(&log),
+        "learner 'L0' has a response (order 0) without a split label"
+    );
+    let one = labelled(&log, |_, _| Some("1".to_owned()));
+    assert_eq!(
+        error(&one),
+        "the split column has 1 distinct label(s); it needs 2 to 1000 folds, or the labels \
+         train and test"
+    );
+    let test_only = labelled(&log, |_, _| Some("TEST".to_owned()));
+    assert_eq!(
+        error(&test_only),
+        "the split column's only label is 'TEST': a train/test split needs both labels"
+    );
+    let gap = labelled(&log, |l, t| (l != 2 || t != 3).then(|| (l % 2).to_string()));
+    assert!(error(&gap).contains("learner 'L2' has a response (order 3)"));
+}
