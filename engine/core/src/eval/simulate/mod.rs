@@ -13,9 +13,11 @@
 //! of goal skills truly known, summed over learners (1 when nothing was left to learn). A [`Summary`]
 //! gives mean ± std of each over runs, and a learning curve (mean goal skills known per step).
 
+mod compare;
 mod policy;
 mod world;
 
+pub use compare::{Difference, recommender_policy};
 pub use policy::{BaselinePolicy, Policy, PolicyName, RecommenderPolicy, View};
 pub use world::{DEFAULT_BLOCKED_LEARN_FACTOR, World, draw_params};
 
@@ -235,66 +237,6 @@ pub fn run(
         learning_gain: spread(&runs, |r| r.learning_gain),
         curve,
         runs,
-    })
-}
-
-impl Summary {
-    /// The paired difference `self − other` of one figure over runs (the runs of both summaries
-    /// share their seeds, so the difference removes the seed's own variation): its mean and its
-    /// standard error (sample standard deviation / √runs; `None` with one run). `None` when the
-    /// summaries have different numbers of runs.
-    pub fn paired_difference(
-        &self,
-        other: &Summary,
-        figure: impl Fn(&RunFigures) -> f64,
-    ) -> Option<Difference> {
-        if self.runs.len() != other.runs.len() {
-            return None;
-        }
-        let diffs: Vec<f64> = self
-            .runs
-            .iter()
-            .zip(&other.runs)
-            .map(|(a, b)| figure(a) - figure(b))
-            .collect();
-        let spread = MeanStd::of(&diffs)?;
-        Some(Difference {
-            mean: spread.mean,
-            standard_error: spread.std.map(|s| s / (diffs.len() as f64).sqrt()),
-        })
-    }
-}
-
-/// A paired difference between two policies' figures (see [`Summary::paired_difference`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Difference {
-    /// Mean over runs.
-    pub mean: f64,
-    /// Standard error of the mean (`None` with one run).
-    pub standard_error: Option<f64>,
-}
-
-impl Difference {
-    /// How many standard errors the mean is from 0 (`None` without a standard error, or with
-    /// a zero one).
-    pub fn z(&self) -> Option<f64> {
-        self.standard_error
-            .filter(|&se| se > 0.0)
-            .map(|se| self.mean / se)
-    }
-}
-
-/// The recommender as a teaching policy on a world built from its graph
-/// ([`World::from_graph`]): the skill of its top recommendation for the tutor's state.
-pub fn recommender_policy(
-    recommender: &crate::Recommender,
-) -> RecommenderPolicy<impl Fn(&LearnerState) -> Option<usize> + Sync + '_> {
-    RecommenderPolicy(move |state: &LearnerState| {
-        let top = recommender.recommend(state, 1).ok()?;
-        recommender
-            .graph()
-            .skill_index(&top.first()?.skill)
-            .map(|s| s as usize)
     })
 }
 
