@@ -265,12 +265,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
                 "flags",
             ]);
             for l in &lines {
-                let skill = match format {
-                    Format::Table => pathwise::text::terminal_safe(l.skill),
-                    _ => l.skill.into(),
-                };
                 t.push([
-                    skill.into_owned(),
+                    l.skill.to_owned(),
                     l.iterations.to_string(),
                     l.converged.to_string(),
                     format!("{:.3}", l.log_likelihood),

@@ -95,7 +95,7 @@ pub(crate) fn observe_classes(
             fallback: Fallback::None,
         };
     }
-    let mut lik = [0.0; super::mixture::LEARNER_CLASSES];
+    let mut lik = [0.0; super::params::LEARNER_CLASSES];
     let mut pc = 0.0;
     let mut before = 0.0;
     for (c, k) in known.iter_mut().enumerate() {

@@ -120,6 +120,9 @@ impl Params {
     }
 }
 
+/// Number of learner classes of the learner-prior variant ([`Variant::learner_prior`]).
+pub const LEARNER_CLASSES: usize = 2;
+
 /// The smallest distance any fitted probability keeps from 0 and 1, even with `Bounds::none()`:
 /// it keeps every likelihood finite (a probability of exactly 0 on an observed event would make the
 /// log-likelihood −∞).

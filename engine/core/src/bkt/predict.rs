@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use super::filter::{Emission, Fallback, Step, class_update, update_classes};
-use super::mixture::LEARNER_CLASSES;
 use super::model::Model;
+use super::params::LEARNER_CLASSES;
 use crate::log::InteractionLog;
 
 /// One scored (response, skill) pair.

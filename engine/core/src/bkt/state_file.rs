@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::mastery::{Evidence, MasteryRule};
-use super::mixture::LEARNER_CLASSES;
 use super::model::Model;
+use super::params::LEARNER_CLASSES;
 use super::state::{LearnerState, Unseen, mixture};
 use crate::error::{Error, Location, Result};
 use crate::json::parse_strict;

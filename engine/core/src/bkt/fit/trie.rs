@@ -20,7 +20,7 @@
 
 use wide::{CmpLt, f64x4};
 
-use super::em::{Counts, LikelihoodSum};
+use super::counts::{Counts, LikelihoodSum};
 
 /// The parent index of a depth-one node (its parent is the empty prefix).
 const ROOT: u32 = u32::MAX;
@@ -28,7 +28,7 @@ const ROOT: u32 = u32::MAX;
 /// The distinct response prefixes of a set of sequences, breadth first (a parent before its
 /// children, the wrong answer's child before the right one's).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PatternTrie {
+pub(super) struct PatternTrie {
     /// Parent node of each node ([`ROOT`] at depth one).
     parent: Vec<u32>,
     /// The response (0 or 1) that leads into each node.

@@ -16,17 +16,17 @@ use std::ops::ControlFlow;
 
 use rayon::prelude::*;
 
-use super::fit::{
-    FitOptions, Progress, SkillData, SlotParams, Tracker, converged, e_step, m_step,
-    sequence_log_likelihoods, skill_model, start_params,
-};
-use super::model::{FitInfo, Model, SkillModel, SkillStats};
-use super::params::PROB_FLOOR;
+use super::e_step::{e_step, sequence_log_likelihoods};
+use super::m_step::m_step;
+use super::options::{FitOptions, converged};
+use super::progress::{Progress, Tracker};
+use super::skill_data::{SkillData, skill_model};
+use super::slot_params::SlotParams;
+use super::start::start_params;
+use crate::bkt::model::{FitInfo, Model, SkillModel};
+use crate::bkt::params::{LEARNER_CLASSES, PROB_FLOOR};
 use crate::error::{Error, Result};
 use crate::log::InteractionLog;
-
-/// Number of learner classes of the learner-prior variant.
-pub const LEARNER_CLASSES: usize = 2;
 
 struct Restart {
     sps: Vec<SlotParams>,
@@ -38,7 +38,7 @@ struct Restart {
     converged: bool,
 }
 
-pub(crate) fn fit_mixture<F>(
+pub(super) fn fit_mixture<F>(
     log: &InteractionLog,
     options: &FitOptions,
     progress: &F,
@@ -52,7 +52,7 @@ where
 /// [`fit_mixture`] reporting EM's objective at every iteration to `trace` (tests): the
 /// log-likelihood, plus the pseudo-counts' log prior when there are any.
 #[cfg(test)]
-pub(crate) fn fit_mixture_traced(
+pub(super) fn fit_mixture_traced(
     log: &InteractionLog,
     options: &FitOptions,
     trace: &dyn Fn(f64),
@@ -193,15 +193,7 @@ where
                 ..sp.clone()
             };
             let skill_ll: f64 = sequence_log_likelihoods(d, &pooled).iter().sum();
-            let stats = SkillStats {
-                log_likelihood: skill_ll,
-                observations: d.observations,
-                learners: d.seqs.len() as u64,
-                iterations,
-                converged: done,
-                flags: d.flags(),
-            };
-            skill_model(d, log, sp, &weights, stats)
+            skill_model(d, log, sp, &weights, d.stats(skill_ll, iterations, done))
         })
         .collect();
     tracker.skills_done(fitted.len())?;

@@ -8,12 +8,12 @@
 //! with a handful it keeps EM away from the degenerate corners (learn = 1, guess = 0, prior = 1)
 //! that maximum likelihood reaches on little data and that predict badly for new learners.
 
-use super::em::Counts;
-use super::fit::SlotParams;
-use super::params::{ParamName, Params};
+use super::counts::Counts;
+use super::slot_params::SlotParams;
+use crate::bkt::params::{ParamName, Params};
 
 /// Denominators at or below this count as "no data" for a slot (the M-step then pools).
-pub(crate) const NO_DATA: f64 = 1e-9;
+pub(super) const NO_DATA: f64 = 1e-9;
 
 /// Pseudo-observations added to every parameter's expected counts (see the module doc).
 ///
@@ -67,7 +67,7 @@ impl PseudoCounts {
 
     /// The M-step estimate of `name` from expected counts `num / den`, in a slot that holds
     /// `total` observations (or sequences, for the prior); `None` when the slot has no data.
-    pub(crate) fn estimate(&self, name: ParamName, num: f64, den: f64, total: f64) -> Option<f64> {
+    pub(super) fn estimate(&self, name: ParamName, num: f64, den: f64, total: f64) -> Option<f64> {
         let k = self.weight;
         (total > NO_DATA && den + k > NO_DATA).then(|| (num + k * self.at.get(name)) / (den + k))
     }
@@ -76,7 +76,7 @@ impl PseudoCounts {
     /// the parameters of slots that hold data in `counts` (those the M-step estimates; a slot
     /// without data takes a pooled value, which the prior does not judge). EM with these
     /// pseudo-counts never lowers log-likelihood + this.
-    pub(crate) fn log_density(&self, sp: &SlotParams, counts: &Counts, forgets: bool) -> f64 {
+    pub(super) fn log_density(&self, sp: &SlotParams, counts: &Counts, forgets: bool) -> f64 {
         let k = self.weight;
         if k == 0.0 {
             return 0.0;

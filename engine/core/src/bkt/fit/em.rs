@@ -14,6 +14,7 @@
 //! `ξ_t(i, j) = filt_t(i) T(i, j) γ_{t+1}(j) / p_{t+1}(j)` and `γ_t(i) = Σ_j ξ_t(i, j)`.
 //! The divisions do not depend on `γ`, so they stay off the loop-carried dependency chain.
 
+use super::counts::Likelihood;
 use crate::log::Sequence;
 
 /// Likelihood mass below which the forward pass rescales.
@@ -24,7 +25,7 @@ const TINY: f64 = 1e-300;
 
 /// Where an observation's parameters come from: one slot per skill ([`Tied`]) or one per item
 /// ([`PerObs`], the slot index of each observation).
-pub(crate) trait Slots: Copy {
+pub(super) trait Slots: Copy {
     /// True when every observation uses slot 0.
     const TIED: bool;
     /// The slot of observation `t` of the sequence.
@@ -33,7 +34,7 @@ pub(crate) trait Slots: Copy {
 
 /// Every observation uses slot 0.
 #[derive(Clone, Copy)]
-pub(crate) struct Tied;
+pub(super) struct Tied;
 
 impl Slots for Tied {
     const TIED: bool = true;
@@ -45,7 +46,7 @@ impl Slots for Tied {
 
 /// Observation `t` uses slot `self.0[t]`.
 #[derive(Clone, Copy)]
-pub(crate) struct PerObs<'a>(pub &'a [u32]);
+pub(super) struct PerObs<'a>(pub &'a [u32]);
 
 impl Slots for PerObs<'_> {
     const TIED: bool = false;
@@ -57,129 +58,13 @@ impl Slots for PerObs<'_> {
 
 /// Emission table of one slot: `[P(wrong|unknown), P(right|unknown), P(wrong|known), P(right|known)]`
 /// = `[1 − g, g, s, 1 − s]`, indexed by `2·state + correct`.
-pub(crate) fn emission_row(guess: f64, slip: f64) -> [f64; 4] {
+pub(super) fn emission_row(guess: f64, slip: f64) -> [f64; 4] {
     [1.0 - guess, guess, slip, 1.0 - slip]
 }
 
 /// Transition table of one slot: `[learn, 1 − learn, forget, 1 − forget]`.
-pub(crate) fn transition_row(learn: f64, forget: f64) -> [f64; 4] {
+pub(super) fn transition_row(learn: f64, forget: f64) -> [f64; 4] {
     [learn, 1.0 - learn, forget, 1.0 - forget]
-}
-
-/// Expected counts of one E-step (summed over sequences, weighted).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Counts {
-    /// Log-likelihood of the data (for the standard model; the mixture computes its own).
-    pub ll: f64,
-    /// Per prior class: Σ w·γ₀(known) over sequences.
-    pub prior_known: Vec<f64>,
-    /// Per prior class: Σ w over sequences.
-    pub prior_total: Vec<f64>,
-    /// Per emission slot: `[Σ γ(unknown)·c, Σ γ(unknown), Σ γ(known)·(1 − c), Σ γ(known)]`.
-    pub emit: Vec<[f64; 4]>,
-    /// Per transition slot: `[Σ ξ(unknown→known), Σ γ(unknown), Σ ξ(known→unknown), Σ γ(known)]`
-    /// over all but the last observation of each sequence.
-    pub trans: Vec<[f64; 4]>,
-}
-
-impl Counts {
-    /// Zero counts for the given numbers of prior classes and slots.
-    pub fn zero(classes: usize, emit_slots: usize, trans_slots: usize) -> Self {
-        Self {
-            ll: 0.0,
-            prior_known: vec![0.0; classes],
-            prior_total: vec![0.0; classes],
-            emit: vec![[0.0; 4]; emit_slots],
-            trans: vec![[0.0; 4]; trans_slots],
-        }
-    }
-
-    /// Adds `other` (same shape) into `self`, element by element.
-    pub fn add(&mut self, other: &Counts) {
-        self.ll += other.ll;
-        add_all(&mut self.prior_known, &other.prior_known);
-        add_all(&mut self.prior_total, &other.prior_total);
-        for (a, b) in self.emit.iter_mut().zip(&other.emit) {
-            add_all(a, b);
-        }
-        for (a, b) in self.trans.iter_mut().zip(&other.trans) {
-            add_all(a, b);
-        }
-    }
-}
-
-fn add_all(a: &mut [f64], b: &[f64]) {
-    for (x, y) in a.iter_mut().zip(b) {
-        *x += *y;
-    }
-}
-
-/// The likelihood of one sequence as `exp(log) × mass`: the forward pass banks a logarithm only
-/// when it rescales and leaves the rest as a plain number, so that a caller summing many short
-/// sequences multiplies masses and takes one logarithm per many sequences (a logarithm costs
-/// about as much as a short sequence's whole forward pass).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Likelihood {
-    /// The banked logarithm.
-    pub log: f64,
-    /// The remaining factor.
-    pub mass: f64,
-}
-
-impl Likelihood {
-    /// The likelihood of an empty sequence.
-    const CERTAIN: Likelihood = Likelihood {
-        log: 0.0,
-        mass: 1.0,
-    };
-
-    /// The log-likelihood.
-    pub fn ln(self) -> f64 {
-        self.log + self.mass.ln()
-    }
-}
-
-/// Sums log-likelihoods with one logarithm per run of masses whose product stays above
-/// [`LikelihoodSum::RENORMALISE_BELOW`]. The sum depends only on the order of the additions.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LikelihoodSum {
-    log: f64,
-    product: f64,
-}
-
-impl LikelihoodSum {
-    /// Masses below this are banked at once, and so is a product that falls below it: two
-    /// factors each at least this large cannot underflow.
-    pub(crate) const RENORMALISE_BELOW: f64 = 1e-100;
-
-    pub fn new() -> Self {
-        Self {
-            log: 0.0,
-            product: 1.0,
-        }
-    }
-
-    pub fn add(&mut self, l: Likelihood) {
-        self.log += l.log;
-        self.add_mass(l.mass);
-    }
-
-    fn add_mass(&mut self, mass: f64) {
-        if mass < Self::RENORMALISE_BELOW {
-            self.log += mass.ln();
-            return;
-        }
-        self.product *= mass;
-        if self.product < Self::RENORMALISE_BELOW {
-            self.log += self.product.ln();
-            self.product = 1.0;
-        }
-    }
-
-    /// The summed log-likelihood.
-    pub fn total(self) -> f64 {
-        self.log + self.product.ln()
-    }
 }
 
 /// Emission × transition coefficients of one step for response `c`:
@@ -279,7 +164,7 @@ fn add4_weighted(acc: &mut [f64; 4], weight: f64, v: [f64; 4]) {
 /// `trans_acc`, and returns (likelihood, γ₀(known)). `filt` is scratch space, grown as needed.
 #[allow(clippy::too_many_arguments)]
 #[inline]
-pub(crate) fn forward_backward<E: Slots, T: Slots>(
+pub(super) fn forward_backward<E: Slots, T: Slots>(
     emit: &[[f64; 4]],
     trans: &[[f64; 4]],
     prior: f64,
@@ -340,7 +225,7 @@ pub(crate) fn forward_backward<E: Slots, T: Slots>(
 }
 
 /// One sequence of a [`forward_backward_tied_pair`] call.
-pub(crate) struct PairInput<'a> {
+pub(super) struct PairInput<'a> {
     pub prior: f64,
     pub weight: f64,
     pub correct: &'a [u8],
@@ -350,7 +235,7 @@ pub(crate) struct PairInput<'a> {
 /// interleaved so that the two recursions' loop-carried latencies overlap (each alone is
 /// latency-bound). Adds the first sequence's counts, then the second's, exactly as two calls
 /// would: the results are bit-identical.
-pub(crate) fn forward_backward_tied_pair(
+pub(super) fn forward_backward_tied_pair(
     emit: &[f64; 4],
     trans: &[f64; 4],
     seqs: [PairInput<'_>; 2],
@@ -437,7 +322,7 @@ pub(crate) fn forward_backward_tied_pair(
 
 /// The log-likelihood of one sequence (forward pass only).
 #[inline]
-pub(crate) fn log_likelihood<E: Slots, T: Slots>(
+pub(super) fn log_likelihood<E: Slots, T: Slots>(
     emit: &[[f64; 4]],
     trans: &[[f64; 4]],
     prior: f64,
@@ -470,11 +355,11 @@ pub(crate) fn log_likelihood<E: Slots, T: Slots>(
 /// A skill's sequences cut into blocks of about [`BLOCK_OBSERVATIONS`] observations; block
 /// boundaries depend only on the data, so summing block counts in block order gives the same
 /// floating-point result whatever the number of threads.
-pub(crate) const BLOCK_OBSERVATIONS: usize = 1 << 15;
+pub(super) const BLOCK_OBSERVATIONS: usize = 1 << 15;
 
 /// Cuts sequences (in their order) into blocks of at least `size` observations (the last may be
 /// smaller). Returns ranges of sequence indices.
-pub(crate) fn blocks(seqs: &[Sequence<'_>], size: usize) -> Vec<std::ops::Range<usize>> {
+pub(super) fn blocks(seqs: &[Sequence<'_>], size: usize) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut in_block = 0;
@@ -625,29 +510,6 @@ mod tests {
             assert_eq!(pair, singles, "lengths {nx}, {ny}");
             assert_eq!((ep, tp), (ea[0], ta[0]), "lengths {nx}, {ny}");
         }
-    }
-
-    #[test]
-    fn likelihood_sum_equals_the_sum_of_logarithms_without_underflow() {
-        // Masses from ordinary to the smallest a forward pass leaves (just under its rescale
-        // threshold times an emission), many times over: far below f64's range in product.
-        let masses = [0.5, 0.9, 1e-3, 1e-99, 1e-101, 1e-200 * 1e-6, 1.0, 0.25];
-        let mut sum = LikelihoodSum::new();
-        let mut reference = 0.0;
-        for i in 0..10_000 {
-            let l = Likelihood {
-                log: -((i % 7) as f64),
-                mass: masses[i % masses.len()],
-            };
-            sum.add(l);
-            reference += l.ln();
-        }
-        let total = sum.total();
-        assert!(total.is_finite());
-        assert!(
-            (total - reference).abs() < 1e-9 * reference.abs(),
-            "{total} vs {reference}"
-        );
     }
 
     #[test]

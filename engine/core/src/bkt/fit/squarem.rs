@@ -8,8 +8,8 @@
 //! slow direction in which EM crawls near an optimum. The caller keeps EM's monotonicity: it
 //! evaluates the extrapolated point and falls back to θ₂ when the likelihood went down.
 
-use super::fit::SlotParams;
-use super::params::{Bounds, ParamName};
+use super::slot_params::SlotParams;
+use crate::bkt::params::{Bounds, ParamName};
 
 /// The step bound grows by this factor when a step reaches it, and shrinks by it after a
 /// rejected step (`mstep` in the paper's software).
@@ -17,7 +17,7 @@ const STEP_FACTOR: f64 = 4.0;
 
 /// The step-length state of one EM run.
 #[derive(Debug, Clone)]
-pub(crate) struct Squarem {
+pub(super) struct Squarem {
     max_step: f64,
 }
 
@@ -138,7 +138,7 @@ mod tests {
         let p = sq
             .extrapolate(&at(0), &at(1), &at(2), &Bounds::default())
             .unwrap();
-        let (_, hi) = Bounds::default().range(super::super::params::ParamName::Guess);
+        let (_, hi) = Bounds::default().range(ParamName::Guess);
         assert!(p.guess[0] <= hi && p.guess[0] > at(2).guess[0], "{p:?}");
         // Points that do not move: nothing to extrapolate.
         assert!(
