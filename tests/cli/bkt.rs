@@ -1,7 +1,7 @@
 //! `pathwise fit` and `pathwise predict` end to end on a generated cohort, and their one-line,
 //! exit-2 errors on bad input (with no output file left behind).
 
-use crate::common::pathwise;
+use crate::common::{fails, pathwise};
 use std::path::Path;
 use std::process::Output;
 
@@ -16,16 +16,6 @@ fn ok(args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-/// Runs a command expected to fail on bad input: exit 2, nothing on stdout, one line on stderr.
-fn fails(args: &[&str]) -> String {
-    let out = pathwise(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    stderr.trim_end().to_owned()
 }
 
 fn write_cohort(dir: &Path, learners: usize, seed: u64) -> String {

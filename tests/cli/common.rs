@@ -30,6 +30,17 @@ pub fn pathwise(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs a command expected to fail on bad input: exit 2, nothing on stdout, one line on stderr,
+/// which it returns without the line end.
+pub fn fails(args: &[&str]) -> String {
+    let out = pathwise(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr.trim_end().to_owned()
+}
+
 /// Snapshot settings that replace `dir` (a test's temporary folder) by `[TMP]`, the repository by
 /// `[REPO]`, and durations by `[TIME]`.
 pub fn settings(dir: Option<&Path>) -> insta::Settings {

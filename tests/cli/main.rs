@@ -8,12 +8,17 @@ mod common;
 
 mod bad_inputs;
 mod bkt;
+mod data;
 mod demo;
+mod eval;
 mod flags;
+mod graph;
 mod inputs;
 mod limits;
 mod output_files;
 mod recommend;
+mod record;
+mod record_conformance;
 mod report;
 mod simulate;
 mod usage;

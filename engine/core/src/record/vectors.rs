@@ -4,7 +4,7 @@
 //! intermediate value is reproduced from the key pair and the unsigned document alone (the proof
 //! configuration, both canonical forms, both hashes, the signed bytes, the signature and the
 //! final `proofValue`), and every number of the fixture is written as Node.js writes it.
-//! `tests/record_conformance.rs` checks the signed vector through the public API.
+//! `tests/cli/record_conformance.rs` checks the signed vector through the public API.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

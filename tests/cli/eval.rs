@@ -2,9 +2,7 @@
 //! learner's later responses, JSON contract, determinism across thread counts, and one-line
 //! exit-2 errors.
 
-mod common;
-
-use common::pathwise;
+use crate::common::pathwise;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;

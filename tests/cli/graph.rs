@@ -2,9 +2,7 @@
 //! exit codes, one-line errors, DOT escaping, atomic `-o`, and the Junyi table when the shared
 //! datasets are present (`$PATHWISE_SHARED_DATASETS` or `../shared/datasets` from the workspace).
 
-mod common;
-
-use common::pathwise;
+use crate::common::{fails, pathwise};
 use std::path::{Path, PathBuf};
 
 fn demo() -> String {
@@ -33,16 +31,6 @@ fn succeeds(args: &[&str]) -> (String, String) {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
-}
-
-/// Exit 2, nothing on stdout, one line on stderr.
-fn fails(args: &[&str]) -> String {
-    let out = pathwise(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    stderr.trim_end().to_owned()
 }
 
 fn temp_graph(name: &str, text: &str) -> (tempfile::TempDir, String) {

@@ -1,9 +1,7 @@
 //! `pathwise data stats` end to end on the hand-made fixtures in `datasets/fixtures/`: values,
 //! formats, preset detection notes, and one-line errors with exit code 2.
 
-mod common;
-
-use common::pathwise;
+use crate::common::{fails, pathwise};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> String {
@@ -22,16 +20,6 @@ fn stats_json(args: &[&str]) -> (serde_json::Value, String) {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     let json = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     (json, stderr)
-}
-
-/// Runs a command expected to fail on bad input: exit 2, nothing on stdout, one line on stderr.
-fn fails(args: &[&str]) -> String {
-    let out = pathwise(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    stderr.trim_end().to_owned()
 }
 
 /// Writes `text` to a file `name` in a fresh temporary folder; returns the folder and the path.
