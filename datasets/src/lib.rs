@@ -3,6 +3,9 @@
 //! curriculum and the synthetic-cohort generator, and [`read_limited`], which reads a whole input
 //! file with a size limit.
 
+// A library never prints or exits: it returns what it found and lets the front end decide.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 mod curriculum;
 mod demo_cohort;
 pub mod generate;

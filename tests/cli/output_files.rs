@@ -173,7 +173,12 @@ fn output_to_a_full_device_is_written_directly_and_the_error_names_it() {
         return;
     }
     let mut cmd = pathwise_cmd();
-    cmd.args(["-q", "predict", "--model", MODEL, LOG, "-o", "/dev/full"]);
+    // A log of the model's own skills: no warning, so the error is the only line.
+    let (model, log) = (
+        "tests/fixtures/mismatch/model.json",
+        "tests/fixtures/mismatch/model_skills.csv",
+    );
+    cmd.args(["-q", "predict", "--model", model, log, "-o", "/dev/full"]);
     let out = snapshot!("predict_to_dev_full", cmd);
     let (code, err) = one_line_error(&out);
     assert_eq!(code, Some(2));

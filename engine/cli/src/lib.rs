@@ -1,5 +1,5 @@
 //! The `pathwise` command line: one module per subcommand under [`commands`], argument parsing
-//! with clap derive, and the mapping of outcomes to exit codes (DESIGN.md):
+//! with clap derive, and the mapping of outcomes to exit codes (`docs/architecture.md`):
 //! 0 success, 1 the work ran but found a failure the user asked about, 2 bad input or usage.
 
 pub mod commands;
@@ -9,6 +9,7 @@ pub mod log_args;
 pub mod mastery_args;
 pub mod output;
 pub mod output_dir;
+pub mod overlap;
 pub mod status;
 pub mod temporary;
 
@@ -93,7 +94,7 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            print_error(&usage_error(&e));
+            status::print_error(&usage_error(&e));
             return ExitCode::from(2);
         }
     };
@@ -102,7 +103,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Failure) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            print_error(&one_line(&e));
+            status::print_error(&one_line(&e));
             ExitCode::from(2)
         }
     }
@@ -128,14 +129,6 @@ where
 {
     let matches = command().try_get_matches_from(args)?;
     <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
-}
-
-/// Prints `pathwise: error: <message>` on stderr as one line: the causes' line breaks become
-/// spaces and any control character left from an input is escaped ([`pathwise::text`]), a last
-/// guard behind the library's own quoting.
-fn print_error(message: &str) {
-    let line = message.replace('\n', " ");
-    eprintln!("pathwise: error: {}", pathwise::text::terminal_safe(&line));
 }
 
 /// A command-line error as one line: what is wrong, then where to read about it,

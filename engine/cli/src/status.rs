@@ -1,11 +1,16 @@
 //! What a command tells the user on stderr besides its output and its errors: status lines
-//! (`pathwise: fitted 110 skills ...`) and progress bars. `-q/--quiet` silences both; progress
-//! bars also stay hidden when stderr is not a terminal. Warnings and errors always print.
+//! (`pathwise: fitted 110 skills ...`), warnings (`pathwise: warning: ...`) and progress bars.
+//! `-q/--quiet` silences status lines and progress bars; progress bars also stay hidden when
+//! stderr is not a terminal. Warnings and errors always print.
+//!
+//! Every line printed here goes through [`terminal_safe`] as a last guard, so an id or a file
+//! name from the input cannot move the cursor, erase a line or break the message into several.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pathwise::text::terminal_safe;
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
@@ -23,8 +28,23 @@ pub fn quiet() -> bool {
 /// macro.
 pub fn print(message: std::fmt::Arguments<'_>) {
     if !quiet() {
-        eprintln!("pathwise: {message}");
+        eprintln!("pathwise: {}", terminal_safe(&message.to_string()));
     }
+}
+
+/// Prints `pathwise: <kind>: <message>` on stderr, even under `-q`; use the
+/// [`warning!`](crate::warning!) and [`note!`](crate::note!) macros.
+pub fn print_always(kind: &str, message: std::fmt::Arguments<'_>) {
+    eprintln!("pathwise: {kind}: {}", terminal_safe(&message.to_string()));
+}
+
+/// Prints `pathwise: error: <message>` on stderr as one line: line breaks become spaces, other
+/// control characters are escaped.
+pub fn print_error(message: &str) {
+    eprintln!(
+        "pathwise: error: {}",
+        terminal_safe(&message.replace('\n', " "))
+    );
 }
 
 /// Prints a status line `pathwise: ...` on stderr unless `-q` was given:
@@ -33,6 +53,24 @@ pub fn print(message: std::fmt::Arguments<'_>) {
 macro_rules! status {
     ($($arg:tt)*) => {
         $crate::status::print(format_args!($($arg)*))
+    };
+}
+
+/// Prints a warning line `pathwise: warning: ...` on stderr, also under `-q`:
+/// `warning!("{n} log skills are not in the model")`.
+#[macro_export]
+macro_rules! warning {
+    ($($arg:tt)*) => {
+        $crate::status::print_always("warning", format_args!($($arg)*))
+    };
+}
+
+/// Prints a note `pathwise: note: ...` on stderr, also under `-q`: something the user should
+/// know about the output (a credential that lists no skill), not a problem.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::status::print_always("note", format_args!($($arg)*))
     };
 }
 

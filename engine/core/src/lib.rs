@@ -7,8 +7,11 @@
 //! The library never prints, never exits and never panics on bad input: every fallible call
 //! returns [`Result`], whose [`Error`] names the file, line and column (or skill/item) at fault.
 //!
-//! Modules follow the data's journey (see `DESIGN.md`): `log` (interaction logs) → `graph`
+//! Modules follow the data's journey (see `docs/architecture.md`): `log` (interaction logs) → `graph`
 //! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
+
+// A library never prints or exits: it returns what it found and lets the front end decide.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod bkt;
 pub use bkt::mastery;
@@ -26,7 +29,7 @@ pub use bkt::{
     Bounds, DEFAULT_PSEUDO_COUNTS, EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, Fallback,
     Fallbacks, FitFlag, FitInfo, FitOptions, FixedParams, GUESS_SLIP_MARGIN, ItemParams,
     LEARNER_CLASSES, LearnerState, MAX_RESTARTS, MAX_STATE_BYTES, MODEL_FORMAT, MODEL_VERSION,
-    Model, PROB_FLOOR, ParamName, Params, PredictionRow, Progress, PseudoCounts, Replay,
+    Model, Overlap, PROB_FLOOR, ParamName, Params, PredictionRow, Progress, PseudoCounts, Replay,
     STATE_FORMAT, STATE_VERSION, SkillModel, SkillStats, StateChanges, Step, Variant, fit, predict,
 };
 pub use error::{Error, Location, Result};

@@ -40,6 +40,9 @@
 //! assert!(names.contains(&"learners.csv".to_owned()));
 //! ```
 
+// A library never prints or exits: it returns what it found and lets the front end decide.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 pub mod colors;
 pub mod html;
 pub mod sheets;

@@ -279,7 +279,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }
     }
     if let Some(warning) = flagged_warning(&model) {
-        eprintln!("pathwise: warning: {warning}");
+        crate::warning!("{warning}");
     }
     let info = model.fit_info();
     crate::status!(

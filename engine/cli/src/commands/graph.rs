@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use pathwise::SkillGraph;
+use pathwise::text::terminal_safe;
 use pathwise_datasets::{GraphOptions, LoadedGraph, load_graph};
 use serde::Serialize;
 
@@ -116,8 +117,8 @@ pub fn load(
         },
     )?;
     if !loaded.dropped_edges.is_empty() {
-        eprintln!(
-            "pathwise: note: {}: dropped {} edge(s) to break cycles: {}",
+        crate::note!(
+            "{}: dropped {} edge(s) to break cycles: {}",
             path.display(),
             loaded.dropped_edges.len(),
             dropped_list(&loaded.dropped_edges)
@@ -398,7 +399,7 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<Outcome> {
     writeln!(
         out,
         "{}: ok ({}): {} skills, {} prerequisite edges, {} activities, acyclic",
-        args.input.graph.display(),
+        terminal_safe(&args.input.graph.display().to_string()),
         loaded.format.name(),
         g.n_skills(),
         g.n_edges(),
@@ -409,7 +410,7 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<Outcome> {
             out,
             "dropped {} edge(s): {}",
             loaded.dropped_edges.len(),
-            dropped_list(&loaded.dropped_edges)
+            terminal_safe(&dropped_list(&loaded.dropped_edges))
         )?;
     }
     if g.n_activities() > 0 && without > 0 {

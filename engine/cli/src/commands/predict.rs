@@ -15,6 +15,7 @@ use crate::Outcome;
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
 use crate::output::{Format, Table, write_atomic};
+use crate::overlap;
 
 /// Arguments of `pathwise predict`.
 #[derive(Debug, clap::Args)]
@@ -42,6 +43,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let model = read_model(&args.model)?;
     let loaded = args.log.load()?;
     let log = &loaded.log;
+    overlap::check_log(&model, &args.model, log, &args.log.logs)?;
     let replay = pathwise::predict(&model, log);
     let path = args.out.as_deref().unwrap_or(Path::new("-"));
     write_atomic(path, |w| write_rows(w, log, &replay, args.format))?;

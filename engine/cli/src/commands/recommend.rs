@@ -14,6 +14,7 @@ use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
 use crate::mastery_args::MasteryArgs;
 use crate::output::{Format, Table, check_writable, write_atomic, write_json};
+use crate::overlap::{self, name_list};
 use crate::status::progress_bar;
 use crate::{Outcome, limits};
 
@@ -93,10 +94,9 @@ impl Loaded {
         let recommender =
             Recommender::new(self.graph.clone(), self.model.clone(), self.policy.clone())?;
         for w in recommender.warnings() {
-            eprintln!("pathwise: warning: {w}");
+            crate::warning!("{w}");
         }
         let replayer = Replayer::new(&self.model, &self.log).with_rule(self.rule);
-        warn_unknown_skills(&replayer);
         Ok((recommender, replayer))
     }
 }
@@ -126,14 +126,16 @@ impl Inputs {
                 .iter()
                 .map(|(a, b)| format!("{a} -> {b}"))
                 .collect();
-            eprintln!(
-                "pathwise: warning: dropped {} edge(s) to break cycles: {}",
+            crate::warning!(
+                "dropped {} edge(s) to break cycles: {}",
                 edges.len(),
                 edges.join(", ")
             );
         }
         let log = self.log.load()?.log;
         let mut graph = loaded.graph;
+        overlap::refuse_disjoint_graph(&model, &self.model, &graph, &self.graph)?;
+        overlap::check_log(&model, &self.model, &log, &self.log.logs)?;
         if graph.n_activities() == 0 {
             crate::status!("the graph lists no activities: using the log's items");
             graph = graph.with_log_items(&log);
@@ -146,8 +148,8 @@ impl Inputs {
             .filter(|s| graph.skill_index(s).is_none())
             .collect();
         if !missing.is_empty() {
-            eprintln!(
-                "pathwise: warning: {} log skills are not in the graph ({}); their responses \
+            crate::warning!(
+                "{} log skills are not in the graph ({}); their responses \
                  update the learners' states but they are never recommended",
                 missing.len(),
                 name_list(&missing)
@@ -171,16 +173,6 @@ impl Inputs {
     }
 }
 
-/// `a, b, c and N more`.
-pub(crate) fn name_list(ids: &[&str]) -> String {
-    let shown = ids.len().min(5);
-    let mut s = ids[..shown].join(", ");
-    if ids.len() > shown {
-        s.push_str(&format!(" and {} more", ids.len() - shown));
-    }
-    s
-}
-
 /// The dense log ids of the requested learners (all, in id order, when none is named). A named
 /// learner absent from the log is recommended for as a new learner, with a warning.
 pub(crate) fn learners(log: &InteractionLog, named: &[String]) -> Vec<(String, u32)> {
@@ -198,28 +190,14 @@ pub(crate) fn learners(log: &InteractionLog, named: &[String]) -> Vec<(String, u
         .map(|name| match log.learners().id(name) {
             Some(id) => (name.clone(), id),
             None => {
-                eprintln!(
-                    "pathwise: warning: learner '{name}' has no responses in the log; \
+                crate::warning!(
+                    "learner '{name}' has no responses in the log; \
                      treating them as a new learner"
                 );
                 (name.clone(), u32::MAX)
             }
         })
         .collect()
-}
-
-/// Reports the log skills the model does not know.
-fn warn_unknown_skills(replayer: &Replayer<'_>) {
-    let unknown = replayer.unknown_skills();
-    if !unknown.is_empty() {
-        let names: Vec<&str> = unknown.iter().map(|(s, _)| s.as_str()).collect();
-        eprintln!(
-            "pathwise: warning: {} log skills are not in the model ({}); their responses use the \
-             model's population-average parameters",
-            unknown.len(),
-            name_list(&names)
-        );
-    }
 }
 
 /// One learner's answer.

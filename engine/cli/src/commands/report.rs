@@ -8,6 +8,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use pathwise::text::terminal_safe;
 use pathwise::{
     Cohort, CohortSelection, InteractionLog, Location, Policy, Recommender, ReportSettings,
     cohort_reports,
@@ -23,6 +24,7 @@ use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
 use crate::output::{Format, write_json};
 use crate::output_dir::OutputDir;
+use crate::overlap;
 
 /// Arguments of `pathwise report`.
 #[derive(Debug, clap::Args)]
@@ -109,6 +111,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ..GraphOptions::default()
     };
     let graph = load_graph(&args.graph, &graph_options)?.graph;
+    overlap::refuse_disjoint_graph(&model, &args.model, &graph, &args.graph)?;
+    overlap::check_log(&model, &args.model, &log, &args.log.logs)?;
     let graph = if graph.n_activities() == 0 {
         graph.with_log_items(&log)
     } else {
@@ -124,7 +128,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let model = std::sync::Arc::new(model);
     let recommender = Recommender::new(graph.into(), model.clone(), Policy::default())?;
     for warning in recommender.warnings() {
-        eprintln!("pathwise: warning: {warning}");
+        crate::warning!("{warning}");
     }
     if selection.by_group && log.groups().is_empty() {
         anyhow::bail!("--group-by: no response of the log has a value in that column");
@@ -283,14 +287,14 @@ fn print_summary(
                     .iter()
                     .take(3)
                     .map(|&k| {
-                        let name = printable(&cohort.input.skills[k].name);
+                        let name = terminal_safe(&cohort.input.skills[k].name);
                         format!("{name} ({})", e.report.skills[k].ready)
                     })
                     .collect();
                 writeln!(
                     out,
                     "{}: {} learners, {} skills, {} attempts, mean mastery {:.3}",
-                    printable(&e.name),
+                    terminal_safe(&e.name),
                     s.learners,
                     s.skills,
                     s.responses,
@@ -307,33 +311,9 @@ fn print_summary(
                     writeln!(out, "  ready next: {}", ready_next.join(", "))?;
                 }
             }
-            writeln!(out, "wrote {}", dir.join("index.html").display())?;
+            let page = dir.join("index.html").display().to_string();
+            writeln!(out, "wrote {}", terminal_safe(&page))?;
         }
     }
     Ok(())
-}
-
-/// Text from the input as it may reach a terminal: control characters (an escape sequence, a
-/// carriage return) are shown escaped (`\u{1b}`, `\r`) instead of acting on the terminal.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_from_the_input_never_reach_the_terminal() {
-        assert_eq!(printable("5a\u{1b}[2J\r"), "5a\\u{1b}[2J\\r");
-        assert_eq!(printable("Brüche"), "Brüche");
-    }
 }

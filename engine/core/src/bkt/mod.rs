@@ -8,6 +8,7 @@ mod fit_flags;
 pub mod mastery;
 mod model;
 mod model_file;
+mod overlap;
 mod params;
 mod predict;
 mod state;
@@ -20,6 +21,7 @@ pub use fit::{DEFAULT_PSEUDO_COUNTS, FitOptions, MAX_RESTARTS, Progress, PseudoC
 pub use fit_flags::{EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, FitFlag};
 pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};
+pub use overlap::Overlap;
 pub use params::{
     Bounds, FixedParams, GUESS_SLIP_MARGIN, LEARNER_CLASSES, PROB_FLOOR, ParamName, Params, Variant,
 };

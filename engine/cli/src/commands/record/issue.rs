@@ -26,6 +26,7 @@ use super::{IssueArgs, shown, terminal_safe_json};
 use crate::Outcome;
 use crate::input::{MODEL_LIMIT, read_limited};
 use crate::output::{Format, Table, refuse_stdout, write_atomic};
+use crate::overlap::{self, Other};
 use crate::temporary::{Kind, Temporary};
 
 /// The longest file-name stem made from a learner id, before the hash suffix (file systems allow
@@ -35,6 +36,9 @@ const STEM_LIMIT: usize = 100;
 const HASH_DIGITS: usize = 10;
 /// The suffix of every credential file written by `--all-learners`.
 const SUFFIX: &str = ".credential.json";
+
+/// What happens to the skills of the log or graph that the model does not have.
+const NEVER_CLAIMED: &str = "no credential claims them";
 
 /// One credential file written.
 #[derive(Debug, Serialize)]
@@ -90,6 +94,12 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
     let rule = args.mastery.rule()?;
     let loaded = args.log.load()?;
     let log = &loaded.log;
+    let by_graph = overlap::refuse_disjoint_graph(&model, &args.model, &graph, &args.graph)?;
+    let log_file = Other::Log(&args.log.logs);
+    let by_log = overlap::refuse_disjoint(&model, &args.model, log.skills().names(), &log_file)?;
+    let graph_file = Other::Graph(&args.graph);
+    overlap::warn_partial(&by_graph, &args.model, &graph_file, NEVER_CLAIMED);
+    overlap::warn_partial(&by_log, &args.model, &log_file, NEVER_CLAIMED);
     let label = |skill: &str| {
         graph.skill_index(skill).map(|s| {
             let k = graph.skill(s);
@@ -135,8 +145,8 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
         }];
         print_issued(&issued, &[], &signer, args.format, None)?;
         if n == 0 {
-            eprintln!(
-                "pathwise: note: learner {} has mastered no skill (estimate >= {} with {} correct \
+            crate::note!(
+                "learner {} has mastered no skill (estimate >= {} with {} correct \
                  answers in a row); the credential lists none",
                 shown(learner),
                 rule.threshold,
