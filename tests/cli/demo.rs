@@ -1,4 +1,4 @@
-//! `pathwise demo` end to end, and the basic exit-code contracts (DESIGN.md).
+//! `pathwise demo` end to end, and the basic exit-code contracts (`docs/architecture.md`).
 
 use crate::common::pathwise;
 

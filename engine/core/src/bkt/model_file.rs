@@ -1,4 +1,4 @@
-//! The model file: versioned JSON (schema in DESIGN.md). Skills and items are written sorted by
+//! The model file: versioned JSON (schema in `docs/architecture.md`). Skills and items are written sorted by
 //! id, so the same model always gives the same bytes.
 
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ struct FileFit {
 }
 
 impl Model {
-    /// The model as pretty JSON (the DESIGN.md schema), ending with a newline.
+    /// The model as pretty JSON (the schema of `docs/architecture.md`), ending with a newline.
     pub fn to_json(&self) -> String {
         let v = self.variant();
         let skills = self
