@@ -21,6 +21,7 @@ mod recommend;
 mod record;
 mod record_conformance;
 mod report;
+mod serve;
 mod simulate;
 mod terminal;
 mod usage;

@@ -69,6 +69,8 @@ pub enum Command {
     Replay(commands::replay::Args),
     /// Cohort report for teachers: a self-contained HTML page plus CSV/JSON tables.
     Report(commands::report::Args),
+    /// Serve next activities over HTTP/JSON from a durable store of learners' events.
+    Serve(commands::serve::Args),
     /// Simulated learners on a skill graph: compare teaching policies (pathwise, baselines).
     Simulate(commands::simulate::Args),
 }
@@ -219,6 +221,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Predict(args) => commands::predict::run(&args),
         Command::Replay(args) => commands::replay::run(&args),
         Command::Report(args) => commands::report::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
     }
 }

@@ -11,4 +11,5 @@ pub mod recommend;
 pub mod record;
 pub mod replay;
 pub mod report;
+pub mod serve;
 pub mod simulate;

@@ -1,0 +1,106 @@
+//! `pathwise serve`: loads the model and the graph, opens the state database and serves the
+//! recommender over HTTP until the process ends (the service is `pathwise_serve`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use pathwise::{Policy, Recommender};
+use pathwise_serve::{Service, SqliteStore, Tokens};
+
+use crate::Outcome;
+use crate::commands::fit::read_model;
+use crate::mastery_args::MasteryArgs;
+
+/// Arguments of `pathwise serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The fitted model (JSON written by `pathwise fit`).
+    #[arg(long, value_name = "MODEL.json")]
+    pub model: PathBuf,
+
+    /// The skill graph; its activities map posted items to skills.
+    #[arg(long, value_name = "GRAPH")]
+    pub graph: PathBuf,
+
+    /// The SQLite database of events (created if missing).
+    #[arg(long, value_name = "PATH")]
+    pub state: PathBuf,
+
+    /// The address to listen on (port 0: any free port, printed on stderr).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// A file of SHA-256 hashes of the accepted bearer tokens, one per line.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_auth")]
+    pub tokens: Option<PathBuf>,
+
+    /// Accept requests without a token (only on a loopback address).
+    #[arg(long)]
+    pub no_auth: bool,
+
+    /// Goal skill (repeatable) when a request names none.
+    #[arg(long = "goal", value_name = "SKILL")]
+    pub goals: Vec<String>,
+
+    /// Softer estimate at which a prerequisite counts as satisfied (with the streak of correct
+    /// answers) [default: mastered].
+    #[arg(long, value_name = "P")]
+    pub ready: Option<f64>,
+
+    /// When a skill counts as mastered.
+    #[command(flatten)]
+    pub mastery: MasteryArgs,
+}
+
+/// Runs `pathwise serve`; returns only on a start-up error or when serving fails.
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let tokens = match (&args.tokens, args.no_auth) {
+        (Some(path), _) => {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|e| pathwise::Error::io(&name, e))?;
+            Some(Arc::new(
+                Tokens::parse(&text, &name).map_err(anyhow::Error::msg)?,
+            ))
+        }
+        (None, true) if args.listen.ip().is_loopback() => None,
+        (None, true) => anyhow::bail!(
+            "--no-auth is only allowed on a loopback address, not {}",
+            args.listen
+        ),
+        (None, false) => {
+            anyhow::bail!("--tokens FILE is required (or --no-auth on a loopback address)")
+        }
+    };
+    let rule = args.mastery.rule()?;
+    let policy = Policy {
+        ready: args.ready,
+        goals: args.goals.clone(),
+        ..Policy::default()
+    };
+    policy.validate().context("--ready")?;
+    let model = Arc::new(read_model(&args.model)?);
+    let graph = Arc::new(pathwise_datasets::load_graph(&args.graph, &Default::default())?.graph);
+    let recommender = Recommender::new(graph, model, policy)?;
+    for w in recommender.warnings() {
+        eprintln!("pathwise: warning: {}", pathwise::text::terminal_safe(w));
+    }
+    let store =
+        SqliteStore::open(&args.state).with_context(|| format!("{}", args.state.display()))?;
+    let service = Arc::new(Service::new(recommender, rule, Box::new(store)));
+    let listener = std::net::TcpListener::bind(args.listen)
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the service's threads")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        eprintln!("pathwise: listening on http://{address}");
+        pathwise_serve::serve(listener, pathwise_serve::router(service, tokens)).await
+    })?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,220 @@
+//! The HTTP surface: routes under `/v1`, `GET /healthz`, bearer-token checking, the body limit,
+//! and JSON error bodies for every refusal (see `docs/serve.md`).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next as Chain};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+
+use crate::auth::Tokens;
+use crate::error::ApiError;
+use crate::events::{check_id, parse_body};
+use crate::service::{LearnerView, Next, Posted, Service};
+
+/// A JSON reply (axum's own `Json` needs a serde_json feature that would rebuild polars).
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        match serde_json::to_vec(&self.0) {
+            Ok(bytes) => (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                bytes,
+            )
+                .into_response(),
+            Err(e) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot write the reply: {e}"),
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// The most recommendations one request may ask for (`k`).
+pub const MAX_K: usize = 100;
+
+/// Recommendations given when `k` is not asked.
+pub const DEFAULT_K: usize = 5;
+
+/// The service's routes. With `tokens`, every `/v1` route needs `Authorization: Bearer <token>`
+/// with a listed token; `/healthz` never does.
+pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>) -> Router {
+    let mut v1 = Router::new()
+        .route("/v1/events", axum::routing::post(post_events))
+        .route("/v1/learners/{id}", get(get_learner).delete(delete_learner))
+        .route("/v1/learners/{id}/next", get(get_next))
+        .with_state(service.clone());
+    if let Some(tokens) = tokens {
+        v1 = v1.route_layer(middleware::from_fn_with_state(tokens, require_token));
+    }
+    Router::new()
+        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/v1/openapi.json", get(openapi))
+        .route("/metrics", get(metrics).with_state(service))
+        .merge(v1)
+        .fallback(|| async { ApiError::status(StatusCode::NOT_FOUND, "no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::status(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed on this route",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// The OpenAPI 3.1 document of the service, kept in the repository beside the crate.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+async fn metrics(State(service): State<Arc<Service>>) -> Result<Response, ApiError> {
+    let text = tokio::task::spawn_blocking(move || service.metrics())
+        .await
+        .map_err(|e| ApiError::internal(format!("the request failed: {e}")))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        text,
+    )
+        .into_response())
+}
+
+async fn require_token(State(tokens): State<Arc<Tokens>>, req: Request, next: Chain) -> Response {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if token.is_some_and(|t| tokens.allows(t)) {
+        return next.run(req).await;
+    }
+    let mut response = ApiError::field(
+        "Authorization",
+        "a bearer token from the service's tokens file is required",
+    )
+    .into_response();
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// Runs `f` on the blocking pool (SQLite and the engine are synchronous); a panic there becomes
+/// a 500, never a dropped connection.
+async fn blocking<T: Send + 'static>(
+    service: Arc<Service>,
+    f: impl FnOnce(&Service) -> Result<T, ApiError> + Send + 'static,
+) -> Result<Json<T>, ApiError> {
+    tokio::task::spawn_blocking(move || f(&service))
+        .await
+        .map_err(|e| ApiError::internal(format!("the request failed: {e}")))?
+        .map(Json)
+}
+
+fn learner_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let Path(id) = path.map_err(|e| ApiError::field("id", e.body_text()))?;
+    check_id(&id).map_err(|m| ApiError::field("id", m))?;
+    Ok(id)
+}
+
+async fn post_events(
+    State(service): State<Arc<Service>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Posted>, ApiError> {
+    let body = body.map_err(|e| ApiError::status(e.status(), e.body_text()))?;
+    let body = parse_body(&body)?;
+    let batch = body.batch;
+    blocking(service, move |s| s.post(&body))
+        .await
+        .map_err(|mut e| {
+            // A single event's fields are named without the batch index.
+            if !batch && let Some(field) = &e.field {
+                e.field = Some(field.trim_start_matches("[0].").to_owned());
+            }
+            e
+        })
+}
+
+async fn get_learner(
+    State(service): State<Arc<Service>>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<LearnerView>, ApiError> {
+    let id = learner_id(path)?;
+    blocking(service, move |s| s.knowledge(&id)).await
+}
+
+async fn delete_learner(
+    State(service): State<Arc<Service>>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = learner_id(path)?;
+    let reply = id.clone();
+    let Json(n) = blocking(service, move |s| s.delete(&id)).await?;
+    if n == 0 {
+        return Err(ApiError::status(
+            StatusCode::NOT_FOUND,
+            "no event of this learner is stored",
+        ));
+    }
+    Ok(Json(json!({ "learner": reply, "deleted_events": n })))
+}
+
+async fn get_next(
+    State(service): State<Arc<Service>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Next>, ApiError> {
+    let id = learner_id(path)?;
+    let mut k = DEFAULT_K;
+    let mut goals = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "k" => {
+                k = value
+                    .parse()
+                    .ok()
+                    .filter(|k| (1..=MAX_K).contains(k))
+                    .ok_or_else(|| {
+                        ApiError::field("k", format!("must be a whole number from 1 to {MAX_K}"))
+                    })?;
+            }
+            "goal" => {
+                check_id(&value).map_err(|m| ApiError::field("goal", m))?;
+                goals.push(value.into_owned());
+            }
+            other => {
+                return Err(ApiError::field(
+                    other.to_owned(),
+                    "unknown query parameter; this route takes k and goal",
+                ));
+            }
+        }
+    }
+    blocking(service, move |s| s.next(&id, k, &goals)).await
+}
