@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next as Chain};
 use axum::response::{IntoResponse, Response};
@@ -73,7 +72,6 @@ pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>) -> Router {
                 "method not allowed on this route",
             )
         })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// The OpenAPI 3.1 document of the service, kept in the repository beside the crate.
@@ -143,11 +141,32 @@ fn learner_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiEr
     Ok(id)
 }
 
-async fn post_events(
-    State(service): State<Arc<Service>>,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Posted>, ApiError> {
-    let body = body.map_err(|e| ApiError::status(e.status(), e.body_text()))?;
+async fn post_events(State(service): State<Arc<Service>>, request: Request) -> Response {
+    match read_events(service, request).await {
+        Ok(reply) => reply.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn read_events(service: Arc<Service>, request: Request) -> Result<Json<Posted>, ApiError> {
+    let too_large = || {
+        ApiError::status(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    // A declared length over the limit is refused before reading anything.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| too_large())?;
     let body = parse_body(&body)?;
     let batch = body.batch;
     blocking(service, move |s| s.post(&body))
