@@ -420,3 +420,94 @@ fn serve_kill_9_loses_and_doubles_no_acknowledged_event() {
         );
     }
 }
+
+/// Sends the head of a post and the first `sent` bytes of `body`, leaving the rest unsent.
+fn start_post(addr: &str, body: &str, sent: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        &body[..sent]
+    )
+    .unwrap();
+    stream
+}
+
+fn status_of(stream: &mut TcpStream) -> String {
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    reply.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn serve_sigterm_finishes_the_request_in_flight_then_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let mut server = start(&state, &["--no-auth"]);
+    let event = r#"{"id":"late","learner":"ann","skill":"count","correct":true,"time":1}"#;
+    let mut stream = start_post(&server.addr, event, 10);
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    let kill = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(kill.success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        TcpStream::connect(&server.addr).is_err(),
+        "no new connection is accepted once stopping"
+    );
+    assert_eq!(server.child.try_wait().unwrap(), None, "still answering");
+    stream.write_all(&event.as_bytes()[10..]).unwrap();
+    assert_eq!(status_of(&mut stream), "HTTP/1.1 200 OK");
+    let code = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            server.child.try_wait().unwrap()
+        })
+        .expect("the server exits once the request is answered");
+    assert_eq!(code.code(), Some(0));
+
+    let server = start(&state, &["--no-auth"]);
+    assert_eq!(
+        call(&server, "GET", "/v1/learners/ann", None).1["events"],
+        1,
+        "the answered event is stored"
+    );
+}
+
+#[test]
+fn serve_a_body_sent_too_slowly_is_answered_503_at_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(
+        &dir.path().join("state.db"),
+        &["--no-auth", "--timeout", "0.5"],
+    );
+    let event = r#"{"learner":"ann","skill":"count","correct":true,"time":1}"#;
+    let started = std::time::Instant::now();
+    let mut stream = start_post(&server.addr, event, 10);
+    assert_eq!(status_of(&mut stream), "HTTP/1.1 503 Service Unavailable");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(
+        call(&server, "GET", "/v1/learners/ann", None).1["events"],
+        0
+    );
+    let out = pathwise(&[
+        "serve",
+        "--timeout",
+        "0",
+        "--no-auth",
+        "--model",
+        "m",
+        "--graph",
+        "g",
+        "--state",
+        "s",
+    ]);
+    let (code, line) = one_line_error(&out);
+    assert_eq!(code, Some(2));
+    assert!(line.contains("--timeout"), "{line}");
+}

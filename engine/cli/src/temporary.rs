@@ -4,7 +4,8 @@
 //! renamed into place when complete. Each temporary is registered in a process-wide list while it
 //! exists: dropping its [`Temporary`] guard (an error, a panic) removes it, and so does the
 //! SIGINT/SIGTERM handler that [`install_signal_handler`] starts, before the process exits with
-//! 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM). SIGKILL cannot be caught (nor is
+//! 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM; `pathwise serve` instead stops
+//! gracefully on the first signal, see [`on_first_signal`]). SIGKILL cannot be caught (nor is
 //! SIGHUP, so that `nohup` keeps working): the temporaries of such a run stay until a later run
 //! writes the same target and removes the ones whose process is gone ([`remove_stale`]; on Linux,
 //! where `/proc` tells which processes live).
@@ -148,9 +149,24 @@ pub fn remove_stale(target: &Path) {
     }
 }
 
+/// What the first SIGINT or SIGTERM does instead of exiting, when a command asked for it.
+type Stop = Box<dyn FnOnce() + Send>;
+
+/// The command's own reaction to the first signal ([`on_first_signal`]).
+static ON_FIRST_SIGNAL: Mutex<Option<Stop>> = Mutex::new(None);
+
+/// Makes the first SIGINT or SIGTERM call `stop` instead of exiting (a service finishing its
+/// requests); a second signal exits at once as usual.
+pub fn on_first_signal(stop: impl FnOnce() + Send + 'static) {
+    *ON_FIRST_SIGNAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::new(stop));
+}
+
 /// Starts the thread that, on SIGINT or SIGTERM, removes every registered temporary and exits
-/// with 128 + the signal number. Call it once, at start-up; when signals cannot be watched the
-/// default actions stay (and a killed run's temporaries are removed by a later one).
+/// with 128 + the signal number (unless a command set [`on_first_signal`]). Call it once, at
+/// start-up; when signals cannot be watched the default actions stay (and a killed run's
+/// temporaries are removed by a later one).
 pub fn install_signal_handler() {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
@@ -160,7 +176,15 @@ pub fn install_signal_handler() {
     let _detached = std::thread::Builder::new()
         .name("pathwise-signals".into())
         .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
+            for signal in signals.forever() {
+                let stop = ON_FIRST_SIGNAL
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .take();
+                if let Some(stop) = stop {
+                    stop();
+                    continue;
+                }
                 // The list stays locked until the process ends: no new temporary can appear.
                 let list = registry();
                 for (path, kind) in list.values() {

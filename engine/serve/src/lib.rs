@@ -19,7 +19,22 @@ pub use routes::router;
 pub use service::Service;
 pub use store::{SqliteStore, Store};
 
-/// Serves `app` on `listener` until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, app).await
+/// Serves `app` on `listener` until `stop` turns true, then stops accepting connections, lets
+/// the requests in flight finish and returns; connections still open `grace` after `stop` are
+/// dropped (their clients retry: event ids make a retried post safe).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    stop: tokio::sync::watch::Receiver<bool>,
+    grace: std::time::Duration,
+) -> std::io::Result<()> {
+    let stopped = |mut stop: tokio::sync::watch::Receiver<bool>| async move {
+        // A dropped sender also stops the service.
+        let _ = stop.wait_for(|stop| *stop).await;
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop.clone()));
+    tokio::select! {
+        done = server => done,
+        () = async { stopped(stop).await; tokio::time::sleep(grace).await } => Ok(()),
+    }
 }

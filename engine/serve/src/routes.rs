@@ -2,6 +2,7 @@
 //! and JSON error bodies for every refusal (see `docs/serve.md`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
@@ -49,9 +50,13 @@ pub const MAX_K: usize = 100;
 /// Recommendations given when `k` is not asked.
 pub const DEFAULT_K: usize = 5;
 
+/// How long a request may take, from its head to its reply, unless the service is told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The service's routes. With `tokens`, every `/v1` route needs `Authorization: Bearer <token>`
-/// with a listed token; `/healthz` never does.
-pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>) -> Router {
+/// with a listed token; `/healthz` never does. A request not answered within `timeout` (a client
+/// sending its body too slowly, a stalled disk) is answered 503.
+pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>, timeout: Duration) -> Router {
     let mut v1 = Router::new()
         .route("/v1/events", axum::routing::post(post_events))
         .route("/v1/learners/{id}", get(get_learner).delete(delete_learner))
@@ -72,6 +77,21 @@ pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>) -> Router {
                 "method not allowed on this route",
             )
         })
+        .layer(middleware::from_fn_with_state(timeout, time_limit))
+}
+
+async fn time_limit(State(timeout): State<Duration>, req: Request, next: Chain) -> Response {
+    match tokio::time::timeout(timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the request was not answered within {} s; a retried post with event ids is safe",
+                timeout.as_secs_f64()
+            ),
+        )
+        .into_response(),
+    }
 }
 
 /// The OpenAPI 3.1 document of the service, kept in the repository beside the crate.

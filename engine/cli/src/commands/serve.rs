@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use pathwise::{Policy, Recommender};
@@ -40,6 +41,11 @@ pub struct Args {
     #[arg(long)]
     pub no_auth: bool,
 
+    /// Seconds a request may take before it is answered 503 (also the longest a stop waits for
+    /// requests in flight).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = timeout_seconds)]
+    pub timeout: f64,
+
     /// Goal skill (repeatable) when a request names none.
     #[arg(long = "goal", value_name = "SKILL")]
     pub goals: Vec<String>,
@@ -54,7 +60,15 @@ pub struct Args {
     pub mastery: MasteryArgs,
 }
 
-/// Runs `pathwise serve`; returns only on a start-up error or when serving fails.
+fn timeout_seconds(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| (0.001..=3600.0).contains(s))
+        .ok_or_else(|| format!("{text:?} is not a number of seconds from 0.001 to 3600"))
+}
+
+/// Runs `pathwise serve` until SIGINT or SIGTERM (then it stops accepting connections, finishes
+/// the requests in flight and returns success); returns early on a start-up error.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let tokens = match (&args.tokens, args.no_auth) {
         (Some(path), _) => {
@@ -97,10 +111,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()
         .context("cannot start the service's threads")?;
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    crate::temporary::on_first_signal(move || {
+        eprintln!("pathwise: stopping: finishing the requests in flight");
+        let _ = stop.send(true);
+    });
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         eprintln!("pathwise: listening on http://{address}");
-        pathwise_serve::serve(listener, pathwise_serve::router(service, tokens)).await
+        let app = pathwise_serve::router(service, tokens, timeout);
+        pathwise_serve::serve(listener, app, stopped, timeout).await
     })?;
+    eprintln!("pathwise: stopped");
     Ok(Outcome::Success)
 }
