@@ -2,15 +2,18 @@
 //! any language (see `docs/serve.md`).
 //!
 //! - [`events`] reads posted events ([`xapi`] statements too), [`store`] keeps them durably ([`store::SqliteStore`]),
-//! - [`service::Service`] holds the recommender and the learners' states,
+//! - [`service::Service`] holds the recommender and the learners' states ([`learners`]); one
+//!   writer thread commits the changes of concurrent requests together,
 //! - [`routes::router`] is the HTTP surface, [`auth::Tokens`] its bearer tokens.
 
 pub mod auth;
 pub mod error;
 pub mod events;
+pub mod learners;
 pub mod routes;
 pub mod service;
 pub mod store;
+mod writer;
 pub mod xapi;
 
 pub use auth::Tokens;

@@ -1,11 +1,14 @@
 //! [`Service`]: the recommender, the store and the learners' states in memory. Every method runs
-//! synchronously (callers on the async side use `spawn_blocking`); one lock orders appends and
-//! state updates, so a learner's state always equals the replay of their stored events.
+//! synchronously (callers on the async side use `spawn_blocking`). Writes go through one writer
+//! thread that commits the changes waiting at that moment together ([`crate::writer`]); reads
+//! take only the lock of the learner's shard ([`Learners`]), so a learner's state always equals
+//! the replay of their stored events.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
 
 use pathwise::mastery::MasteryRule;
 use pathwise::{LearnerState, Recommendation, Recommender, SkillKnowledge};
@@ -13,14 +16,25 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::events::{Body, Event};
-use crate::store::{Appended, Store};
+use crate::learners::{Learner, Learners};
+use crate::store::{Appended, Change, Changed, Store};
+use crate::writer::{self, Job};
 
 /// The state a service keeps between requests.
 pub struct Service {
+    core: Arc<Core>,
+    /// Changes for the writer thread; `None` once the service is dropped.
+    jobs: Option<Sender<Job>>,
+    writer: Option<JoinHandle<()>>,
+    counts: Counts,
+}
+
+/// What the writer thread shares with the request handlers.
+pub(crate) struct Core {
     recommender: Recommender,
     rule: MasteryRule,
-    inner: Mutex<Inner>,
-    counts: Counts,
+    pub(crate) store: Box<dyn Store>,
+    pub(crate) learners: Learners,
 }
 
 /// Totals since start, for `/metrics`.
@@ -31,20 +45,6 @@ struct Counts {
     skipped: AtomicU64,
     voids: AtomicU64,
     next: AtomicU64,
-}
-
-struct Inner {
-    store: Box<dyn Store>,
-    /// States of the learners seen since start, each the replay of the learner's stored events.
-    learners: HashMap<String, Learner>,
-}
-
-struct Learner {
-    state: LearnerState,
-    /// Stored events, including those the graph no longer maps to a skill.
-    events: u64,
-    /// Stored events that name a skill or item the graph does not know (any more).
-    unmapped: u64,
 }
 
 /// One skill of one learner, as replies show it.
@@ -98,30 +98,7 @@ pub struct Next {
     pub note: Option<String>,
 }
 
-impl Service {
-    /// A service over `recommender`, judging mastery by `rule`, keeping events in `store`.
-    pub fn new(recommender: Recommender, rule: MasteryRule, store: Box<dyn Store>) -> Self {
-        Self {
-            recommender,
-            rule,
-            inner: Mutex::new(Inner {
-                store,
-                learners: HashMap::new(),
-            }),
-            counts: Counts::default(),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock cannot leave a half-updated state behind that matters:
-        // states are rebuilt from the store, which is transactional.
-        self.inner.lock().unwrap_or_else(|poisoned| {
-            let mut inner = poisoned.into_inner();
-            inner.learners.clear();
-            inner
-        })
-    }
-
+impl Core {
     /// The graph skills an event practises (dense indices), or why it has none: a skill the
     /// graph does not know, or an item that is no graph activity.
     fn skills_of(&self, e: &Event) -> Result<Vec<u32>, (&'static str, String)> {
@@ -142,36 +119,113 @@ impl Service {
             ))
     }
 
-    /// Applies one event to a state; `false` when the graph maps it to no skill.
-    fn apply(&self, state: &mut LearnerState, e: &Event) -> Result<bool, ApiError> {
+    /// Applies one stored event to a learner.
+    fn apply(&self, learner: &mut Learner, e: &Event) -> Result<(), ApiError> {
+        learner.events += 1;
         let Ok(skills) = self.skills_of(e) else {
-            return Ok(false);
+            learner.unmapped += 1;
+            return Ok(());
         };
         let graph = self.recommender.graph();
         let model = self.recommender.model();
         for s in skills {
-            state.observe(model, &graph.skill(s).id, e.item.as_deref(), e.correct)?;
+            learner
+                .state
+                .observe(model, &graph.skill(s).id, e.item.as_deref(), e.correct)?;
         }
-        Ok(true)
+        Ok(())
     }
 
-    /// The learner's entry, replayed from the store on first use since start.
-    fn learner<'a>(&self, inner: &'a mut Inner, id: &str) -> Result<&'a mut Learner, ApiError> {
-        if !inner.learners.contains_key(id) {
-            let events = inner.store.events(id)?;
-            let mut learner = Learner {
-                state: LearnerState::with_rule(self.recommender.model(), self.rule)?,
-                events: events.len() as u64,
-                unmapped: 0,
-            };
-            for e in &events {
-                if !self.apply(&mut learner.state, e)? {
-                    learner.unmapped += 1;
+    /// The learner as the replay of their stored events.
+    fn load(&self, id: &str) -> Result<Learner, ApiError> {
+        let mut learner = Learner {
+            state: LearnerState::with_rule(self.recommender.model(), self.rule)?,
+            events: 0,
+            unmapped: 0,
+            last: 0,
+        };
+        for (seq, e) in self.store.events(id)? {
+            self.apply(&mut learner, &e)?;
+            learner.last = seq;
+        }
+        Ok(learner)
+    }
+
+    /// `f` of the learner (loaded if not in memory).
+    fn read<R>(&self, id: &str, f: impl FnOnce(&Learner) -> R) -> Result<R, ApiError> {
+        self.learners.read(id, || self.load(id), f)
+    }
+
+    /// Brings the states in memory up to a committed change (called by the writer thread only,
+    /// after the commit, before the change is acknowledged).
+    pub(crate) fn committed(&self, change: &Change, changed: &Changed) {
+        match (change, changed) {
+            (Change::Post { events, .. }, Changed::Posted { appended, voided }) => {
+                for (e, outcome) in events.iter().zip(appended) {
+                    let Appended::New(seq) = *outcome else {
+                        continue;
+                    };
+                    let applied = self.learners.update(
+                        &e.learner,
+                        || self.load(&e.learner),
+                        |learner| {
+                            if seq <= learner.last {
+                                return Ok(());
+                            }
+                            learner.last = seq;
+                            self.apply(learner, e)
+                        },
+                    );
+                    if !matches!(applied, Ok(Ok(()))) {
+                        // Replayed from the store when next asked about (the event is stored).
+                        self.learners.remove(&e.learner);
+                    }
+                }
+                // Learners who lost events are replayed from the store when next asked about.
+                for learner in voided {
+                    self.learners.remove(learner);
                 }
             }
-            inner.learners.insert(id.to_owned(), learner);
+            (Change::Delete(learner), _) => self.learners.remove(learner),
+            _ => {}
         }
-        Ok(inner.learners.get_mut(id).expect("inserted above"))
+    }
+}
+
+impl Service {
+    /// A service over `recommender`, judging mastery by `rule`, keeping events in `store`; it
+    /// starts the writer thread, which stops (after committing what it was given) when the
+    /// service is dropped.
+    pub fn new(
+        recommender: Recommender,
+        rule: MasteryRule,
+        store: Box<dyn Store>,
+    ) -> std::io::Result<Self> {
+        let core = Arc::new(Core {
+            recommender,
+            rule,
+            store,
+            learners: Learners::default(),
+        });
+        let (jobs, writer) = writer::spawn(core.clone())?;
+        Ok(Self {
+            core,
+            jobs: Some(jobs),
+            writer: Some(writer),
+            counts: Counts::default(),
+        })
+    }
+
+    /// Commits `change` through the writer thread and waits until it is on disk.
+    fn commit(&self, change: Change) -> Result<Changed, ApiError> {
+        let (reply, done) = tokio::sync::oneshot::channel();
+        let stopped = || ApiError::internal("the service is stopping");
+        self.jobs
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(Job { change, reply })
+            .map_err(|_| stopped())?;
+        done.blocking_recv().map_err(|_| stopped())?
     }
 
     /// Records the body's events (all or none), applies its voids and updates the learners'
@@ -181,7 +235,7 @@ impl Service {
         let mut events = Vec::with_capacity(body.events.len());
         let mut skipped = body.skipped;
         for (i, (e, from_xapi)) in body.events.iter().zip(&body.from_xapi).enumerate() {
-            let skills = match self.skills_of(e) {
+            let skills = match self.core.skills_of(e) {
                 Ok(skills) => skills,
                 // A statement about an activity that is not in the graph (a video, a page).
                 Err(_) if *from_xapi => {
@@ -198,40 +252,30 @@ impl Service {
                 None => touched.push((e.learner.clone(), skills)),
             }
         }
-        let mut inner = self.lock();
-        // Replay stored events first, so that the new ones are applied exactly once.
-        for (learner, _) in &touched {
-            self.learner(&mut inner, learner)?;
-        }
-        let appended = inner.store.append(&events)?;
-        let mut recorded = 0;
-        for (e, outcome) in events.iter().zip(&appended) {
-            if *outcome == Appended::New {
-                recorded += 1;
-                let learner = self.learner(&mut inner, &e.learner)?;
-                learner.events += 1;
-                if !self.apply(&mut learner.state, e)? {
-                    learner.unmapped += 1;
-                }
-            }
-        }
-        if !body.voids.is_empty() {
-            // Learners who lost events are replayed from the store when next asked about.
-            for learner in inner.store.void(&body.voids)? {
-                inner.learners.remove(&learner);
-            }
-        }
+        let n = events.len();
+        let change = Change::Post {
+            events,
+            voids: body.voids.clone(),
+        };
+        let Changed::Posted { appended, .. } = self.commit(change)? else {
+            return Err(ApiError::internal(
+                "the store answered a post with another change",
+            ));
+        };
+        let recorded = appended
+            .iter()
+            .filter(|a| matches!(a, Appended::New(_)))
+            .count();
         let mut learners = Vec::with_capacity(touched.len());
         for (id, mut skills) in touched {
             skills.sort_unstable();
             skills.dedup();
-            let learner = self.learner(&mut inner, &id)?;
-            learners.push(self.view(&id, learner, Some(&skills))?);
+            learners.push(self.view(&id, Some(&skills))?);
         }
         let voided = appended.iter().filter(|a| **a == Appended::Voided).count();
         let posted = Posted {
             recorded,
-            duplicates: events.len() - recorded - voided,
+            duplicates: n - recorded - voided,
             skipped: skipped + voided,
             voids: body.voids.len(),
             learners,
@@ -244,15 +288,15 @@ impl Service {
         Ok(posted)
     }
 
-    fn view(
-        &self,
-        id: &str,
-        learner: &Learner,
-        only: Option<&[u32]>,
-    ) -> Result<LearnerView, ApiError> {
-        let know = self.recommender.knowledge(&learner.state)?;
-        let graph = self.recommender.graph();
-        let skills = know
+    /// The learner's counts and knowledge of the skills `only` (all: `None`).
+    fn view(&self, id: &str, only: Option<&[u32]>) -> Result<LearnerView, ApiError> {
+        let recommender = &self.core.recommender;
+        let (know, events, unmapped) = self.core.read(id, |learner| {
+            let know = recommender.knowledge(&learner.state);
+            (know, learner.events, learner.unmapped)
+        })?;
+        let graph = recommender.graph();
+        let skills = know?
             .into_iter()
             .enumerate()
             .filter(|(s, _)| only.is_none_or(|o| o.binary_search(&(*s as u32)).is_ok()))
@@ -263,8 +307,8 @@ impl Service {
             .collect();
         Ok(LearnerView {
             learner: id.to_owned(),
-            events: learner.events,
-            unmapped: learner.unmapped,
+            events,
+            unmapped,
             skills,
         })
     }
@@ -272,39 +316,32 @@ impl Service {
     /// What the learner knows of every graph skill (a learner never seen has no events and
     /// every skill at its prior).
     pub fn knowledge(&self, id: &str) -> Result<LearnerView, ApiError> {
-        let mut inner = self.lock();
-        let learner = self.learner(&mut inner, id)?;
-        let view = self.view(id, learner, None);
-        forget_if_new(&mut inner, id);
-        view
+        self.view(id, None)
     }
 
     /// The top `k` next activities for the learner, towards `goals` (skill ids; empty: the
     /// service's policy).
     pub fn next(&self, id: &str, k: usize, goals: &[String]) -> Result<Next, ApiError> {
+        let own = &self.core.recommender;
         let recommender = if goals.is_empty() {
-            self.recommender.clone()
+            own.clone()
         } else {
             let policy = pathwise::Policy {
                 goals: goals.to_vec(),
-                ..self.recommender.policy().clone()
+                ..own.policy().clone()
             };
-            Recommender::new(
-                self.recommender.graph().clone(),
-                self.recommender.model().clone(),
-                policy,
-            )
-            .map_err(|e| ApiError::field("goal", e.to_string()))?
+            Recommender::new(own.graph().clone(), own.model().clone(), policy)
+                .map_err(|e| ApiError::field("goal", e.to_string()))?
         };
         self.counts.next.fetch_add(1, Ordering::Relaxed);
-        let mut inner = self.lock();
-        let learner = self.learner(&mut inner, id)?;
-        let recommendations = recommender.recommend(&learner.state, k);
-        let note = match &recommendations {
-            Ok(list) if list.is_empty() => Some(recommender.why_none(&learner.state)),
-            _ => None,
-        };
-        forget_if_new(&mut inner, id);
+        let (recommendations, note) = self.core.read(id, |learner| {
+            let recommendations = recommender.recommend(&learner.state, k);
+            let note = match &recommendations {
+                Ok(list) if list.is_empty() => Some(recommender.why_none(&learner.state)),
+                _ => None,
+            };
+            (recommendations, note)
+        })?;
         let recommendations = recommendations?;
         let note = note.transpose()?;
         Ok(Next {
@@ -316,7 +353,7 @@ impl Service {
 
     /// The totals since start in the Prometheus text format.
     pub fn metrics(&self) -> String {
-        let cached = self.lock().learners.len();
+        let cached = self.core.learners.len();
         let mut out = String::new();
         let counters = [
             ("events_recorded", "Events recorded", &self.counts.recorded),
@@ -353,18 +390,27 @@ impl Service {
 
     /// Erases the learner's events and state; returns how many events there were.
     pub fn delete(&self, id: &str) -> Result<u64, ApiError> {
-        let mut inner = self.lock();
-        let n = inner.store.delete(id)?;
-        inner.learners.remove(id);
-        Ok(n)
+        match self.commit(Change::Delete(id.to_owned()))? {
+            Changed::Deleted(n) => Ok(n),
+            Changed::Posted { .. } => Err(ApiError::internal(
+                "the store answered a deletion with another change",
+            )),
+        }
+    }
+
+    /// How many learners' states are in memory.
+    pub fn learners_in_memory(&self) -> usize {
+        self.core.learners.len()
     }
 }
 
-/// Drops the entry of a learner with no stored event, so that asking about unknown ids does not
-/// grow the memory.
-fn forget_if_new(inner: &mut Inner, id: &str) {
-    if inner.learners.get(id).is_some_and(|l| l.events == 0) {
-        inner.learners.remove(id);
+impl Drop for Service {
+    /// Stops the writer thread once it has committed every change it was given.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 

@@ -102,7 +102,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     }
     let store =
         SqliteStore::open(&args.state).with_context(|| format!("{}", args.state.display()))?;
-    let service = Arc::new(Service::new(recommender, rule, Box::new(store)));
+    let service = Arc::new(
+        Service::new(recommender, rule, Box::new(store))
+            .context("cannot start the service's writer thread")?,
+    );
     let listener = std::net::TcpListener::bind(args.listen)
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     listener.set_nonblocking(true)?;
