@@ -127,12 +127,8 @@ fn compare(
     runs: usize,
 ) -> Result<Vec<(PolicyName, Summary)>, pathwise::Error> {
     let world = World::from_graph(graph, truth, seed, DEFAULT_BLOCKED_LEARN_FACTOR)?;
-    let ids: Vec<&str> = graph.skills().iter().map(|s| s.id.as_str()).collect();
-    let tutor_model = Arc::new(world.as_model(&ids)?);
-    let index: Vec<usize> = ids
-        .iter()
-        .map(|id| tutor_model.skill_index(id).unwrap_or(0))
-        .collect();
+    let (tutor_model, index) = world.tutor_for(graph)?;
+    let tutor_model = Arc::new(tutor_model);
     let tutor = Tutor {
         model: &tutor_model,
         skill_index: &index,

@@ -36,12 +36,7 @@ pub fn demo_world(graph: &SkillGraph) -> Result<World> {
 pub fn write_demo_cohort(out: impl Write) -> Result<()> {
     let graph = demo_curriculum();
     let world = demo_world(&graph)?;
-    let ids: Vec<&str> = graph.skills().iter().map(|s| s.id.as_str()).collect();
-    let tutor_model = world.as_model(&ids)?;
-    let index: Vec<usize> = ids
-        .iter()
-        .map(|id| tutor_model.skill_index(id).unwrap_or(0))
-        .collect();
+    let (tutor_model, index) = world.tutor_for(&graph)?;
     let tutor = Tutor {
         model: &tutor_model,
         skill_index: &index,

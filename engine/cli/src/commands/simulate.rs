@@ -122,13 +122,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         None => None,
     };
     let world = World::from_graph(&graph, fitted.as_ref(), args.seed, args.blocked_factor)?;
-    let ids: Vec<&str> = graph.skills().iter().map(|s| s.id.as_str()).collect();
-    let tutor_model = Arc::new(world.as_model(&ids)?);
-    let skill_index: Vec<usize> = ids
-        .iter()
-        .map(|id| tutor_model.skill_index(id))
-        .collect::<Option<_>>()
-        .context("the tutor model lost a skill")?;
+    let (tutor_model, skill_index) = world.tutor_for(&graph)?;
+    let tutor_model = Arc::new(tutor_model);
     let goals = args
         .goals
         .iter()

@@ -8,6 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::bkt::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
 use crate::error::{Error, Result};
 use crate::graph::SkillGraph;
+use crate::text::quoted;
 
 /// Draws plausible true parameters of one skill from `rng`: prior 0.05–0.35, learn 0.08–0.30,
 /// forget 0–0.02, guess 0.10–0.30, slip 0.05–0.15 (uniform). These are the documented defaults
@@ -190,6 +191,27 @@ impl World {
         Model::new(variant, skills, vec![], FitInfo::default())
     }
 
+    /// The world's truth as the tutor model of `graph` (the world [`World::from_graph`] built
+    /// from it), with each graph skill's dense index in that model: the pieces of a
+    /// [`Tutor`](super::Tutor) that knows the true parameters. Fails when the graph's skills are
+    /// not the world's (a different count).
+    pub fn tutor_for(&self, graph: &SkillGraph) -> Result<(Model, Vec<usize>)> {
+        let ids: Vec<&str> = graph.skills().iter().map(|s| s.id.as_str()).collect();
+        let model = self.as_model(&ids)?;
+        let index = ids
+            .iter()
+            .map(|id| {
+                model.skill_index(id).ok_or_else(|| {
+                    Error::Config(format!(
+                        "simulated world: the tutor model lost skill {}",
+                        quoted(id)
+                    ))
+                })
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        Ok((model, index))
+    }
+
     /// A fresh learner's true knowledge: each skill known with probability `prior`.
     pub(crate) fn new_learner(&self, rng: &mut ChaCha8Rng) -> Vec<bool> {
         self.skills
@@ -267,6 +289,41 @@ mod tests {
         assert!(World::new(vec![skill(0.2)], vec![vec![3]], 0.1).is_err());
         assert!(World::new(vec![skill(1.5)], vec![vec![]], 0.1).is_err());
         assert!(World::new(vec![skill(0.2)], vec![vec![]], 2.0).is_err());
+    }
+
+    fn graph(ids: &[&str]) -> SkillGraph {
+        let mut b = crate::graph::SkillGraphBuilder::new("g.toml");
+        for id in ids {
+            b.add_skill(crate::graph::SkillSpec::new(*id));
+        }
+        b.build(&crate::graph::BuildOptions::default())
+            .unwrap()
+            .graph
+    }
+
+    #[test]
+    fn tutor_for_maps_each_graph_skill_to_its_truth() {
+        // Graph order differs from the model's (sorted) order: the index must follow the ids.
+        let g = graph(&["zeta", "alpha", "mid"]);
+        let world = World::new(
+            vec![skill(0.1), skill(0.2), skill(0.3)],
+            vec![vec![]; 3],
+            0.1,
+        )
+        .unwrap();
+        let (model, index) = world.tutor_for(&g).unwrap();
+        assert_eq!(index.len(), 3);
+        for (s, &m) in index.iter().enumerate() {
+            assert_eq!(model.skills()[m].id(), g.skill(s as u32).id);
+            assert_eq!(model.skills()[m].params().learn, world.skill(s).learn);
+        }
+    }
+
+    #[test]
+    fn tutor_for_a_graph_of_other_size_is_a_config_error() {
+        let world = World::new(vec![skill(0.1)], vec![vec![]], 0.1).unwrap();
+        let e = world.tutor_for(&graph(&["a", "b"])).unwrap_err();
+        assert!(matches!(e, Error::Config(_)), "{e}");
     }
 
     #[test]
