@@ -22,6 +22,7 @@ mod record;
 mod record_conformance;
 mod report;
 mod serve;
+mod serve_routes;
 mod simulate;
 mod terminal;
 mod usage;

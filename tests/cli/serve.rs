@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use crate::common::{one_line_error, pathwise, repo_file};
 
 /// A running `pathwise serve`, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
 }
 
 impl Drop for Server {
@@ -26,7 +26,7 @@ impl Drop for Server {
     }
 }
 
-fn serve_args(state: &Path) -> Vec<String> {
+pub fn serve_args(state: &Path) -> Vec<String> {
     [
         "serve",
         "--model",
@@ -43,10 +43,16 @@ fn serve_args(state: &Path) -> Vec<String> {
 }
 
 /// Starts the server and waits for its "listening on" line.
-fn start(state: &Path, extra: &[&str]) -> Server {
+pub fn start(state: &Path, extra: &[&str]) -> Server {
+    let mut args = serve_args(state);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    start_with(&args)
+}
+
+/// Starts `pathwise ARGS` and waits for its "listening on" line.
+pub fn start_with(args: &[String]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pathwise"))
-        .args(serve_args(state))
-        .args(extra)
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -67,7 +73,7 @@ fn start(state: &Path, extra: &[&str]) -> Server {
 }
 
 /// One HTTP/1.1 request; the status and the JSON body (`null` when it is not JSON).
-fn request(
+pub fn request(
     addr: &str,
     method: &str,
     path: &str,
@@ -79,7 +85,7 @@ fn request(
 }
 
 /// One HTTP/1.1 request; the status and the body's text.
-fn raw_request(
+pub fn raw_request(
     addr: &str,
     method: &str,
     path: &str,
@@ -112,7 +118,7 @@ fn raw_request(
     Ok((status, body.to_owned()))
 }
 
-fn call(server: &Server, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
+pub fn call(server: &Server, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
     request(&server.addr, method, path, body, None).expect("the server answers")
 }
 
@@ -199,7 +205,7 @@ fn serve_answers_every_route_of_its_openapi_document() {
     assert_eq!(status, 200);
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 6);
+    assert_eq!(paths.len(), 9);
     for (path, item) in paths {
         let path = path.replace("{id}", "nobody");
         for method in ["get", "post", "delete"] {

@@ -227,7 +227,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
 }
 
 /// The error and its causes on one line, each cause once.
-fn one_line(e: &anyhow::Error) -> String {
+pub(crate) fn one_line(e: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     for cause in e.chain() {
         let text = cause.to_string();

@@ -64,6 +64,11 @@ impl Learners {
         })
     }
 
+    /// `f` of the learner if in memory (taking only the shard's read lock).
+    pub fn get<R>(&self, id: &str, f: impl FnOnce(&Learner) -> R) -> Option<R> {
+        self.shard(id).read().ok()?.get(id).map(f)
+    }
+
     /// `f` of the learner, loaded by `load` when not in memory. A learner with no stored event
     /// is not kept, so that asking about unknown ids does not grow the memory.
     pub fn read<R>(
@@ -72,11 +77,11 @@ impl Learners {
         load: impl FnOnce() -> Result<Learner, ApiError>,
         f: impl FnOnce(&Learner) -> R,
     ) -> Result<R, ApiError> {
-        if let Ok(shard) = self.shard(id).read()
-            && let Some(learner) = shard.get(id)
-        {
-            return Ok(f(learner));
+        let mut f = Some(f);
+        if let Some(out) = self.get(id, |learner| f.take().map(|f| f(learner))) {
+            return Ok(out.expect("f is taken once"));
         }
+        let f = f.expect("f is taken only when the learner is found");
         self.update(id, load, |learner| f(learner))
     }
 

@@ -7,8 +7,10 @@
 //! - [`routes::router`] is the HTTP surface, [`auth::Tokens`] its bearer tokens.
 
 pub mod auth;
+pub mod engine;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod learners;
 pub mod routes;
 pub mod service;

@@ -16,7 +16,8 @@ use serde_json::json;
 use crate::auth::Tokens;
 use crate::error::ApiError;
 use crate::events::{check_id, parse_body};
-use crate::service::{LearnerView, Next, Posted, Service};
+use crate::export;
+use crate::service::{LearnerView, Next, PathView, Posted, Reloaded, Service};
 
 /// A JSON reply (axum's own `Json` needs a serde_json feature that would rebuild polars).
 pub struct Json<T>(pub T);
@@ -61,6 +62,9 @@ pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>, timeout: Durat
         .route("/v1/events", axum::routing::post(post_events))
         .route("/v1/learners/{id}", get(get_learner).delete(delete_learner))
         .route("/v1/learners/{id}/next", get(get_next))
+        .route("/v1/learners/{id}/path", get(get_path))
+        .route("/v1/learners/{id}/export", get(get_export))
+        .route("/v1/admin/reload", axum::routing::post(reload))
         .with_state(service.clone());
     if let Some(tokens) = tokens {
         v1 = v1.route_layer(middleware::from_fn_with_state(tokens, require_token));
@@ -189,15 +193,28 @@ async fn read_events(service: Arc<Service>, request: Request) -> Result<Json<Pos
         .map_err(|_| too_large())?;
     let body = parse_body(&body)?;
     let batch = body.batch;
-    blocking(service, move |s| s.post(&body))
-        .await
-        .map_err(|mut e| {
-            // A single event's fields are named without the batch index.
-            if !batch && let Some(field) = &e.field {
-                e.field = Some(field.trim_start_matches("[0].").to_owned());
+    let posted = async {
+        // Checking is quick; the wait for the disk is the writer thread's, not a worker's.
+        let committed = service.submit(&body)?.wait().await?;
+        match service.reply(&committed, true) {
+            Some(reply) => reply.map(Json),
+            // A learner of the post was dropped from memory meanwhile: replayed from the store.
+            None => {
+                blocking(service.clone(), move |s| {
+                    s.reply(&committed, false)
+                        .unwrap_or_else(|| Err(ApiError::internal("no reply was made")))
+                })
+                .await
             }
-            e
-        })
+        }
+    };
+    posted.await.map_err(|mut e: ApiError| {
+        // A single event's fields are named without the batch index.
+        if !batch && let Some(field) = &e.field {
+            e.field = Some(field.trim_start_matches("[0].").to_owned());
+        }
+        e
+    })
 }
 
 async fn get_learner(
@@ -224,36 +241,100 @@ async fn delete_learner(
     Ok(Json(json!({ "learner": reply, "deleted_events": n })))
 }
 
+/// The query's parameters, each of which must be one of `allowed`.
+fn query(raw: Option<String>, allowed: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let mut out = Vec::new();
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        if !allowed.split(", ").any(|a| a == key) {
+            return Err(ApiError::field(
+                key.into_owned(),
+                format!("unknown query parameter; this route takes {allowed}"),
+            ));
+        }
+        out.push((key.into_owned(), value.into_owned()));
+    }
+    Ok(out)
+}
+
+fn goal(value: String) -> Result<String, ApiError> {
+    check_id(&value).map_err(|m| ApiError::field("goal", m))?;
+    Ok(value)
+}
+
 async fn get_next(
     State(service): State<Arc<Service>>,
     path: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Next>, ApiError> {
     let id = learner_id(path)?;
     let mut k = DEFAULT_K;
     let mut goals = Vec::new();
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match key.as_ref() {
-            "k" => {
-                k = value
-                    .parse()
-                    .ok()
-                    .filter(|k| (1..=MAX_K).contains(k))
-                    .ok_or_else(|| {
-                        ApiError::field("k", format!("must be a whole number from 1 to {MAX_K}"))
-                    })?;
-            }
-            "goal" => {
-                check_id(&value).map_err(|m| ApiError::field("goal", m))?;
-                goals.push(value.into_owned());
-            }
-            other => {
-                return Err(ApiError::field(
-                    other.to_owned(),
-                    "unknown query parameter; this route takes k and goal",
-                ));
-            }
+    for (key, value) in query(raw, "k, goal")? {
+        if key == "k" {
+            k = value
+                .parse()
+                .ok()
+                .filter(|k| (1..=MAX_K).contains(k))
+                .ok_or_else(|| {
+                    ApiError::field("k", format!("must be a whole number from 1 to {MAX_K}"))
+                })?;
+        } else {
+            goals.push(goal(value)?);
         }
     }
-    blocking(service, move |s| s.next(&id, k, &goals)).await
+    // A learner in memory is answered at once; one to replay from the store, on the blocking
+    // pool.
+    match service.next_in_memory(&id, k, &goals) {
+        Some(next) => next.map(Json),
+        None => blocking(service, move |s| s.next(&id, k, &goals)).await,
+    }
+}
+
+async fn get_path(
+    State(service): State<Arc<Service>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<PathView>, ApiError> {
+    let id = learner_id(path)?;
+    let goals = query(raw, "goal")?
+        .into_iter()
+        .map(|(_, value)| goal(value))
+        .collect::<Result<Vec<_>, _>>()?;
+    blocking(service, move |s| s.path(&id, &goals)).await
+}
+
+async fn get_export(
+    State(service): State<Arc<Service>>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let id = learner_id(path)?;
+    let mut format = Format::Ndjson;
+    for (_, value) in query(raw, "format")? {
+        format = match value.as_str() {
+            "ndjson" => Format::Ndjson,
+            "csv" => Format::Csv,
+            _ => return Err(ApiError::field("format", "must be ndjson or csv")),
+        };
+    }
+    let Json(events) = blocking(service, move |s| s.export(&id)).await?;
+    let (content_type, body) = match format {
+        Format::Ndjson => ("application/x-ndjson", export::ndjson(&events)),
+        Format::Csv => ("text/csv; charset=utf-8", export::csv(&events)?),
+    };
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response())
+}
+
+/// The formats of `GET /v1/learners/{id}/export`.
+enum Format {
+    Ndjson,
+    Csv,
+}
+
+async fn reload(State(service): State<Arc<Service>>) -> Result<Json<Reloaded>, ApiError> {
+    blocking(service, Service::reload).await
 }

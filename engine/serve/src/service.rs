@@ -4,25 +4,30 @@
 //! take only the lock of the learner's shard ([`Learners`]), so a learner's state always equals
 //! the replay of their stored events.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::thread::JoinHandle;
 
+use axum::http::StatusCode;
 use pathwise::mastery::MasteryRule;
-use pathwise::{LearnerState, Recommendation, Recommender, SkillKnowledge};
+use pathwise::{Plan, Recommendation, Recommender, SkillKnowledge};
 use serde::Serialize;
 
+use crate::engine::Engine;
 use crate::error::ApiError;
 use crate::events::{Body, Event};
-use crate::learners::{Learner, Learners};
 use crate::store::{Appended, Change, Changed, Store};
 use crate::writer::{self, Job};
+use tokio::sync::oneshot;
 
 /// The state a service keeps between requests.
 pub struct Service {
     core: Arc<Core>,
+    rule: MasteryRule,
+    reload: Option<Reload>,
     /// Changes for the writer thread; `None` once the service is dropped.
     jobs: Option<Sender<Job>>,
     writer: Option<JoinHandle<()>>,
@@ -31,11 +36,12 @@ pub struct Service {
 
 /// What the writer thread shares with the request handlers.
 pub(crate) struct Core {
-    recommender: Recommender,
-    rule: MasteryRule,
     pub(crate) store: Box<dyn Store>,
-    pub(crate) learners: Learners,
+    engine: RwLock<Arc<Engine>>,
 }
+
+/// Builds the recommender anew from the service's files, for a reload.
+pub type Reload = Box<dyn Fn() -> Result<Recommender, String> + Send + Sync>;
 
 /// Totals since start, for `/metrics`.
 #[derive(Debug, Default)]
@@ -86,6 +92,89 @@ pub struct Posted {
     pub learners: Vec<LearnerView>,
 }
 
+/// What the writer thread says of a change.
+type Done = oneshot::Receiver<Result<Changed, ApiError>>;
+
+fn stopping() -> ApiError {
+    ApiError::internal("the service is stopping")
+}
+
+/// A post checked and handed to the writer thread, not yet on disk.
+pub struct Pending {
+    done: Done,
+    post: Committed,
+}
+
+impl Pending {
+    /// Waits until the post is on disk.
+    pub async fn wait(self) -> Result<Committed, ApiError> {
+        let changed = self.done.await.map_err(|_| stopping())??;
+        self.post.with(changed)
+    }
+
+    /// Waits until the post is on disk, blocking the thread.
+    pub fn wait_blocking(self) -> Result<Committed, ApiError> {
+        let changed = self.done.blocking_recv().map_err(|_| stopping())??;
+        self.post.with(changed)
+    }
+}
+
+/// A post on disk, whose reply is made by [`Service::reply`].
+#[derive(Debug, Clone)]
+pub struct Committed {
+    appended: Vec<Appended>,
+    /// Each learner of the post with the skill ids it touched.
+    touched: Vec<(String, Vec<String>)>,
+    events: usize,
+    skipped: usize,
+    voids: usize,
+}
+
+impl Committed {
+    fn with(mut self, changed: Changed) -> Result<Self, ApiError> {
+        let Changed::Posted { appended, .. } = changed else {
+            return Err(ApiError::internal(
+                "the store answered a post with another change",
+            ));
+        };
+        self.appended = appended;
+        Ok(self)
+    }
+}
+
+/// The reply to a learning-path request.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathView {
+    /// The learner id.
+    pub learner: String,
+    /// The path.
+    #[serde(flatten)]
+    pub plan: Plan,
+}
+
+/// The reply to a reload.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reloaded {
+    /// Skills of the new model.
+    pub model_skills: usize,
+    /// Skills of the old model that the new one has too: learners' knowledge of them carries
+    /// over (replayed from their events through the new parameters).
+    pub carried: usize,
+    /// Skills only the new model has (every learner starts them at the prior, unless their
+    /// stored events practise them).
+    pub added: Vec<String>,
+    /// Skills of the old model the new one does not have: their knowledge is dropped.
+    pub dropped: Vec<String>,
+    /// Skills of the new graph.
+    pub graph_skills: usize,
+    /// Activities of the new graph.
+    pub activities: usize,
+    /// Learners that were in memory; each is replayed from their events when next asked about.
+    pub learners_to_replay: usize,
+    /// What the new model and graph warn about (as `pathwise recommend` prints them).
+    pub warnings: Vec<String>,
+}
+
 /// The reply to a next-activity request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Next {
@@ -99,96 +188,12 @@ pub struct Next {
 }
 
 impl Core {
-    /// The graph skills an event practises (dense indices), or why it has none: a skill the
-    /// graph does not know, or an item that is no graph activity.
-    fn skills_of(&self, e: &Event) -> Result<Vec<u32>, (&'static str, String)> {
-        let graph = self.recommender.graph();
-        if let Some(skill) = &e.skill {
-            return graph
-                .skill_index(skill)
-                .map(|s| vec![s])
-                .ok_or(("skill", "no skill of the graph has this id".into()));
-        }
-        let item = e.item.as_deref().unwrap_or_default();
-        graph
-            .activity_index(item)
-            .map(|a| graph.activity(a).skills.clone())
-            .ok_or((
-                "item",
-                "no activity of the graph has this id; give its skill too".into(),
-            ))
-    }
-
-    /// Applies one stored event to a learner.
-    fn apply(&self, learner: &mut Learner, e: &Event) -> Result<(), ApiError> {
-        learner.events += 1;
-        let Ok(skills) = self.skills_of(e) else {
-            learner.unmapped += 1;
-            return Ok(());
-        };
-        let graph = self.recommender.graph();
-        let model = self.recommender.model();
-        for s in skills {
-            learner
-                .state
-                .observe(model, &graph.skill(s).id, e.item.as_deref(), e.correct)?;
-        }
-        Ok(())
-    }
-
-    /// The learner as the replay of their stored events.
-    fn load(&self, id: &str) -> Result<Learner, ApiError> {
-        let mut learner = Learner {
-            state: LearnerState::with_rule(self.recommender.model(), self.rule)?,
-            events: 0,
-            unmapped: 0,
-            last: 0,
-        };
-        for (seq, e) in self.store.events(id)? {
-            self.apply(&mut learner, &e)?;
-            learner.last = seq;
-        }
-        Ok(learner)
-    }
-
-    /// `f` of the learner (loaded if not in memory).
-    fn read<R>(&self, id: &str, f: impl FnOnce(&Learner) -> R) -> Result<R, ApiError> {
-        self.learners.read(id, || self.load(id), f)
-    }
-
-    /// Brings the states in memory up to a committed change (called by the writer thread only,
-    /// after the commit, before the change is acknowledged).
-    pub(crate) fn committed(&self, change: &Change, changed: &Changed) {
-        match (change, changed) {
-            (Change::Post { events, .. }, Changed::Posted { appended, voided }) => {
-                for (e, outcome) in events.iter().zip(appended) {
-                    let Appended::New(seq) = *outcome else {
-                        continue;
-                    };
-                    let applied = self.learners.update(
-                        &e.learner,
-                        || self.load(&e.learner),
-                        |learner| {
-                            if seq <= learner.last {
-                                return Ok(());
-                            }
-                            learner.last = seq;
-                            self.apply(learner, e)
-                        },
-                    );
-                    if !matches!(applied, Ok(Ok(()))) {
-                        // Replayed from the store when next asked about (the event is stored).
-                        self.learners.remove(&e.learner);
-                    }
-                }
-                // Learners who lost events are replayed from the store when next asked about.
-                for learner in voided {
-                    self.learners.remove(learner);
-                }
-            }
-            (Change::Delete(learner), _) => self.learners.remove(learner),
-            _ => {}
-        }
+    /// The engine in use (a reload swaps it).
+    pub(crate) fn engine(&self) -> Arc<Engine> {
+        self.engine
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -202,40 +207,61 @@ impl Service {
         store: Box<dyn Store>,
     ) -> std::io::Result<Self> {
         let core = Arc::new(Core {
-            recommender,
-            rule,
             store,
-            learners: Learners::default(),
+            engine: RwLock::new(Arc::new(Engine::new(recommender, rule))),
         });
         let (jobs, writer) = writer::spawn(core.clone())?;
         Ok(Self {
             core,
+            rule,
+            reload: None,
             jobs: Some(jobs),
             writer: Some(writer),
             counts: Counts::default(),
         })
     }
 
-    /// Commits `change` through the writer thread and waits until it is on disk.
-    fn commit(&self, change: Change) -> Result<Changed, ApiError> {
-        let (reply, done) = tokio::sync::oneshot::channel();
-        let stopped = || ApiError::internal("the service is stopping");
+    /// The service with `reload` as the way `POST /v1/admin/reload` builds a new recommender.
+    pub fn with_reload(mut self, reload: Reload) -> Self {
+        self.reload = Some(reload);
+        self
+    }
+
+    /// Hands `change` to the writer thread; the receiver hears when it is on disk.
+    fn send(&self, change: Change) -> Result<Done, ApiError> {
+        let (reply, done) = oneshot::channel();
         self.jobs
             .as_ref()
-            .ok_or_else(stopped)?
+            .ok_or_else(stopping)?
             .send(Job { change, reply })
-            .map_err(|_| stopped())?;
-        done.blocking_recv().map_err(|_| stopped())?
+            .map_err(|_| stopping())?;
+        Ok(done)
+    }
+
+    /// Commits `change` through the writer thread and waits until it is on disk.
+    fn commit(&self, change: Change) -> Result<Changed, ApiError> {
+        self.send(change)?.blocking_recv().map_err(|_| stopping())?
     }
 
     /// Records the body's events (all or none), applies its voids and updates the learners'
-    /// states; the reply shows each learner's skills touched by the post.
+    /// states; the reply shows each learner's skills touched by the post. Waits for the disk:
+    /// on the async side, use [`Service::submit`], [`Pending::wait`] and [`Service::reply`].
     pub fn post(&self, body: &Body) -> Result<Posted, ApiError> {
-        let mut touched: Vec<(String, Vec<u32>)> = Vec::new();
+        let committed = self.submit(body)?.wait_blocking()?;
+        self.reply(&committed, false)
+            .unwrap_or_else(|| Err(ApiError::internal("no reply was made")))
+    }
+
+    /// Checks the body's events against the graph and hands them to the writer thread.
+    pub fn submit(&self, body: &Body) -> Result<Pending, ApiError> {
+        let engine = self.core.engine();
+        let graph = engine.recommender.graph();
+        // Skill ids, not indices: a reload may change the graph before the reply is made.
+        let mut touched: Vec<(String, Vec<String>)> = Vec::new();
         let mut events = Vec::with_capacity(body.events.len());
         let mut skipped = body.skipped;
         for (i, (e, from_xapi)) in body.events.iter().zip(&body.from_xapi).enumerate() {
-            let skills = match self.core.skills_of(e) {
+            let skills = match engine.skills_of(e) {
                 Ok(skills) => skills,
                 // A statement about an activity that is not in the graph (a video, a page).
                 Err(_) if *from_xapi => {
@@ -247,37 +273,52 @@ impl Service {
                 }
             };
             events.push(e.clone());
+            let skills = skills.into_iter().map(|s| graph.skill(s).id.clone());
             match touched.iter_mut().find(|(l, _)| *l == e.learner) {
                 Some((_, all)) => all.extend(skills),
-                None => touched.push((e.learner.clone(), skills)),
+                None => touched.push((e.learner.clone(), skills.collect())),
             }
         }
-        let n = events.len();
+        let events_n = events.len();
         let change = Change::Post {
             events,
             voids: body.voids.clone(),
         };
-        let Changed::Posted { appended, .. } = self.commit(change)? else {
-            return Err(ApiError::internal(
-                "the store answered a post with another change",
-            ));
-        };
-        let recorded = appended
-            .iter()
-            .filter(|a| matches!(a, Appended::New(_)))
-            .count();
-        let mut learners = Vec::with_capacity(touched.len());
-        for (id, mut skills) in touched {
+        Ok(Pending {
+            done: self.send(change)?,
+            post: Committed {
+                appended: Vec::new(),
+                touched,
+                events: events_n,
+                skipped,
+                voids: body.voids.len(),
+            },
+        })
+    }
+
+    /// The reply to a committed post: from the states in memory only (`None` when a learner
+    /// must first be replayed from the store, which may wait for the disk), or not.
+    pub fn reply(&self, post: &Committed, memory_only: bool) -> Option<Result<Posted, ApiError>> {
+        let engine = self.core.engine();
+        let graph = engine.recommender.graph();
+        let mut learners = Vec::with_capacity(post.touched.len());
+        for (id, skills) in &post.touched {
+            let mut skills: Vec<u32> = skills.iter().filter_map(|s| graph.skill_index(s)).collect();
             skills.sort_unstable();
             skills.dedup();
-            learners.push(self.view(&id, Some(&skills))?);
+            match self.view(&engine, id, Some(&skills), memory_only)? {
+                Ok(view) => learners.push(view),
+                Err(e) => return Some(Err(e)),
+            }
         }
-        let voided = appended.iter().filter(|a| **a == Appended::Voided).count();
+        let count = |want: fn(&Appended) -> bool| post.appended.iter().filter(|a| want(a)).count();
+        let recorded = count(|a| matches!(a, Appended::New(_)));
+        let voided = count(|a| *a == Appended::Voided);
         let posted = Posted {
             recorded,
-            duplicates: n - recorded - voided,
-            skipped: skipped + voided,
-            voids: body.voids.len(),
+            duplicates: post.events - recorded - voided,
+            skipped: post.skipped + voided,
+            voids: post.voids,
             learners,
         };
         let add = |counter: &AtomicU64, n: usize| counter.fetch_add(n as u64, Ordering::Relaxed);
@@ -285,18 +326,38 @@ impl Service {
         add(&self.counts.duplicates, posted.duplicates);
         add(&self.counts.skipped, posted.skipped);
         add(&self.counts.voids, posted.voids);
-        Ok(posted)
+        Some(Ok(posted))
     }
 
     /// The learner's counts and knowledge of the skills `only` (all: `None`).
-    fn view(&self, id: &str, only: Option<&[u32]>) -> Result<LearnerView, ApiError> {
-        let recommender = &self.core.recommender;
-        let (know, events, unmapped) = self.core.read(id, |learner| {
+    fn view(
+        &self,
+        engine: &Engine,
+        id: &str,
+        only: Option<&[u32]>,
+        memory_only: bool,
+    ) -> Option<Result<LearnerView, ApiError>> {
+        let recommender = &engine.recommender;
+        let read = engine.read_where(&*self.core.store, id, memory_only, |learner| {
             let know = recommender.knowledge(&learner.state);
             (know, learner.events, learner.unmapped)
         })?;
-        let graph = recommender.graph();
-        let skills = know?
+        Some(read.and_then(|(know, events, unmapped)| {
+            self.show(engine, id, know?, events, unmapped, only)
+        }))
+    }
+
+    fn show(
+        &self,
+        engine: &Engine,
+        id: &str,
+        know: Vec<SkillKnowledge>,
+        events: u64,
+        unmapped: u64,
+        only: Option<&[u32]>,
+    ) -> Result<LearnerView, ApiError> {
+        let graph = engine.recommender.graph();
+        let skills = know
             .into_iter()
             .enumerate()
             .filter(|(s, _)| only.is_none_or(|o| o.binary_search(&(*s as u32)).is_ok()))
@@ -316,13 +377,37 @@ impl Service {
     /// What the learner knows of every graph skill (a learner never seen has no events and
     /// every skill at its prior).
     pub fn knowledge(&self, id: &str) -> Result<LearnerView, ApiError> {
-        self.view(id, None)
+        self.view(&self.core.engine(), id, None, false)
+            .unwrap_or_else(|| Err(ApiError::internal("no reply was made")))
     }
 
     /// The top `k` next activities for the learner, towards `goals` (skill ids; empty: the
     /// service's policy).
     pub fn next(&self, id: &str, k: usize, goals: &[String]) -> Result<Next, ApiError> {
-        let own = &self.core.recommender;
+        self.next_where(id, k, goals, false)
+            .unwrap_or_else(|| Err(ApiError::internal("no reply was made")))
+    }
+
+    /// [`Service::next`] from the states in memory only: `None` when the learner must first be
+    /// replayed from the store (which may wait for the disk).
+    pub fn next_in_memory(
+        &self,
+        id: &str,
+        k: usize,
+        goals: &[String],
+    ) -> Option<Result<Next, ApiError>> {
+        self.next_where(id, k, goals, true)
+    }
+
+    fn next_where(
+        &self,
+        id: &str,
+        k: usize,
+        goals: &[String],
+        memory_only: bool,
+    ) -> Option<Result<Next, ApiError>> {
+        let engine = self.core.engine();
+        let own = &engine.recommender;
         let recommender = if goals.is_empty() {
             own.clone()
         } else {
@@ -330,11 +415,12 @@ impl Service {
                 goals: goals.to_vec(),
                 ..own.policy().clone()
             };
-            Recommender::new(own.graph().clone(), own.model().clone(), policy)
-                .map_err(|e| ApiError::field("goal", e.to_string()))?
+            match Recommender::new(own.graph().clone(), own.model().clone(), policy) {
+                Ok(r) => r,
+                Err(e) => return Some(Err(ApiError::field("goal", e.to_string()))),
+            }
         };
-        self.counts.next.fetch_add(1, Ordering::Relaxed);
-        let (recommendations, note) = self.core.read(id, |learner| {
+        let read = engine.read_where(&*self.core.store, id, memory_only, |learner| {
             let recommendations = recommender.recommend(&learner.state, k);
             let note = match &recommendations {
                 Ok(list) if list.is_empty() => Some(recommender.why_none(&learner.state)),
@@ -342,18 +428,19 @@ impl Service {
             };
             (recommendations, note)
         })?;
-        let recommendations = recommendations?;
-        let note = note.transpose()?;
-        Ok(Next {
-            learner: id.to_owned(),
-            recommendations,
-            note,
-        })
+        self.counts.next.fetch_add(1, Ordering::Relaxed);
+        Some(read.and_then(|(recommendations, note)| {
+            Ok(Next {
+                learner: id.to_owned(),
+                recommendations: recommendations?,
+                note: note.transpose()?,
+            })
+        }))
     }
 
     /// The totals since start in the Prometheus text format.
     pub fn metrics(&self) -> String {
-        let cached = self.core.learners.len();
+        let cached = self.learners_in_memory();
         let mut out = String::new();
         let counters = [
             ("events_recorded", "Events recorded", &self.counts.recorded),
@@ -388,6 +475,95 @@ impl Service {
         out
     }
 
+    /// The learning path to `goals` (skill ids; empty: the service's policy): every skill on
+    /// the way that is not mastered, prerequisites first, as `pathwise path` gives it.
+    pub fn path(&self, id: &str, goals: &[String]) -> Result<PathView, ApiError> {
+        let engine = self.core.engine();
+        let recommender = &engine.recommender;
+        if let Some(g) = goals
+            .iter()
+            .find(|g| recommender.graph().skill_index(g).is_none())
+        {
+            return Err(ApiError::field(
+                "goal",
+                format!("no skill of the graph has the id {g:?}"),
+            ));
+        }
+        let goals: Vec<&str> = goals.iter().map(String::as_str).collect();
+        let plan = engine.read(&*self.core.store, id, |learner| {
+            recommender.path(&learner.state, &goals)
+        })??;
+        Ok(PathView {
+            learner: id.to_owned(),
+            plan,
+        })
+    }
+
+    /// The learner's stored events in the order they were recorded, each with the skills the
+    /// graph in use maps it to (none: unmapped).
+    pub fn export(&self, id: &str) -> Result<Vec<(Event, Vec<String>)>, ApiError> {
+        let engine = self.core.engine();
+        let graph = engine.recommender.graph();
+        Ok(self
+            .core
+            .store
+            .events(id)?
+            .into_iter()
+            .map(|(_, e)| {
+                let skills = engine.skills_of(&e).unwrap_or_default();
+                let skills = skills.into_iter().map(|s| graph.skill(s).id.clone());
+                (e.clone(), skills.collect())
+            })
+            .collect())
+    }
+
+    /// Swaps in a new recommender built by the service's reload function (its files read
+    /// again). Learners' states are replayed from their stored events through the new model and
+    /// graph when next asked about; requests keep being answered meanwhile.
+    pub fn reload(&self) -> Result<Reloaded, ApiError> {
+        let reload = self.reload.as_ref().ok_or_else(|| {
+            ApiError::status(
+                StatusCode::CONFLICT,
+                "this service has no files to reload from",
+            )
+        })?;
+        let recommender = reload()
+            .map_err(|message| ApiError::status(StatusCode::UNPROCESSABLE_ENTITY, message))?;
+        let ids = |r: &Recommender| -> BTreeSet<String> {
+            r.model()
+                .skills()
+                .iter()
+                .map(|s| s.id().to_owned())
+                .collect()
+        };
+        let new_ids = ids(&recommender);
+        let (graph_skills, activities) = {
+            let g = recommender.graph();
+            (g.skills().len(), g.activities().len())
+        };
+        let warnings = recommender.warnings().to_vec();
+        let engine = Arc::new(Engine::new(recommender, self.rule));
+        let old = std::mem::replace(
+            &mut *self
+                .core
+                .engine
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+            engine,
+        );
+        let old_ids = ids(&old.recommender);
+        Ok(Reloaded {
+            model_skills: new_ids.len(),
+            carried: new_ids.intersection(&old_ids).count(),
+            added: new_ids.difference(&old_ids).cloned().collect(),
+            dropped: old_ids.difference(&new_ids).cloned().collect(),
+            graph_skills,
+            activities,
+            learners_to_replay: old.learners_in_memory(),
+            warnings,
+        })
+    }
+
     /// Erases the learner's events and state; returns how many events there were.
     pub fn delete(&self, id: &str) -> Result<u64, ApiError> {
         match self.commit(Change::Delete(id.to_owned()))? {
@@ -400,7 +576,7 @@ impl Service {
 
     /// How many learners' states are in memory.
     pub fn learners_in_memory(&self) -> usize {
-        self.core.learners.len()
+        self.core.engine().learners_in_memory()
     }
 }
 

@@ -185,3 +185,16 @@ fn concurrent_posts_and_reads_leave_every_state_equal_to_its_replay() {
         assert_eq!(*live, replayed, "learner l{l}");
     }
 }
+
+#[test]
+fn reload_without_files_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = service(&dir.path().join("s.db"));
+    post(
+        &s,
+        &format!(r#"{{"learner":"ann","item":"{Q1}","correct":true,"time":1}}"#),
+    );
+    let err = s.reload().unwrap_err();
+    assert_eq!(err.status, axum::http::StatusCode::CONFLICT);
+    assert_eq!(s.learners_in_memory(), 1);
+}

@@ -47,7 +47,7 @@ fn run(core: &Core, queue: &Receiver<Job>) {
             Ok(results) => {
                 for ((change, result), reply) in changes.iter().zip(results).zip(replies) {
                     if let Ok(changed) = &result {
-                        core.committed(change, changed);
+                        core.engine().committed(&*core.store, change, changed);
                     }
                     // A client that went away needs no answer.
                     let _ = reply.send(result.map_err(ApiError::from));

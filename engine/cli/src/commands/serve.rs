@@ -2,7 +2,7 @@
 //! recommender over HTTP until the process ends (the service is `pathwise_serve`).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,6 +60,13 @@ pub struct Args {
     pub mastery: MasteryArgs,
 }
 
+/// The recommender of the model and graph files (read again on each reload).
+fn load(model: &Path, graph: &Path, policy: &Policy) -> anyhow::Result<Recommender> {
+    let model = Arc::new(read_model(model)?);
+    let graph = Arc::new(pathwise_datasets::load_graph(graph, &Default::default())?.graph);
+    Ok(Recommender::new(graph, model, policy.clone())?)
+}
+
 fn timeout_seconds(text: &str) -> Result<f64, String> {
     text.parse::<f64>()
         .ok()
@@ -94,17 +101,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ..Policy::default()
     };
     policy.validate().context("--ready")?;
-    let model = Arc::new(read_model(&args.model)?);
-    let graph = Arc::new(pathwise_datasets::load_graph(&args.graph, &Default::default())?.graph);
-    let recommender = Recommender::new(graph, model, policy)?;
+    let recommender = load(&args.model, &args.graph, &policy)?;
     for w in recommender.warnings() {
         eprintln!("pathwise: warning: {}", pathwise::text::terminal_safe(w));
     }
     let store =
         SqliteStore::open(&args.state).with_context(|| format!("{}", args.state.display()))?;
+    let (model, graph) = (args.model.clone(), args.graph.clone());
+    let reload = move || load(&model, &graph, &policy).map_err(|e| crate::one_line(&e));
     let service = Arc::new(
         Service::new(recommender, rule, Box::new(store))
-            .context("cannot start the service's writer thread")?,
+            .context("cannot start the service's writer thread")?
+            .with_reload(Box::new(reload)),
     );
     let listener = std::net::TcpListener::bind(args.listen)
         .with_context(|| format!("cannot listen on {}", args.listen))?;
