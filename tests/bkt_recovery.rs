@@ -3,7 +3,9 @@
 
 use std::ops::ControlFlow;
 
-use pathwise::{FitInfo, FitOptions, Model, Params, SkillModel, SkillStats, Variant, fit, predict};
+use pathwise::{
+    FitInfo, FitOptions, Model, Params, SkillModel, Variant, bkt::SkillStats, fit, predict,
+};
 use pathwise_datasets::generate::{CohortSpec, SkillTruth, TruthOptions, draw_skill_truths};
 
 fn go(_: pathwise::Progress) -> ControlFlow<()> {

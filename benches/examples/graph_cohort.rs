@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use pathwise::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
+use pathwise::{FitInfo, Model, Params, SkillModel, Variant, bkt::SkillStats};
 use pathwise_benches::recommend_world::Rng;
 use pathwise_datasets::{GraphOptions, load_graph};
 

@@ -8,17 +8,20 @@
 //! (a) the demo curriculum with parameters drawn per seed; (b) the demo curriculum whose truth is
 //! the model fitted on the demo cohort (forgetting, item guess/slip); (c) generated curricula of
 //! 30, 45, 60 and 80 skills, each with its own seeds; (d) a model fitted on ASSISTments 2009 with
-//! a skill graph derived from the order learners first meet skills ([`pathwise::derive_graph`]).
+//! a skill graph derived from the order learners first meet skills ([`pathwise::graph::derive_graph`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pathwise::simulate::{
+use pathwise::eval::simulate::{
     DEFAULT_BLOCKED_LEARN_FACTOR, Policy, PolicyName, RunFigures, SimOptions, Summary, Tutor,
     World, recommender_policy, run,
 };
 use pathwise::{
-    DeriveOptions, FitOptions, MeanStd, Model, Recommender, SkillGraph, Variant, derive_graph, fit,
+    FitOptions, Model, Recommender, SkillGraph, Variant,
+    eval::MeanStd,
+    fit,
+    graph::{DeriveOptions, derive_graph},
 };
 use pathwise_benches::recommend_world;
 use pathwise_datasets::{LogOptions, demo_curriculum, load_logs};
@@ -188,7 +191,7 @@ fn mean_se(m: &MeanStd, runs: usize, digits: usize) -> String {
     format!("{:.digits$} ± {se:.digits$}", m.mean)
 }
 
-fn difference(d: Option<pathwise::simulate::Difference>, digits: usize) -> String {
+fn difference(d: Option<pathwise::eval::simulate::Difference>, digits: usize) -> String {
     match d {
         Some(d) => match d.z() {
             Some(z) => format!("{:+.digits$} ({z:+.1} se)", d.mean),

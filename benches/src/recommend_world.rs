@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use pathwise::{
     ActivitySpec, BuildOptions, FitInfo, Model, Params, SkillGraph, SkillGraphBuilder, SkillModel,
-    SkillSpec, SkillStats, Variant,
+    SkillSpec, Variant, bkt::SkillStats,
 };
 
 /// A small deterministic generator (xorshift64*).

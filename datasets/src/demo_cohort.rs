@@ -3,7 +3,7 @@
 //! `datasets/demo/cohort.csv` and regenerated bit for bit by [`write_demo_cohort`].
 //!
 //! How it is made (all from [`DEMO_SEED`]): true parameters per skill are drawn with
-//! [`pathwise::simulate::draw_params`] (prior 0.05–0.35, learn 0.08–0.30, forget 0–0.02, guess
+//! [`pathwise::eval::simulate::draw_params`] (prior 0.05–0.35, learn 0.08–0.30, forget 0–0.02, guess
 //! 0.10–0.30, slip 0.05–0.15), each activity's guess and slip shifted from its skill's by up to
 //! ±0.08. Learners practise with the `random-ready` policy (a teacher assigning any skill the tutor
 //! thinks is ready), learning is 10× slower while a prerequisite is unknown. Class `7A` practises
@@ -12,7 +12,9 @@
 
 use std::io::Write;
 
-use pathwise::simulate::{BaselinePolicy, DEFAULT_BLOCKED_LEARN_FACTOR, SimOptions, Tutor, World};
+use pathwise::eval::simulate::{
+    BaselinePolicy, DEFAULT_BLOCKED_LEARN_FACTOR, SimOptions, Tutor, World,
+};
 use pathwise::{Result, SkillGraph};
 
 use crate::demo_curriculum;
@@ -54,28 +56,34 @@ pub fn write_demo_cohort(out: impl Write) -> Result<()> {
             ..SimOptions::default()
         };
         let mut rows = Vec::new();
-        pathwise::simulate::run(&world, tutor, &BaselinePolicy::RandomReady, &options, |a| {
-            let stopped_early = a.learner % 10 == 9;
-            if stopped_early && a.step as usize >= steps * 3 / 10 {
-                return;
-            }
-            let skill = a.skill;
-            let activities = graph.skill_activities(skill);
-            let item = if activities.is_empty() {
-                graph.skill(skill).id.clone()
-            } else {
-                let pick = activities[a.attempt_on_skill as usize % activities.len()];
-                graph.activity(pick).id.clone()
-            };
-            rows.push([
-                format!("{class}-{:02}", a.learner + 1),
-                graph.skill(skill).id.clone(),
-                item,
-                u8::from(a.correct).to_string(),
-                (a.step + 1).to_string(),
-                class.to_string(),
-            ]);
-        })?;
+        pathwise::eval::simulate::run(
+            &world,
+            tutor,
+            &BaselinePolicy::RandomReady,
+            &options,
+            |a| {
+                let stopped_early = a.learner % 10 == 9;
+                if stopped_early && a.step as usize >= steps * 3 / 10 {
+                    return;
+                }
+                let skill = a.skill;
+                let activities = graph.skill_activities(skill);
+                let item = if activities.is_empty() {
+                    graph.skill(skill).id.clone()
+                } else {
+                    let pick = activities[a.attempt_on_skill as usize % activities.len()];
+                    graph.activity(pick).id.clone()
+                };
+                rows.push([
+                    format!("{class}-{:02}", a.learner + 1),
+                    graph.skill(skill).id.clone(),
+                    item,
+                    u8::from(a.correct).to_string(),
+                    (a.step + 1).to_string(),
+                    class.to_string(),
+                ]);
+            },
+        )?;
         for row in rows {
             csv.write_record(&row).map_err(io)?;
         }

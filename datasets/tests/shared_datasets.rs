@@ -208,7 +208,7 @@ fn oli_statics_raw_three_line_records_with_an_item_map() {
 /// Answers every skill of `model` correctly until the mastery rule says mastered; the most
 /// answers any skill needed. Panics naming a skill that never gets there.
 fn answers_to_master_every_skill(model: &pathwise::Model) -> usize {
-    use pathwise::mastery::Status;
+    use pathwise::bkt::mastery::Status;
     let mut most = 0;
     for skill in model.skills() {
         let id = skill.id();
@@ -254,7 +254,7 @@ fn no_fitted_skill_of_the_demo_or_of_assistments_is_unreachable() {
     let capped = model
         .skills()
         .iter()
-        .filter(|s| pathwise::mastery::ceiling(s.params()) < 0.95)
+        .filter(|s| pathwise::bkt::mastery::ceiling(s.params()) < 0.95)
         .count();
     assert!(
         capped > 0,

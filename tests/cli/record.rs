@@ -87,7 +87,7 @@ fn issue([key, model, graph, log]: [&Path; 4], rest: &[&str]) -> Output {
 /// A model with two skills whose parameters make a few correct answers enough for mastery, its
 /// graph and a log of two learners, written into `dir`.
 fn write_issue_inputs(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
-    use pathwise::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
+    use pathwise::{FitInfo, Model, Params, SkillModel, Variant, bkt::SkillStats};
     let p = Params {
         prior: 0.3,
         learn: 0.3,

@@ -11,24 +11,24 @@ use clap::builder::RangedU64ValueParser;
 pub const MAX_THREADS: u64 = 1024;
 
 /// `fit --restarts`: starting points per skill (the library's limit).
-pub const MAX_RESTARTS: u64 = pathwise::MAX_RESTARTS as u64;
+pub const MAX_RESTARTS: u64 = pathwise::bkt::MAX_RESTARTS as u64;
 
 /// `fit --max-iter`: EM iterations per skill and restart.
 pub const MAX_ITERATIONS: u64 = 100_000;
 
 /// `eval --folds`: cross-validation folds (also at most the log's learners; the library's limit, which
 /// also bounds the labels of `--split-column`).
-pub const MAX_FOLDS: u64 = pathwise::MAX_FOLDS as u64;
+pub const MAX_FOLDS: u64 = pathwise::eval::MAX_FOLDS as u64;
 
 /// `recommend --top`, `replay --top`: recommendations per learner.
 pub const MAX_TOP: u64 = 10_000;
 
 /// `replay --slices`: slices of the walk reported (the library's limit).
-pub const MAX_SLICES: u64 = pathwise::MAX_REPLAY_SLICES as u64;
+pub const MAX_SLICES: u64 = pathwise::eval::MAX_REPLAY_SLICES as u64;
 
 /// `simulate --learners`, `--steps`, `--runs`: each at most, and their product at most, this many
 /// simulated learner-steps (the library's limit; about 1.6 GB at the most, 2.4 GB more with `-o`).
-pub const MAX_LEARNER_STEPS: u64 = pathwise::simulate::MAX_LEARNER_STEPS as u64;
+pub const MAX_LEARNER_STEPS: u64 = pathwise::eval::simulate::MAX_LEARNER_STEPS as u64;
 
 /// `record issue --valid-days`: a validity of at most about 1000 years.
 pub const MAX_VALID_DAYS: u64 = 365_250;

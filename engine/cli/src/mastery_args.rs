@@ -2,7 +2,7 @@
 //! that judges mastery (recommend, path, report, record issue, simulate).
 
 use anyhow::Context;
-use pathwise::mastery::MasteryRule;
+use pathwise::bkt::mastery::MasteryRule;
 
 /// When a skill counts as mastered (see docs/bkt.md, "Mastery").
 #[derive(Debug, Clone, clap::Args)]

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pathwise::{InteractionLog, Model, Overlap, SkillGraph};
+use pathwise::{InteractionLog, Model, SkillGraph, bkt::Overlap};
 
 /// How many ids a list on stderr names before `and N more`.
 const NAMED: usize = 5;

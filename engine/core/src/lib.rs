@@ -7,55 +7,39 @@
 //! The library never prints, never exits and never panics on bad input: every fallible call
 //! returns [`Result`], whose [`Error`] names the file, line and column (or skill/item) at fault.
 //!
-//! Modules follow the data's journey (see `docs/architecture.md`): `log` (interaction logs) → `graph`
-//! (skill graphs) → `bkt` (models) → `recommend` → `eval` / `report` / `record`.
+//! The crate root holds the embedding flow: an [`InteractionLog`] (built with [`LogBuilder`]) →
+//! [`FitOptions`] and [`fit`] → a [`Model`] → one [`LearnerState`] per learner → a [`Recommender`]
+//! on a [`SkillGraph`] → [`Recommendation`]s and [`Plan`]s, with [`Error`] and [`Result`].
+//! Everything else lives in public modules that follow the data's journey (see
+//! `docs/architecture.md`): [`log`] (interaction logs) → [`graph`] (skill graphs) → [`bkt`]
+//! (models) → [`recommend`] → [`eval`] (evaluation and [`eval::simulate`]) / [`report`] (cohort
+//! figures) / [`record`] (verifiable mastery records), with [`json`] and [`text`] as helpers.
 
 // A library never prints or exits: it returns what it found and lets the front end decide.
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
-mod bkt;
-pub use bkt::mastery;
+pub mod bkt;
 mod error;
-mod eval;
-mod graph;
+pub mod eval;
+pub mod graph;
 pub mod json;
-mod log;
-mod recommend;
+pub mod log;
+pub mod recommend;
 pub mod record;
-mod report;
+pub mod report;
 pub mod text;
 
+pub use bkt::mastery::{MasteryRule, Status};
 pub use bkt::{
-    Bounds, DEFAULT_PSEUDO_COUNTS, EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, Fallback,
-    Fallbacks, FitFlag, FitInfo, FitOptions, FixedParams, GUESS_SLIP_MARGIN, ItemParams,
-    LEARNER_CLASSES, LearnerState, MAX_RESTARTS, MAX_STATE_BYTES, MODEL_FORMAT, MODEL_VERSION,
-    Model, Overlap, PROB_FLOOR, ParamName, Params, PredictionRow, Progress, PseudoCounts, Replay,
-    STATE_FORMAT, STATE_VERSION, SkillModel, SkillStats, StateChanges, Step, Variant, fit, predict,
+    FitInfo, FitOptions, FixedParams, LearnerState, Model, Params, PredictionRow, Progress,
+    PseudoCounts, SkillModel, Variant, fit, predict,
 };
 pub use error::{Error, Location, Result};
-pub use eval::simulate;
-pub use eval::{
-    Afm, Bkt, DEFAULT_TEST_FRACTION, EvalOptions, EvalProgress, FoldSpread, LOG_LOSS_EPS,
-    LearnerScorer, MAX_FOLDS, MAX_REPLAY_SLICES, MODEL_NAMES, Majority, MeanStd, Metrics,
-    ModelFamily, ModelReport, Pfa, Predictions, Predictor, ReplayOptions, ReplayReport, ReplayStep,
-    Scored, SkillMean, SkillMetrics, Split, accuracy, auc, cross_validate, cross_validate_with,
-    group_folds, learner_folds, log_loss, model_families, model_family, replay, replay_with, rmse,
-    summarize, time_cut, walk_order,
-};
 pub use graph::{
-    Activity, ActivitySpec, BuildOptions, BuiltGraph, DeriveOptions, DropReason, DroppedEdge,
-    MAX_DERIVED_SKILLS, Skill, SkillGraph, SkillGraphBuilder, SkillSpec, derive_graph,
+    Activity, ActivitySpec, BuildOptions, BuiltGraph, Skill, SkillGraph, SkillGraphBuilder,
+    SkillSpec,
 };
-pub use log::{
-    InteractionLog, Interner, LogBuilder, NONE_ID, OrderKind, RawRow, Response, Sequence,
-};
+pub use log::{InteractionLog, LogBuilder, OrderKind, RawRow, Response};
 pub use recommend::{
-    Components, GRID_POINTS, Kind, MAX_OPPORTUNITIES, Plan, PlanStep, Policy, Recommendation,
-    Recommender, Replayer, SkillDynamics, SkillKnowledge,
-};
-pub use report::{
-    ALL_LEARNERS, Cohort, CohortInput, CohortReport, CohortSelection, Group, GroupRule, Grouping,
-    Inactive, InactiveRule, LearnerActivity, LearnerFigures, LearnerInput, ReportSettings,
-    SkillFigures, SkillRef, Stuck, Summary, TopPick, build_report, cohort_reports, format_gap,
-    format_order, learner_activity,
+    Components, Kind, Plan, PlanStep, Policy, Recommendation, Recommender, SkillKnowledge,
 };

@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// Marks "no item" / "no group" in the id columns.
-pub const NONE_ID: u32 = u32::MAX;
+pub(crate) const NONE_ID: u32 = u32::MAX;
 
 /// A two-way map between string ids and dense integers `0..len`, in order of first appearance.
 ///
@@ -33,7 +33,7 @@ pub const NONE_ID: u32 = u32::MAX;
 /// case for a log grouped by learner, skips the lookup entirely.
 ///
 /// ```
-/// let mut names = pathwise::Interner::default();
+/// let mut names = pathwise::log::Interner::default();
 /// assert_eq!(names.intern("ann"), 0);
 /// assert_eq!(names.intern("bob"), 1);
 /// assert_eq!(names.intern("ann"), 0);
@@ -146,7 +146,7 @@ pub struct Sequence<'a> {
     pub learner: u32,
     /// 1 for a correct response, 0 otherwise.
     pub correct: &'a [u8],
-    /// Dense item ids ([`NONE_ID`] where the log has none).
+    /// Dense item ids (`u32::MAX` where the log has none).
     pub items: &'a [u32],
     /// Index of each observation's response in the log.
     pub responses: &'a [u32],

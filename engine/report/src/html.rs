@@ -14,7 +14,9 @@
 
 use std::fmt::Write as _;
 
-use pathwise::{CohortInput, CohortReport, GroupRule, InactiveRule, ReportSettings, format_order};
+use pathwise::report::{
+    CohortInput, CohortReport, GroupRule, InactiveRule, ReportSettings, format_order,
+};
 
 use super::colors;
 use super::sheets::{Sheet, Sheets, p3};

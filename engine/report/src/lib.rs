@@ -1,7 +1,7 @@
 //! # pathwise-report
 //!
 //! Cohort reports for teachers, rendered from the figures of the core library
-//! ([`pathwise::CohortInput`] and [`pathwise::CohortReport`]): one self-contained HTML page
+//! ([`pathwise::report::CohortInput`] and [`pathwise::report::CohortReport`]): one self-contained HTML page
 //! ([`html`]: inline CSS and SVG, the mastery heatmap with its [`colors`] scale) and the tables
 //! ([`sheets`]) as CSV or JSON. Every number on the page is printed from the same table cells as
 //! the files, so they agree to the digit. The rules behind the figures and every column are
@@ -14,7 +14,7 @@
 //! such folder per cohort, named by [`cohort_dir_name`].
 //!
 //! ```
-//! use pathwise::{build_report, CohortInput, LearnerInput, OrderKind, ReportSettings, SkillRef};
+//! use pathwise::{report::{build_report, CohortInput, LearnerInput, ReportSettings, SkillRef}, OrderKind};
 //! use pathwise_report::{FileFormat, PageContext, render_cohort};
 //! let input = CohortInput {
 //!     skills: vec![SkillRef { id: "add".into(), name: "Addition".into() }],
@@ -50,7 +50,7 @@ pub mod sheets;
 use std::fmt::Write as _;
 use std::io::Write;
 
-use pathwise::{CohortInput, CohortReport, ReportSettings};
+use pathwise::report::{CohortInput, CohortReport, ReportSettings};
 
 pub use html::PageContext;
 use sheets::{Kind, Sheet};

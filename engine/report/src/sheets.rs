@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use pathwise::{CohortInput, CohortReport, format_gap, format_order};
+use pathwise::report::{CohortInput, CohortReport, format_gap, format_order};
 
 /// How a column's cells are typed in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,7 +239,7 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
             top.map(|t| skill_id(t.skill)).unwrap_or_default(),
             top.map(|t| skill_name(t.skill)).unwrap_or_default(),
             top.map(|t| t.activity.clone()).unwrap_or_default(),
-            top.map(|t| t.kind.clone()).unwrap_or_default(),
+            top.map(|t| t.kind.as_str().to_owned()).unwrap_or_default(),
             top.map(|t| t.reason.clone()).unwrap_or_default(),
         ]);
     }

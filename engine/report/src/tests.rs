@@ -1,5 +1,8 @@
 use super::*;
-use pathwise::{LearnerInput, OrderKind, SkillRef, TopPick, build_report};
+use pathwise::{
+    OrderKind,
+    report::{LearnerInput, SkillRef, TopPick, build_report},
+};
 use std::path::Path;
 
 /// Renders one cohort and writes its files into `dir`, as a front end would.
@@ -49,7 +52,7 @@ fn input(n_learners: usize, n_skills: usize) -> CohortInput {
             let top = ready.iter().position(|&r| r).map(|s| TopPick {
                 skill: s,
                 activity: format!("act-{s}"),
-                kind: "learn".into(),
+                kind: pathwise::Kind::Learn,
                 reason: format!(
                     "Ready: <prerequisites> mastered; current mastery {:.2}",
                     mastery[s]

@@ -3,7 +3,7 @@
 //! from the stored events through the new model and graph when next asked about, so a state is
 //! always the replay of the learner's stored events through the engine in use.
 
-use pathwise::mastery::MasteryRule;
+use pathwise::bkt::mastery::MasteryRule;
 use pathwise::{LearnerState, Recommender};
 
 use crate::error::ApiError;

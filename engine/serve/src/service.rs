@@ -12,7 +12,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::thread::JoinHandle;
 
 use axum::http::StatusCode;
-use pathwise::mastery::MasteryRule;
+use pathwise::bkt::mastery::MasteryRule;
 use pathwise::{Plan, Recommendation, Recommender, SkillKnowledge};
 use serde::Serialize;
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use pathwise::bkt::SkillStats;
 use pathwise::*;
 
 use super::*;

@@ -293,7 +293,7 @@ fn print_recovery(model_path: &Path) -> anyhow::Result<()> {
          learning {}x while a prerequisite is unknown, so the fitted learn rate is an effective \
          one; guess and slip also vary by activity around the skill's values.",
         pairs.len(),
-        pathwise::simulate::DEFAULT_BLOCKED_LEARN_FACTOR.recip()
+        pathwise::eval::simulate::DEFAULT_BLOCKED_LEARN_FACTOR.recip()
     );
     Ok(())
 }

@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
-    DEFAULT_TEST_FRACTION, EvalOptions, InteractionLog, MeanStd, Metrics, ModelReport, Predictions,
-    Split, cross_validate_with, model_families, summarize,
+    InteractionLog,
+    eval::{
+        DEFAULT_TEST_FRACTION, EvalOptions, MeanStd, Metrics, ModelReport, Predictions, Split,
+        cross_validate_with, model_families, summarize,
+    },
 };
 use pathwise_datasets::Role;
 use serde_json::{Map, Value, json};

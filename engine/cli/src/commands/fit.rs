@@ -6,7 +6,10 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use pathwise::{Bounds, FitFlag, FitOptions, FixedParams, Model, PseudoCounts, Variant};
+use pathwise::{
+    FitOptions, FixedParams, Model, PseudoCounts, Variant,
+    bkt::{Bounds, FitFlag},
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use pathwise::{InteractionLog, Replay};
+use pathwise::{InteractionLog, bkt::Replay};
 
 use crate::Outcome;
 use crate::commands::fit::read_model;

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
-use pathwise::mastery::MasteryRule;
-use pathwise::{InteractionLog, Model, Policy, Recommendation, Recommender, Replayer, SkillGraph};
+use pathwise::bkt::mastery::MasteryRule;
+use pathwise::{
+    InteractionLog, Model, Policy, Recommendation, Recommender, SkillGraph, recommend::Replayer,
+};
 use rayon::prelude::*;
 
 use crate::commands::fit::read_model;

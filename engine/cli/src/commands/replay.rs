@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
-    FitOptions, InteractionLog, LearnerState, Metrics, Policy, Recommender, ReplayOptions,
-    ReplayReport, fit, model_family, replay_with,
+    FitOptions, InteractionLog, LearnerState, Policy, Recommender,
+    eval::{Metrics, ReplayOptions, ReplayReport, model_family, replay_with},
+    fit,
 };
 use pathwise_datasets::{GraphOptions, load_graph};
 use serde_json::{Value, json};

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use pathwise::text::terminal_safe;
 use pathwise::{
-    Cohort, CohortSelection, InteractionLog, Location, Policy, Recommender, ReportSettings,
-    cohort_reports,
+    InteractionLog, Location, Policy, Recommender,
+    report::{Cohort, CohortSelection, ReportSettings, cohort_reports},
 };
 use pathwise_datasets::{GraphOptions, load_graph};
 use pathwise_report::{

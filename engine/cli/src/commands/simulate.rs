@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use pathwise::simulate::{
+use pathwise::eval::simulate::{
     DEFAULT_BLOCKED_LEARN_FACTOR, Difference, Policy, PolicyName, SimAttempt, SimOptions, Summary,
     Tutor, World, recommender_policy,
 };
 use pathwise::text::quoted;
-use pathwise::{MeanStd, Recommender, SkillGraph};
+use pathwise::{Recommender, SkillGraph, eval::MeanStd};
 use pathwise_datasets::{GraphOptions, load_graph};
 use serde_json::{Value, json};
 
@@ -173,7 +173,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             args.runs,
             args.learners
         );
-        let summary = pathwise::simulate::run(&world, tutor, policy, &options, |a| {
+        let summary = pathwise::eval::simulate::run(&world, tutor, policy, &options, |a| {
             if keep_log {
                 attempts.push(*a)
             }

@@ -120,7 +120,8 @@ pub(crate) fn observe_classes(
 mod tests {
     use super::*;
     use crate::{
-        FitInfo, ItemParams, LearnerState, Model, Params, SkillModel, SkillStats, Variant,
+        FitInfo, LearnerState, Model, Params, SkillModel, Variant,
+        bkt::{ItemParams, SkillStats},
     };
 
     const P: Params = Params {

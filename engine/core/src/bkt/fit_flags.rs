@@ -19,7 +19,7 @@ pub const FEW_OBSERVATIONS: u64 = 50;
 
 /// How close a fitted parameter may come to an edge of its range before it is flagged: prior and
 /// learn within this of 0 or 1, forget within this of 1, guess and slip within this of 0 or of 0.5
-/// (the default bound is 0.5 − [`crate::GUESS_SLIP_MARGIN`] = 0.499, and 0.5 is where a correct
+/// (the default bound is 0.5 − [`crate::bkt::GUESS_SLIP_MARGIN`] = 0.499, and 0.5 is where a correct
 /// answer stops saying anything about knowledge).
 pub const EDGE_TOLERANCE: f64 = 0.01;
 
@@ -29,7 +29,7 @@ pub const EDGE_TOLERANCE: f64 = 0.01;
 /// [`FitFlag::explanation`] says in one line why the skill's estimates are doubtful.
 ///
 /// ```
-/// use pathwise::FitFlag;
+/// use pathwise::bkt::FitFlag;
 /// assert_eq!(FitFlag::GuessHigh.to_string(), "guess_high");
 /// assert_eq!(FitFlag::parse("few_learners"), Some(FitFlag::FewLearners));
 /// assert!(FitFlag::GuessHigh.explanation().contains("0.49"));

@@ -29,7 +29,7 @@ pub const MAX_EVIDENCE: u32 = 1_000;
 /// When a skill counts as mastered, and when practice without mastery counts as wheel-spinning.
 ///
 /// ```
-/// use pathwise::mastery::{MasteryRule, Status};
+/// use pathwise::bkt::mastery::{MasteryRule, Status};
 /// let rule = MasteryRule::default();
 /// assert_eq!((rule.threshold, rule.streak, rule.spinning), (0.95, 3, 10));
 /// assert!(MasteryRule { streak: 0, ..rule }.validate().is_err());
@@ -178,7 +178,7 @@ impl Evidence {
 /// 1 without forgetting, below 1 with it (see the module documentation).
 ///
 /// ```
-/// use pathwise::{Params, mastery::ceiling};
+/// use pathwise::{Params, bkt::mastery::ceiling};
 /// let p = Params { prior: 0.3, learn: 0.2, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// assert_eq!(ceiling(&p), 1.0);
 /// let forgets = Params { forget: 0.07, ..p };

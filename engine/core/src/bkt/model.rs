@@ -281,7 +281,7 @@ impl Model {
     }
 
     /// The attainable P(known) ceiling of skill `skill` (dense index; see
-    /// [`crate::mastery::ceiling`]): the lowest over the skill's own values and its items'.
+    /// [`crate::bkt::mastery::ceiling`]): the lowest over the skill's own values and its items'.
     #[inline]
     pub(crate) fn ceiling(&self, skill: usize) -> f64 {
         self.ceilings[skill]

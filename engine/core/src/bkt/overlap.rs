@@ -45,7 +45,7 @@ impl Model {
     /// a graph's skill ids); repeats in `ids` count once.
     ///
     /// ```
-    /// use pathwise::{FitInfo, Model, Params, SkillModel, SkillStats, Variant};
+    /// use pathwise::{FitInfo, Model, Params, SkillModel, bkt::SkillStats, Variant};
     /// let skill = |id: &str| SkillModel::new(id, Params::default(), vec![], vec![], SkillStats::default());
     /// let model = Model::new(
     ///     Variant::default(),
@@ -86,7 +86,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{FitInfo, Params, SkillModel, SkillStats, Variant};
+    use crate::{FitInfo, Params, SkillModel, Variant, bkt::SkillStats};
 
     fn model(ids: &[&str]) -> Model {
         let skills = ids

@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 /// [`LearnerState::from_json`], which carries a state over to a refitted model by skill id.
 ///
 /// ```
-/// use pathwise::{LearnerState, Model, FitInfo, Params, SkillModel, SkillStats, Variant};
-/// use pathwise::mastery::Status;
+/// use pathwise::{LearnerState, Model, FitInfo, Params, SkillModel, bkt::SkillStats, Variant};
+/// use pathwise::bkt::mastery::Status;
 /// let p = Params { prior: 0.2, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// let skill = SkillModel::new("add", p, vec![], vec![], SkillStats::default());
 /// let model = Model::new(Variant::default(), vec![skill], vec![], FitInfo::default())?;
@@ -140,7 +140,7 @@ impl LearnerState {
     }
 
     /// The mastery estimate of `skill`: P(known) as a share of the skill's attainable ceiling
-    /// (see [`crate::mastery`]), at most 1. The [`MasteryRule`] threshold applies to it.
+    /// (see [`crate::bkt::mastery`]), at most 1. The [`MasteryRule`] threshold applies to it.
     pub fn estimate(&self, model: &Model, skill: &str) -> Result<f64> {
         self.check(model)?;
         Ok(match model.skill_index(skill) {

@@ -137,7 +137,7 @@ impl LearnerState {
     /// happened. A malformed document is an [`Error::Input`] naming the field.
     ///
     /// ```
-    /// use pathwise::{LearnerState, Model, FitInfo, Params, SkillModel, SkillStats, Variant};
+    /// use pathwise::{LearnerState, Model, FitInfo, Params, SkillModel, bkt::SkillStats, Variant};
     /// let p = Params { prior: 0.2, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
     /// let make = |ids: &[&str]| Model::new(Variant::default(),
     ///     ids.iter().map(|id| SkillModel::new(*id, p, vec![], vec![], SkillStats::default())).collect(),
@@ -265,8 +265,8 @@ fn carry(stored: Stored, model: &Model) -> (LearnerState, StateChanges) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mastery::Status;
-    use crate::{FitInfo, Params, SkillModel, SkillStats, Variant};
+    use crate::bkt::mastery::Status;
+    use crate::{FitInfo, Params, SkillModel, Variant, bkt::SkillStats};
 
     fn model(ids: &[&str], prior: f64) -> Model {
         let p = Params {

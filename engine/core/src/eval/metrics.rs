@@ -28,7 +28,7 @@ impl Metrics {
     /// All four metrics of `p` against `y`; `None` when there is nothing to score.
     ///
     /// ```
-    /// use pathwise::Metrics;
+    /// use pathwise::eval::Metrics;
     /// let m = Metrics::compute(&[0.9, 0.2, 0.6], &[1, 0, 0]).unwrap();
     /// assert_eq!(m.n, 3);
     /// assert_eq!(m.auc, Some(1.0));

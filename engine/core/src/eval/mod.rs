@@ -5,7 +5,7 @@
 //! and, in [`simulate`], simulated learners for comparing teaching policies.
 //!
 //! ```
-//! use pathwise::{EvalOptions, LogBuilder, RawRow, Split, cross_validate, model_families, summarize};
+//! use pathwise::{eval::{EvalOptions, Split, cross_validate, model_families, summarize}, LogBuilder, RawRow};
 //! let mut b = LogBuilder::new();
 //! for (l, learner) in ["ann", "bob", "cy", "dee"].iter().enumerate() {
 //!     for t in 0..6 {

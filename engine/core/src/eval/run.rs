@@ -98,7 +98,7 @@ fn test_folds(log: &InteractionLog, split: Split, seed: u64) -> Result<(Vec<u32>
 
 /// How far a long evaluation has come, passed to the progress callback of
 /// [`cross_validate_with`] (units: one model fitted and scored on one split) and
-/// [`replay_with`](crate::replay_with) (units: scored responses).
+/// [`replay_with`](crate::eval::replay_with) (units: scored responses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EvalProgress {
     /// Units done.

@@ -45,7 +45,7 @@ impl Default for DeriveOptions {
 /// (see the module documentation); the log's items become the activities.
 ///
 /// ```
-/// use pathwise::{DeriveOptions, LogBuilder, RawRow, derive_graph};
+/// use pathwise::{graph::{DeriveOptions, derive_graph}, LogBuilder, RawRow};
 /// let mut b = LogBuilder::new();
 /// for l in 0..40 {
 ///     let learner = format!("l{l}");

@@ -13,7 +13,7 @@ const TINY: f64 = 1e-12;
 /// per-item guess/slip/learn): `learn` = P(T), `forget` = P(F), `guess` = P(G), `slip` = P(S).
 ///
 /// ```
-/// use pathwise::SkillDynamics;
+/// use pathwise::recommend::SkillDynamics;
 /// let d = SkillDynamics { learn: 0.2, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// assert!((d.p_correct(0.5) - 0.55).abs() < 1e-12);
 /// // One attempt raises P(known) by (1 - p)·learn − p·forget in expectation.
@@ -98,7 +98,7 @@ impl SkillDynamics {
     /// Expected number of practice opportunities until the filter's P(known) reaches `mastery`,
     /// starting from P(known) = `p` (0 when `p ≥ mastery`), under the model's own predictive
     /// distribution of answers. `None` when the threshold cannot be reached (above the skill's
-    /// ceiling under forgetting, see [`crate::mastery::ceiling`], or no learning at all). The
+    /// ceiling under forgetting, see [`crate::bkt::mastery::ceiling`], or no learning at all). The
     /// recommender asks for the mastery rule's share of the ceiling, which is always reachable.
     /// Beyond [`MAX_OPPORTUNITIES`] opportunities the rest of the sum is its geometric tail.
     ///
@@ -112,7 +112,7 @@ impl SkillDynamics {
     /// Checked against a Monte Carlo simulation of hidden states and the filter in the tests.
     ///
     /// ```
-    /// use pathwise::SkillDynamics;
+    /// use pathwise::recommend::SkillDynamics;
     /// // Perfect evidence: a correct answer proves knowledge, learning happens with rate 0.5.
     /// let d = SkillDynamics { learn: 0.5, forget: 0.0, guess: 0.0, slip: 0.0 };
     /// let e = d.expected_opportunities(0.0, 0.95).unwrap();
@@ -177,7 +177,7 @@ impl SkillDynamics {
 pub const MAX_OPPORTUNITIES: usize = 2_000;
 
 /// Grid size of [`SkillDynamics::expected_opportunities`].
-pub const GRID_POINTS: usize = 512;
+pub(crate) const GRID_POINTS: usize = 512;
 
 /// Where a value lands on the grid: absorbed, or split between point `i` and `i + 1` with
 /// `upper` of the mass on `i + 1`.

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::knowledge::SkillKnowledge;
 use super::score::{Components, Kind};
-use crate::mastery::Status;
+use crate::bkt::mastery::Status;
 
 /// How many prerequisites are named before "and N more".
 const NAMED_PREREQUISITES: usize = 3;
@@ -155,7 +155,7 @@ fn write_prerequisites<'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mastery::Evidence;
+    use crate::bkt::mastery::Evidence;
 
     const PARTS: Components = Components {
         learning: 0.2,

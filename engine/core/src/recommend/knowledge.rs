@@ -1,7 +1,7 @@
 //! What the recommender knows of one learner on each graph skill, read from their
 //! [`LearnerState`](crate::LearnerState) once per call.
 
-use crate::mastery::{Evidence, MasteryRule, Status};
+use crate::bkt::mastery::{Evidence, MasteryRule, Status};
 
 /// One learner on one skill, as the recommender sees it.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]

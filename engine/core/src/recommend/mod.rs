@@ -20,7 +20,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
-pub use dynamics::{GRID_POINTS, MAX_OPPORTUNITIES, SkillDynamics};
+pub use dynamics::{MAX_OPPORTUNITIES, SkillDynamics};
 pub use knowledge::SkillKnowledge;
 pub use plan::{Plan, PlanStep};
 pub use policy::Policy;

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::rank::Context;
-use crate::mastery::Status;
+use crate::bkt::mastery::Status;
 
 /// One skill of a [`Plan`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

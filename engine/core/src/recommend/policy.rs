@@ -1,6 +1,6 @@
 //! The recommender's settings: the goals, how soft prerequisites may be, forgetting between
 //! practice, and how many activities per skill a list shows. When a skill counts as mastered is
-//! the learner state's [`MasteryRule`](crate::mastery::MasteryRule), not a policy setting, so that
+//! the learner state's [`MasteryRule`](crate::bkt::mastery::MasteryRule), not a policy setting, so that
 //! the recommender, the report and the records judge mastery alike.
 
 use crate::{Error, Result};

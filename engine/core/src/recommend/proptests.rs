@@ -9,7 +9,7 @@ use super::policy::Policy;
 use super::rank::{Context, recommend};
 use super::score::Kind;
 use super::tables::{ActivityRow, SkillRow, Tables};
-use crate::mastery::{Evidence, MasteryRule, Status, ceiling_of};
+use crate::bkt::mastery::{Evidence, MasteryRule, Status, ceiling_of};
 
 /// A random DAG over `n` skills whose index order is *not* topological: an edge goes from
 /// `perm[i]` to `perm[j]` for some `i < j`.

@@ -13,7 +13,7 @@ use super::knowledge::SkillKnowledge;
 use super::policy::Policy;
 use super::score::{Components, Kind, rank_order};
 use super::tables::{GoalSet, Tables};
-use crate::mastery::{MasteryRule, Status};
+use crate::bkt::mastery::{MasteryRule, Status};
 
 /// One recommended activity (or skill, when no activity practises it).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

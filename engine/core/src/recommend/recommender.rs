@@ -26,6 +26,7 @@ const LISTED: usize = 5;
 ///
 /// ```
 /// use std::sync::Arc;
+/// use pathwise::bkt::SkillStats;
 /// use pathwise::*;
 /// let mut b = SkillGraphBuilder::new("curriculum.toml");
 /// b.add_skill(SkillSpec::new("count").name("Counting"));
@@ -164,7 +165,7 @@ impl Recommender {
 
     /// What the learner knows of every graph skill, in the graph's skill order: P(known) (after
     /// the policy's decay), the mastery estimate, the evidence and the status under the state's
-    /// [`MasteryRule`](crate::mastery::MasteryRule). Fails with
+    /// [`MasteryRule`](crate::bkt::mastery::MasteryRule). Fails with
     /// [`Error::StateMismatch`] if the state belongs to another model.
     pub fn knowledge(&self, state: &LearnerState) -> Result<Vec<SkillKnowledge>> {
         state.check(&self.model)?;

@@ -1,6 +1,6 @@
 //! Rebuilding a learner's [`LearnerState`] from an interaction log.
 
-use crate::mastery::MasteryRule;
+use crate::bkt::mastery::MasteryRule;
 use crate::{InteractionLog, LearnerState, Model};
 
 /// Replays learners of a log through a model's filter. The map from the log's skill ids to the
@@ -8,6 +8,8 @@ use crate::{InteractionLog, LearnerState, Model};
 /// [`LearnerState::observe`]'s documented fallback (population-average parameters).
 ///
 /// ```
+/// use pathwise::bkt::SkillStats;
+/// use pathwise::recommend::Replayer;
 /// use pathwise::*;
 /// let p = Params { prior: 0.2, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// let model = Model::new(Variant::default(), vec![SkillModel::new("add", p, vec![], vec![], SkillStats::default())], vec![], FitInfo::default())?;

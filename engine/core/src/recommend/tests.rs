@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use crate::mastery::Status;
+use crate::bkt::mastery::Status;
+use crate::bkt::{SkillStats, mastery};
 use crate::*;
 
 /// count → add → carry, with `sub` also after count; one activity per skill.

@@ -10,7 +10,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::credential::{MasteredAt, MasteryClaim};
-use crate::mastery::{MasteryRule, Status};
+use crate::bkt::mastery::{MasteryRule, Status};
 use crate::text::{QUOTE_LIMIT, cut};
 use crate::{Error, InteractionLog, LearnerState, Location, Model, OrderKind, Result};
 
@@ -111,7 +111,7 @@ fn from_millis(ms: i64) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{FitInfo, LogBuilder, Params, RawRow, SkillModel, SkillStats, Variant};
+    use crate::{FitInfo, LogBuilder, Params, RawRow, SkillModel, Variant, bkt::SkillStats};
 
     fn model() -> Model {
         let p = Params {

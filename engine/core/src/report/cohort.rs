@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::input::{CohortInput, LearnerInput, ReportSettings, SkillRef, TopPick};
 use super::{CohortReport, build_report, learner_activity};
-use crate::{Error, InteractionLog, Model, OrderKind, Recommender, Replayer, Result};
+use crate::{Error, InteractionLog, Model, OrderKind, Recommender, Result, recommend::Replayer};
 
 /// The name of the one cohort of a report that is not split by group.
 pub const ALL_LEARNERS: &str = "All learners";
@@ -44,6 +44,8 @@ pub struct Cohort {
 /// response carries a group value, or when `settings` are out of range.
 ///
 /// ```
+/// use pathwise::bkt::SkillStats;
+/// use pathwise::report::{CohortSelection, ReportSettings, cohort_reports};
 /// use pathwise::*;
 /// let p = Params { prior: 0.2, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// let model = Model::new(Variant::default(),
@@ -183,7 +185,7 @@ impl CohortLearners {
                         Some(TopPick {
                             skill: graph.topological_position(s) as usize,
                             activity: rec.activity.unwrap_or_default(),
-                            kind: rec.kind.as_str().to_owned(),
+                            kind: rec.kind,
                             reason: rec.reason,
                         })
                     });

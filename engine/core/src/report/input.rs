@@ -1,8 +1,8 @@
 //! What a cohort report is computed from: plain data the caller assembles from a log, a model and
 //! the recommender, so the aggregation itself needs none of them.
 
-use crate::OrderKind;
 use crate::{Error, Result};
+use crate::{Kind, OrderKind};
 
 /// One skill of the report, in curriculum order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,8 @@ pub struct TopPick {
     pub skill: usize,
     /// The recommended activity id.
     pub activity: String,
-    /// `learn`, `review` or `prerequisite`.
-    pub kind: String,
+    /// Why the skill is recommended (learn, prerequisite, review, remedial).
+    pub kind: Kind,
     /// The one-line reason a teacher can read.
     pub reason: String,
 }

@@ -12,7 +12,7 @@
 //! agree.
 //!
 //! ```
-//! use pathwise::{build_report, CohortInput, LearnerInput, OrderKind, ReportSettings, SkillRef};
+//! use pathwise::{report::{build_report, CohortInput, LearnerInput, ReportSettings, SkillRef}, OrderKind};
 //! let skill = |id: &str| SkillRef { id: id.into(), name: id.into() };
 //! let learner = |id: &str, m: [f64; 2], ready: [bool; 2]| LearnerInput {
 //!     id: id.into(), responses: 12, attempts: vec![10, 2], correct: vec![4, 1],

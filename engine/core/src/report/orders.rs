@@ -9,7 +9,7 @@ use crate::OrderKind;
 /// calendar (about ±262,000 years) is printed as its number too.
 ///
 /// ```
-/// use pathwise::{format_order, OrderKind};
+/// use pathwise::{report::format_order, OrderKind};
 /// assert_eq!(format_order(OrderKind::TimestampMillis, 1_157_414_400_000), "2006-09-05");
 /// assert_eq!(format_order(OrderKind::Sequence, 42), "42");
 /// ```
@@ -29,7 +29,7 @@ pub fn format_order(kind: OrderKind, value: i64) -> String {
 /// Formats a gap between two order keys: whole days for timestamps, order units for sequences.
 ///
 /// ```
-/// use pathwise::{format_gap, OrderKind};
+/// use pathwise::{report::format_gap, OrderKind};
 /// assert_eq!(format_gap(OrderKind::TimestampMillis, 3 * 86_400_000 + 5), "3 days");
 /// assert_eq!(format_gap(OrderKind::Sequence, 120), "120 steps");
 /// ```

@@ -25,10 +25,10 @@ use rayon::prelude::*;
 
 #[cfg(test)]
 use crate::bkt::Params;
+use crate::bkt::mastery::{MasteryRule, Status};
 use crate::bkt::{LearnerState, Model};
 use crate::error::{Error, Result};
 use crate::eval::MeanStd;
-use crate::mastery::{MasteryRule, Status};
 
 /// The most simulated learner-steps (learners × steps × runs) a simulation takes: each run holds
 /// every learner's attempts (16 bytes a step) until its figures are computed.
@@ -162,7 +162,7 @@ pub struct Tutor<'a> {
 ///
 /// ```
 /// use pathwise::Params;
-/// use pathwise::simulate::{BaselinePolicy, SimOptions, Tutor, World, run};
+/// use pathwise::eval::simulate::{BaselinePolicy, SimOptions, Tutor, World, run};
 /// let skill = Params { prior: 0.1, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
 /// let world = World::new(vec![skill; 3], vec![vec![], vec![0], vec![1]], 0.1)?;
 /// let ids = ["a", "b", "c"];

@@ -8,15 +8,15 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::bkt::LearnerState;
+use crate::bkt::mastery::Status;
 use crate::error::Error;
-use crate::mastery::Status;
 
 /// What a policy may look at when it chooses: the tutor's view of one learner.
 #[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
     /// The tutor's state of this learner (in the tutor model's skill order).
     pub state: &'a LearnerState,
-    /// The tutor's mastery estimate per world skill (see [`crate::mastery`]).
+    /// The tutor's mastery estimate per world skill (see [`crate::bkt::mastery`]).
     pub estimate: &'a [f64],
     /// The tutor's status per world skill, under the simulation's mastery rule.
     pub status: &'a [Status],
