@@ -1,0 +1,90 @@
+"""Type stubs of the native module ``pathwise._native`` (the Rust engine, built with PyO3).
+Use the names re-exported by ``pathwise``; the underscored methods are the package's plumbing."""
+
+from os import PathLike
+from typing import Dict, List, Optional, Tuple, Union
+
+_Columns = Tuple[bytes, List[str], bytes, List[str], Optional[bytes], Optional[List[str]], bytes, bytes]
+
+class Model:
+    """The native base of ``pathwise.Model``: the fitted model and the fit settings."""
+
+    def __init__(self, seed: int = 0, num_fits: int = 5, max_iter: int = 200, tol: float = 1e-6) -> None: ...
+    def _fit_columns(
+        self,
+        columns: _Columns,
+        variant: Tuple[bool, bool, bool, bool],
+        fixed_json: Optional[str] = None,
+    ) -> None: ...
+    def _predict_columns(self, columns: _Columns) -> Tuple[bytes, bytes]: ...
+    def _param_rows(self) -> List[Tuple[str, str, str, float]]: ...
+    def _load_json(self, text: str) -> None: ...
+    @property
+    def is_fitted(self) -> bool:
+        """True once the model is fitted or loaded."""
+    @property
+    def skills(self) -> List[str]:
+        """The skill ids of the model, sorted."""
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 (hex) of the parameters; a learner state records it."""
+    @property
+    def variant(self) -> Tuple[bool, bool, bool, bool]:
+        """(forgets, item_guess_slip, item_learn, learner_prior)."""
+    def to_json(self) -> str:
+        """The model as pathwise's JSON model file (the CLI's format)."""
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        """A model from the JSON ``to_json`` or ``pathwise fit`` wrote; ``ValueError`` names what is wrong."""
+
+class LearnerState:
+    """One learner under one model: P(known) per skill and the mastery evidence, updated in
+    constant time per response."""
+
+    def __init__(self, model: Model, threshold: float = 0.95, streak: int = 3, spinning: int = 10) -> None: ...
+    def observe(self, skill: str, correct: bool, item: Optional[str] = None) -> Dict[str, float]:
+        """Records one response; returns ``p_correct``, ``p_known_before``, ``p_known_after``."""
+    def mastery(self, skill: str) -> float:
+        """P(known) of ``skill`` now."""
+    def status(self, skill: str) -> str:
+        """``not_assessed``, ``learning``, ``spinning`` or ``mastered``."""
+    @property
+    def responses(self) -> int:
+        """Responses observed so far."""
+    def to_json(self) -> str:
+        """The state as JSON keyed by skill id, with the model's fingerprint."""
+    @staticmethod
+    def from_json(text: str, model: Model) -> Tuple["LearnerState", Dict[str, Union[bool, int, List[str]]]]:
+        """A stored state under ``model`` and what changed (``model_changed``, ``carried``,
+        ``dropped``, ``classes_reset``): under a refitted model it is carried over by skill id."""
+
+class SkillGraph:
+    """A checked, acyclic skill graph."""
+
+    @property
+    def skills(self) -> List[str]:
+        """The skill ids, in the graph's order."""
+    @property
+    def n_edges(self) -> int:
+        """The number of prerequisite edges."""
+    @property
+    def n_activities(self) -> int:
+        """The number of activities."""
+
+def load_graph(path: Union[str, PathLike], drop_cycle_edges: bool = False) -> SkillGraph:
+    """Reads a skill-graph file (TOML, JSON, edge-list CSV, Junyi table, AL-CPL pairs); errors name
+    the file and the line, column or skill."""
+
+class Recommender:
+    """The native recommender; ``pathwise.Recommender`` decodes its JSON."""
+
+    def __init__(
+        self,
+        graph: SkillGraph,
+        model: Model,
+        goals: List[str] = ...,
+        ready: Optional[float] = None,
+        activities_per_skill: int = 1,
+    ) -> None: ...
+    def _recommend_json(self, state: LearnerState, k: int) -> str: ...
+    def _path_json(self, state: LearnerState, goals: List[str]) -> str: ...

@@ -1,0 +1,33 @@
+//! The Python bindings of pathwise: the native module `pathwise._native`, which the pure-Python
+//! package `pathwise` (python/pathwise) wraps with DataFrame handling. Every call goes to the
+//! `pathwise` library, never to the CLI; long work (fitting, replaying a log) runs with the GIL
+//! released.
+
+mod columns;
+mod model;
+mod recommend;
+mod state;
+
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+
+/// A pathwise error as a Python exception: bad input and settings are `ValueError`, files that
+/// cannot be read `OSError`, anything else `RuntimeError`. The message is the library's one line.
+pub(crate) fn to_py(error: pathwise::Error) -> PyErr {
+    match error {
+        pathwise::Error::Io { .. } => PyOSError::new_err(error.to_string()),
+        pathwise::Error::Cancelled => PyRuntimeError::new_err(error.to_string()),
+        _ => PyValueError::new_err(error.to_string()),
+    }
+}
+
+/// The native part of the `pathwise` Python package.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<model::Model>()?;
+    m.add_class::<state::LearnerState>()?;
+    m.add_class::<recommend::SkillGraph>()?;
+    m.add_class::<recommend::Recommender>()?;
+    m.add_function(wrap_pyfunction!(recommend::load_graph, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! `pathwise._native.Model`: a fitted BKT model, fitted and replayed from coded columns.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use pathwise::{FitOptions, FixedParams, Variant};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyType};
+
+use crate::columns::{Columns, RawColumns};
+use crate::to_py;
+
+/// A Bayesian Knowledge Tracing model. The Python class `pathwise.Model` extends this one with
+/// DataFrame input; this base holds the fitted model and the fit settings.
+#[pyclass(subclass, module = "pathwise._native")]
+pub struct Model {
+    pub(crate) inner: Option<Arc<pathwise::Model>>,
+    options: FitOptions,
+}
+
+impl Model {
+    /// The fitted model, or a `ValueError` saying it is not fitted.
+    pub(crate) fn fitted(&self) -> PyResult<&Arc<pathwise::Model>> {
+        self.inner.as_ref().ok_or_else(|| {
+            PyValueError::new_err("the model is not fitted yet: call fit() or load one")
+        })
+    }
+}
+
+#[pymethods]
+impl Model {
+    /// A model to fit: `seed` of the restarts' generator, `num_fits` starting points per skill,
+    /// EM's `max_iter` and relative tolerance `tol`.
+    #[new]
+    #[pyo3(signature = (seed = 0, num_fits = 5, max_iter = 200, tol = 1e-6))]
+    fn new(seed: u64, num_fits: u32, max_iter: u32, tol: f64) -> PyResult<Self> {
+        let options = FitOptions {
+            seed,
+            restarts: num_fits,
+            max_iter,
+            tol,
+            ..FitOptions::default()
+        };
+        options.validate().map_err(to_py)?;
+        Ok(Self {
+            inner: None,
+            options,
+        })
+    }
+
+    /// Fits the model to coded columns (see `pathwise.Model.fit`), with the GIL released.
+    /// `variant` is (forgets, item_guess_slip, item_learn, learner_prior).
+    #[pyo3(signature = (columns, variant, fixed_json = None))]
+    fn _fit_columns(
+        &mut self,
+        py: Python<'_>,
+        columns: RawColumns<'_>,
+        variant: (bool, bool, bool, bool),
+        fixed_json: Option<&str>,
+    ) -> PyResult<()> {
+        let columns = Columns::from_py(columns)?;
+        let mut options = self.options.clone();
+        let (forgets, item_guess_slip, item_learn, learner_prior) = variant;
+        options.variant = Variant {
+            forgets,
+            item_guess_slip,
+            item_learn,
+            learner_prior,
+        };
+        if let Some(text) = fixed_json {
+            options.fixed = FixedParams::from_json(text, "fixed").map_err(to_py)?;
+        }
+        let model = py
+            .detach(|| {
+                let log = columns.build();
+                pathwise::fit(&log, &options, |_| ControlFlow::Continue(()))
+            })
+            .map_err(to_py)?;
+        self.inner = Some(Arc::new(model));
+        Ok(())
+    }
+
+    /// Replays coded columns through the model, with the GIL released: per input row, P(correct)
+    /// and P(known) before the response (native-endian float64 bytes), in row order.
+    fn _predict_columns<'py>(
+        &self,
+        py: Python<'py>,
+        columns: RawColumns<'py>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        let model = Arc::clone(self.fitted()?);
+        let columns = Columns::from_py(columns)?;
+        let (correct, known) = py.detach(|| {
+            let log = columns.build();
+            let replay = pathwise::predict(&model, &log);
+            let rows = columns.log_order(&log);
+            let mut correct = vec![0u8; rows.len() * 8];
+            let mut known = vec![0u8; rows.len() * 8];
+            for (row, out) in rows.iter().zip(&replay.rows) {
+                let at = *row as usize * 8..*row as usize * 8 + 8;
+                correct[at.clone()].copy_from_slice(&out.step.p_correct.to_ne_bytes());
+                known[at].copy_from_slice(&out.step.p_known_before.to_ne_bytes());
+            }
+            (correct, known)
+        });
+        Ok((PyBytes::new(py, &correct), PyBytes::new(py, &known)))
+    }
+
+    /// True once the model is fitted or loaded.
+    #[getter]
+    fn is_fitted(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// The skill ids of the model, sorted.
+    #[getter]
+    fn skills(&self) -> PyResult<Vec<String>> {
+        Ok(self
+            .fitted()?
+            .skills()
+            .iter()
+            .map(|s| s.id().to_owned())
+            .collect())
+    }
+
+    /// The model's fingerprint: the SHA-256 (hex) of its parameters, which a learner state
+    /// records.
+    #[getter]
+    fn fingerprint(&self) -> PyResult<String> {
+        Ok(self.fitted()?.fingerprint().to_owned())
+    }
+
+    /// Every parameter as `(skill, param, class, value)` rows, with pyBKT's names: `prior`,
+    /// `learns`, `forgets`, `guesses`, `slips`; `class` is `default`, an item id (per-item
+    /// parameters) or `class<k>` (the learner classes' priors).
+    fn _param_rows(&self) -> PyResult<Vec<(String, &'static str, String, f64)>> {
+        let model = self.fitted()?;
+        let variant = model.variant();
+        let mut rows = Vec::new();
+        for skill in model.skills() {
+            let id = skill.id();
+            let p = skill.params();
+            let mut push = |param: &'static str, class: String, value: f64| {
+                rows.push((id.to_owned(), param, class, value))
+            };
+            push("prior", "default".into(), p.prior);
+            for (k, prior) in skill.class_priors().iter().enumerate() {
+                push("prior", format!("class{k}"), *prior);
+            }
+            push("learns", "default".into(), p.learn);
+            push("forgets", "default".into(), p.forget);
+            push("guesses", "default".into(), p.guess);
+            push("slips", "default".into(), p.slip);
+            for item in skill.items() {
+                if variant.item_learn {
+                    push("learns", item.id.clone(), item.learn);
+                    push("forgets", item.id.clone(), item.forget);
+                }
+                if variant.item_guess_slip {
+                    push("guesses", item.id.clone(), item.guess);
+                    push("slips", item.id.clone(), item.slip);
+                }
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The model as pathwise's JSON model file (the CLI reads and writes the same format).
+    fn to_json(&self) -> PyResult<String> {
+        Ok(self.fitted()?.to_json())
+    }
+
+    /// A model from the JSON that `to_json` (or `pathwise fit`) wrote. `ValueError` names what is
+    /// wrong.
+    #[classmethod]
+    fn from_json<'py>(cls: &Bound<'py, PyType>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        let object = cls.call0()?;
+        object.cast::<Model>()?.borrow_mut()._load_json(text)?;
+        Ok(object)
+    }
+
+    /// Replaces this model by the one in `text` (JSON written by `to_json` or `pathwise fit`).
+    fn _load_json(&mut self, text: &str) -> PyResult<()> {
+        let model = pathwise::Model::from_json(text, "model").map_err(to_py)?;
+        self.inner = Some(Arc::new(model));
+        Ok(())
+    }
+
+    /// The fitted variant's switches: `forgets`, `item_guess_slip`, `item_learn`,
+    /// `learner_prior`.
+    #[getter]
+    fn variant(&self) -> PyResult<(bool, bool, bool, bool)> {
+        let v = self.fitted()?.variant();
+        Ok((v.forgets, v.item_guess_slip, v.item_learn, v.learner_prior))
+    }
+}

@@ -1,0 +1,144 @@
+"""Model: fit from DataFrames, predict, params, JSON and files."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pathwise
+
+
+def small_frame() -> pd.DataFrame:
+    """Three learners on two skills, rows deliberately out of time order."""
+    rows = []
+    for learner, answers in {"ann": [0, 1, 1, 1, 1], "bob": [0, 0, 1, 1, 1], "cy": [1, 1, 1, 0, 1]}.items():
+        for t, c in enumerate(answers):
+            rows.append({"user_id": learner, "skill_name": "add", "correct": c, "order_id": 100 - t})
+            rows.append({"user_id": learner, "skill_name": "sub", "correct": 1 - c if t == 0 else c, "order_id": 200 + t})
+    return pd.DataFrame(rows).sample(frac=1.0, random_state=3).reset_index(drop=True)
+
+
+def test_fit_small_frame_gives_every_skill_probabilities():
+    model = pathwise.Model(seed=2, num_fits=3).fit(small_frame())
+    assert model.skills == ["add", "sub"]
+    params = model.params()
+    assert list(params.index.names) == ["skill", "param", "class"]
+    for skill in ("add", "sub"):
+        for param in ("prior", "learns", "guesses", "slips", "forgets"):
+            value = params.loc[(skill, param, "default"), "value"]
+            assert 0.0 <= value <= 1.0
+        assert params.loc[(skill, "guesses", "default"), "value"] < 0.5
+    assert params.loc[("add", "forgets", "default"), "value"] == 0.0
+
+
+def test_fit_does_not_modify_the_callers_frame():
+    frame = small_frame()
+    before = frame.copy()
+    model = pathwise.Model().fit(frame, skills=["add"])
+    pd.testing.assert_frame_equal(frame, before)
+    assert model.skills == ["add"]
+
+
+def test_skill_names_are_exact_not_regular_expressions():
+    frame = small_frame()
+    frame.loc[frame.skill_name == "sub", "skill_name"] = "a.d"
+    model = pathwise.Model().fit(frame, skills="a.d")
+    assert model.skills == ["a.d"]
+    with pytest.raises(ValueError, match="no rows for skill"):
+        pathwise.Model().fit(frame, skills=["ad+"])
+
+
+def test_same_seed_same_model_and_row_order_does_not_matter():
+    frame = small_frame()
+    a = pathwise.Model(seed=5).fit(frame)
+    assert pathwise.Model(seed=5).fit(frame).fingerprint == a.fingerprint
+    # Rows in another order change only the summation order of EM's counts.
+    b = pathwise.Model(seed=5).fit(frame.iloc[::-1].reset_index(drop=True))
+    np.testing.assert_allclose(b.params()["value"], a.params()["value"], atol=1e-6)
+
+
+def test_predict_adds_pybkt_columns_in_row_order():
+    frame = small_frame()
+    model = pathwise.Model(seed=2).fit(frame)
+    out = model.predict(frame)
+    assert list(out.columns) == list(frame.columns) + ["correct_predictions", "state_predictions"]
+    assert "correct_predictions" not in frame.columns
+    assert out[["correct_predictions", "state_predictions"]].apply(lambda c: c.between(0, 1).all()).all()
+    # Each learner's first response on a skill is predicted from the prior: state = prior there.
+    prior = model.params().loc[("add", "prior", "default"), "value"]
+    first = out[out.skill_name == "add"].sort_values("order_id").groupby("user_id").head(1)
+    np.testing.assert_allclose(first.state_predictions, prior)
+    # Row order of the input is kept: predicting a shuffled frame gives the same numbers per row.
+    shuffled = frame.sample(frac=1.0, random_state=9)
+    again = model.predict(shuffled)
+    np.testing.assert_array_equal(again.loc[frame.index, "correct_predictions"], out["correct_predictions"])
+
+
+def test_variants_and_item_columns():
+    frame = small_frame()
+    frame["template_id"] = np.where(frame.order_id % 2 == 0, "even", "odd")
+    model = pathwise.Model(seed=1).fit(frame, forgets=True, multigs=True)
+    assert model.variant == (True, True, False, False)
+    params = model.params()
+    assert ("add", "guesses", "even") in params.index
+    assert model.predict(frame)["correct_predictions"].notna().all()
+    with pytest.raises(ValueError, match="one item column"):
+        pathwise.Model().fit(frame, multigs="template_id", multilearn="other")
+
+
+def test_fixed_parameters_are_held():
+    model = pathwise.Model().fit(small_frame(), fixed={"add": {"guesses": 0.25}, "*": {"slip": 0.1}})
+    params = model.params()
+    assert params.loc[("add", "guesses", "default"), "value"] == 0.25
+    assert params.loc[("sub", "slips", "default"), "value"] == 0.1
+
+
+def test_bad_input_is_one_clear_error():
+    frame = small_frame()
+    with pytest.raises(ValueError, match="no column 'user_id'"):
+        pathwise.Model().fit(frame.drop(columns="user_id"))
+    bad = frame.copy()
+    bad.loc[3, "correct"] = 2
+    with pytest.raises(ValueError, match=r"column 'correct' \(correct\), row 3: 2 is not 0 or 1"):
+        pathwise.Model().fit(bad)
+    missing = frame.copy()
+    missing.loc[4, "skill_name"] = None
+    with pytest.raises(ValueError, match=r"column 'skill_name' \(skill_name\), row 4: missing value"):
+        pathwise.Model().fit(missing)
+    with pytest.raises(ValueError, match="restarts must be at least 1"):
+        pathwise.Model(num_fits=0)
+    with pytest.raises(ValueError, match="not fitted"):
+        pathwise.Model().predict(frame)
+    with pytest.raises(ValueError, match="exactly one of data"):
+        pathwise.Model().fit()
+
+
+def test_json_and_file_round_trip(tmp_path):
+    model = pathwise.Model(seed=3).fit(small_frame())
+    again = pathwise.Model.from_json(model.to_json())
+    assert isinstance(again, pathwise.Model)
+    assert again.fingerprint == model.fingerprint
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = pathwise.Model().load(path)
+    pd.testing.assert_frame_equal(loaded.params(), model.params())
+    pd.testing.assert_frame_equal(loaded.predict(small_frame()), model.predict(small_frame()))
+    with pytest.raises(ValueError, match="model"):
+        pathwise.Model.from_json('{"format": "something else"}')
+
+
+def test_fit_from_a_csv_path(tmp_path):
+    path = tmp_path / "log.csv"
+    small_frame().to_csv(path, index=False)
+    assert pathwise.Model(seed=3).fit(data_path=path).fingerprint == pathwise.Model(seed=3).fit(small_frame()).fingerprint
+
+
+def test_assistments_subset_fits_and_predicts_better_than_chance(assistments):
+    model = pathwise.Model(seed=42).fit(assistments, skills=["Box and Whisker", "Table"])
+    assert model.skills == ["Box and Whisker", "Table"]
+    out = model.predict(assistments[assistments.skill_name.isin(model.skills)])
+    y, p = out["correct"].to_numpy(), out["correct_predictions"].to_numpy()
+    # AUC by ranks (Mann-Whitney U).
+    ranks = pd.Series(p).rank().to_numpy()
+    n1 = y.sum()
+    auc = (ranks[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * (len(y) - n1))
+    assert auc > 0.6
