@@ -10,8 +10,8 @@ use crate::xapi::{self, Statement};
 /// At most this many events in one request.
 pub const MAX_BATCH: usize = 1000;
 
-/// At most this many bytes in an id (learner, item, skill or event id).
-pub const MAX_ID_BYTES: usize = 256;
+/// At most this many characters in an id (learner, item, skill or event id).
+pub const MAX_ID_CHARS: usize = 256;
 
 /// One response of a learner, as posted and as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +159,7 @@ fn parse_event(map: &Map<String, Value>, at: &str) -> Result<Event, ApiError> {
     })
 }
 
-/// An optional id field: a non-empty string of at most [`MAX_ID_BYTES`] bytes without control
+/// An optional id field: a non-empty string of at most [`MAX_ID_CHARS`] characters without control
 /// characters.
 fn id(map: &Map<String, Value>, at: &str, name: &str) -> Result<Option<String>, ApiError> {
     match map.get(name) {
@@ -175,8 +175,8 @@ fn id(map: &Map<String, Value>, at: &str, name: &str) -> Result<Option<String>, 
 pub fn check_id(s: &str) -> Result<(), String> {
     if s.is_empty() {
         Err("must not be empty".into())
-    } else if s.len() > MAX_ID_BYTES {
-        Err(format!("longer than {MAX_ID_BYTES} bytes"))
+    } else if s.chars().nth(MAX_ID_CHARS).is_some() {
+        Err(format!("longer than {MAX_ID_CHARS} characters"))
     } else if s.chars().any(char::is_control) {
         Err("holds a control character".into())
     } else {
@@ -260,7 +260,7 @@ mod tests {
                 .message
                 .contains("limit")
         );
-        let long = "x".repeat(MAX_ID_BYTES + 1);
+        let long = "é".repeat(MAX_ID_CHARS + 1);
         let body = format!(r#"{{"learner":"{long}","skill":"s","correct":true,"time":1}}"#);
         assert_eq!(field_of(&body), Some("learner".into()));
     }

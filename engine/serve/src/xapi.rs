@@ -48,6 +48,21 @@ pub fn parse_statement(map: &Map<String, Value>, at: &str) -> Result<Statement, 
             format!("{at}.{name}")
         }
     };
+    // The shape the OpenAPI document gives a statement holds whatever its verb.
+    for (name, string) in [
+        ("id", true),
+        ("timestamp", true),
+        ("actor", false),
+        ("verb", false),
+        ("object", false),
+        ("result", false),
+    ] {
+        let fits = |v: &Value| if string { v.is_string() } else { v.is_object() };
+        if map.get(name).is_some_and(|v| !fits(v)) {
+            let what = if string { "a string" } else { "an object" };
+            return Err(ApiError::field(field(name), format!("must be {what}")));
+        }
+    }
     let verb = map
         .get("verb")
         .and_then(|v| v.get("id"))
@@ -214,6 +229,16 @@ mod tests {
             read(&statement(viewed, r#","result":{"success":true}"#)).unwrap(),
             Statement::Skipped
         );
+    }
+
+    #[test]
+    fn a_skipped_statement_of_the_wrong_shape_is_refused_naming_the_field() {
+        let viewed = "http://id.tincanapi.com/verb/viewed";
+        let bad = statement(viewed, "")
+            .replace(r#""timestamp":"2024-01-02T03:04:05Z""#, r#""timestamp":{}"#);
+        assert_eq!(read(&bad).unwrap_err().field.as_deref(), Some("timestamp"));
+        let bad = statement(viewed, r#","result":[]"#);
+        assert_eq!(read(&bad).unwrap_err().field.as_deref(), Some("result"));
     }
 
     #[test]
