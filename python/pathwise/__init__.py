@@ -16,8 +16,12 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _native
+from . import _columns, _metrics, _native
+from ._metrics import Metric
 from ._native import LearnerState, SkillGraph, load_graph
+
+#: A table of responses: a pandas DataFrame, a pyarrow Table or a polars DataFrame.
+Table = Any
 
 __all__ = ["DEFAULTS", "LearnerState", "Model", "Recommender", "SkillGraph", "load_graph"]
 
@@ -36,73 +40,6 @@ DEFAULTS: Dict[str, str] = {
 _PARAM_NAMES = {"prior": "prior", "learns": "learn", "forgets": "forget", "guesses": "guess", "slips": "slip"}
 
 
-def _coded(values: pd.Series, role: str, column: str) -> Tuple[bytes, List[str]]:
-    """A column as uint32 codes (bytes) into its distinct values (as strings), in order of first
-    appearance; missing values are an error naming the column and row."""
-    codes, uniques = pd.factorize(values, sort=False)
-    if len(codes) and codes.min() < 0:
-        row = int(np.argmax(codes < 0))
-        raise ValueError(f"column {column!r} ({role}), row {row}: missing value")
-    return codes.astype(np.uint32).tobytes(), [str(u) for u in uniques]
-
-
-def _correct(values: pd.Series, column: str) -> bytes:
-    """The correctness column as 0/1 bytes; anything but 0/1 (or booleans) is an error."""
-    array = values.to_numpy()
-    if array.dtype == bool:
-        return array.astype(np.uint8).tobytes()
-    numeric = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isin(numeric, (0.0, 1.0))
-    if bad.any():
-        row = int(np.argmax(bad))
-        value = array[row].item() if isinstance(array[row], np.generic) else array[row]
-        raise ValueError(f"column {column!r} (correct), row {row}: {value!r} is not 0 or 1")
-    return numeric.astype(np.uint8).tobytes()
-
-
-def _order(data: pd.DataFrame, column: str) -> bytes:
-    """The time-order column as int64 bytes (timestamps as nanoseconds); row order without one."""
-    if column not in data.columns:
-        return np.arange(len(data), dtype=np.int64).tobytes()
-    values = data[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        array = values.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    else:
-        numeric = pd.to_numeric(values, errors="coerce")
-        if numeric.isna().any():
-            row = int(np.argmax(numeric.isna().to_numpy()))
-            raise ValueError(f"column {column!r} (order_id), row {row}: {values.iloc[row]!r} is not a number")
-        array = numeric.to_numpy().astype(np.int64)
-    return np.ascontiguousarray(array, dtype=np.int64).tobytes()
-
-
-def _require(data: pd.DataFrame, column: str, role: str) -> pd.Series:
-    if column not in data.columns:
-        raise ValueError(f"the data has no column {column!r} ({role}); name it with defaults={{{role!r}: ...}}")
-    return data[column]
-
-
-def _columns(data: pd.DataFrame, names: Mapping[str, str], item: Optional[str]) -> tuple:
-    """The coded columns the native module reads."""
-    learner = _coded(_require(data, names["user_id"], "user_id"), "user_id", names["user_id"])
-    skill = _coded(_require(data, names["skill_name"], "skill_name"), "skill_name", names["skill_name"])
-    correct = _correct(_require(data, names["correct"], "correct"), names["correct"])
-    items: Tuple[Optional[bytes], Optional[List[str]]] = (None, None)
-    if item is not None:
-        items = _coded(_require(data, item, "item"), "item", item)
-    return (*learner, *skill, *items, correct, _order(data, names["order_id"]))
-
-
-def _frame(data: Optional[pd.DataFrame], data_path: Optional[Union[str, os.PathLike]]) -> pd.DataFrame:
-    if (data is None) == (data_path is None):
-        raise ValueError("give exactly one of data= (a DataFrame) and data_path= (a CSV file)")
-    if data is None:
-        return pd.read_csv(data_path, low_memory=False)
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    return data
-
-
 def _item_column(names: Mapping[str, str], multigs: Union[bool, str], multilearn: Union[bool, str]) -> Optional[str]:
     """The item column the per-item variants read (a string names it; True takes the default)."""
     chosen = {
@@ -116,19 +53,24 @@ def _item_column(names: Mapping[str, str], multigs: Union[bool, str], multilearn
 
 
 class Model(_native.Model):
-    """A Bayesian Knowledge Tracing model (pyBKT's ``Model``): ``fit`` a DataFrame, ``predict``,
-    read ``params()``, ``save``/``load`` it as pathwise's JSON model file.
+    """A Bayesian Knowledge Tracing model (pyBKT's ``Model``): ``fit`` a table, ``predict``,
+    ``evaluate``, ``crossvalidate``, read ``params()``, ``save``/``load`` it as pathwise's JSON
+    model file.
 
     ``Model(seed=0, num_fits=5, max_iter=200, tol=1e-6)``: ``num_fits`` starting points per
     skill from the seeded generator; the same data and seed give the same model whatever the
-    thread count.
+    thread count. Tables (``data=``) are pandas DataFrames, pyarrow Tables or polars
+    DataFrames; ``data_path=`` reads a CSV file.
     """
 
     _item: Optional[str] = None
 
+    def __init__(self, seed: int = 0, num_fits: int = 5, max_iter: int = 200, tol: float = 1e-6) -> None:
+        self.seed = seed
+
     def fit(
         self,
-        data: Optional[pd.DataFrame] = None,
+        data: Optional[Table] = None,
         data_path: Optional[Union[str, os.PathLike]] = None,
         skills: Optional[Union[str, Sequence[str]]] = None,
         forgets: bool = False,
@@ -138,7 +80,7 @@ class Model(_native.Model):
         defaults: Optional[Mapping[str, str]] = None,
         fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
     ) -> "Model":
-        """Fits one BKT model per skill to ``data`` (a DataFrame) or ``data_path`` (a CSV file)
+        """Fits one BKT model per skill to ``data`` (a table) or ``data_path`` (a CSV file)
         and returns ``self``.
 
         ``skills``: a skill name or a list of them to fit (exact names, not regular
@@ -147,52 +89,134 @@ class Model(_native.Model):
         name instead of ``True`` (default column ``template_id``). ``multiprior``: a two-class
         mixture of learners with a prior per class. ``defaults``: column names, as in pyBKT.
         ``fixed``: ``{skill or "*": {param: value}}`` held during the fit (pyBKT's plural or
-        pathwise's singular parameter names). The caller's DataFrame is never modified.
+        pathwise's singular parameter names). The caller's table is never modified.
         """
-        frame = _frame(data, data_path)
         names = {**DEFAULTS, **(defaults or {})}
-        if skills is not None:
-            wanted = [skills] if isinstance(skills, str) else list(skills)
-            column = _require(frame, names["skill_name"], "skill_name")
-            present = set(pd.unique(column[column.isin(wanted)]).astype(str))
-            missing = [s for s in wanted if s not in present]
-            if missing:
-                raise ValueError(f"no rows for skill(s) {missing} in column {names['skill_name']!r}")
-            frame = frame[column.isin(wanted)]
-        if len(frame) == 0:
-            raise ValueError("no rows to fit")
         item = _item_column(names, multigs, multilearn)
-        fixed_json = None
-        if fixed:
-            fixed_json = json.dumps(
-                {skill: {_PARAM_NAMES.get(k, k): float(v) for k, v in params.items()} for skill, params in fixed.items()}
-            )
-        self._fit_columns(
-            _columns(frame, names, item), (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior)), fixed_json
-        )
+        log = _skill_rows(_columns.coded_log(_columns.read(data, data_path), names, item), skills, names)
+        variant = (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior))
+        self._fit_columns(log.native(), variant, _fixed_json(fixed))
         self._item = item
+        return self
+
+    def partial_fit(
+        self,
+        data: Optional[Table] = None,
+        data_path: Optional[Union[str, os.PathLike]] = None,
+        skills: Optional[Union[str, Sequence[str]]] = None,
+        defaults: Optional[Mapping[str, str]] = None,
+        fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+        **variant: Any,
+    ) -> "Model":
+        """Continues fitting on ``data``: EM starts from the current parameters (pyBKT's
+        ``partial_fit``), keeping the fitted variant and item column; skills absent from ``data``
+        keep their parameters. On an unfitted model it is ``fit`` (and takes ``fit``'s variant
+        arguments). Returns ``self``."""
+        if not self.is_fitted:
+            return self.fit(data, data_path, skills=skills, defaults=defaults, fixed=fixed, **variant)
+        if variant:
+            raise ValueError(f"partial_fit keeps the fitted variant; drop {sorted(variant)} or call fit()")
+        names = {**DEFAULTS, **(defaults or {})}
+        log = _skill_rows(_columns.coded_log(_columns.read(data, data_path), names, self._item_of(names)), skills, names)
+        self._fit_columns(log.native(), self.variant, _fixed_json(fixed), warm_start=True)
         return self
 
     def predict(
         self,
-        data: Optional[pd.DataFrame] = None,
+        data: Optional[Table] = None,
         data_path: Optional[Union[str, os.PathLike]] = None,
         defaults: Optional[Mapping[str, str]] = None,
-    ) -> pd.DataFrame:
-        """A copy of the data with two columns added, as pyBKT does: ``correct_predictions``
-        (P(correct) before each response) and ``state_predictions`` (P(known) before it). Every
-        learner's responses are replayed in time order; skills the model does not know are
-        scored with the population-average parameters."""
-        frame = _frame(data, data_path)
+    ) -> Table:
+        """A copy of the table (of the same kind) with two columns added, as pyBKT does:
+        ``correct_predictions`` (P(correct) before each response) and ``state_predictions``
+        (P(known) before it). Every learner's responses are replayed in time order; skills the
+        model does not know are scored with the population-average parameters."""
+        table = _columns.read(data, data_path)
         names = {**DEFAULTS, **(defaults or {})}
-        item = self._item
-        if item is None and any(self.variant[1:3]):
-            item = names["multigs"] if self.variant[1] else names["multilearn"]
-        correct, known = self._predict_columns(_columns(frame, names, item))
-        out = frame.copy()
-        out["correct_predictions"] = np.frombuffer(correct, dtype=np.float64)
-        out["state_predictions"] = np.frombuffer(known, dtype=np.float64)
-        return out
+        correct, known = self._predict_columns(_columns.coded_log(table, names, self._item_of(names)).native())
+        return _columns.with_columns(
+            table,
+            {
+                "correct_predictions": np.frombuffer(correct, dtype=np.float64),
+                "state_predictions": np.frombuffer(known, dtype=np.float64),
+            },
+        )
+
+    def evaluate(
+        self,
+        data: Optional[Table] = None,
+        data_path: Optional[Union[str, os.PathLike]] = None,
+        metric: Union[Metric, Sequence[Metric]] = "rmse",
+        defaults: Optional[Mapping[str, str]] = None,
+    ) -> Union[float, List[float]]:
+        """The metric of the model's predictions on ``data`` (as pyBKT's ``evaluate``), over the
+        rows of the skills the model was fitted on: ``metric`` is ``"rmse"`` (default),
+        ``"auc"``, ``"accuracy"``, ``"log_loss"``, a callable ``f(y_true, y_pred)`` (as
+        scikit-learn's metrics), or a list of them (then a list of values)."""
+        table = _columns.read(data, data_path)
+        names = {**DEFAULTS, **(defaults or {})}
+        log = _columns.coded_log(table, names, self._item_of(names))
+        known = np.isin(log.skill.codes, np.flatnonzero(np.isin(log.skill.names, self.skills)))
+        if not known.any():
+            raise ValueError(f"no rows of the model's skills in column {names['skill_name']!r}")
+        log = log.take(known)
+        correct, _ = self._predict_columns(log.native())
+        values = [_metrics.score(m, log.correct, np.frombuffer(correct, dtype=np.float64)) for m in _metrics.listed(metric)]
+        return values if isinstance(metric, (list, tuple)) else values[0]
+
+    def crossvalidate(
+        self,
+        data: Optional[Table] = None,
+        data_path: Optional[Union[str, os.PathLike]] = None,
+        folds: Union[int, str] = 5,
+        seed: Optional[int] = None,
+        metric: Union[Metric, Sequence[Metric]] = "rmse",
+        skills: Optional[Union[str, Sequence[str]]] = None,
+        forgets: bool = False,
+        multigs: Union[bool, str] = False,
+        multilearn: Union[bool, str] = False,
+        multiprior: bool = False,
+        defaults: Optional[Mapping[str, str]] = None,
+        fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+    ) -> pd.DataFrame:
+        """Cross-validates this model's settings with ``fit``'s arguments (pyBKT's
+        ``crossvalidate``): learners are dealt into ``folds`` folds (shuffled with ``seed``,
+        default the model's), or ``folds`` names a column of fold labels; each fold is predicted
+        by a model fitted on the others. Every learner is tested exactly once. Returns a
+        DataFrame indexed by skill with one column per metric, each over the skill's pooled
+        out-of-fold predictions. This model is left unchanged."""
+        names = {**DEFAULTS, **(defaults or {})}
+        item = _item_column(names, multigs, multilearn)
+        table = _columns.read(data, data_path)
+        log = _columns.coded_log(table, names, item)
+        keep = _skill_mask(log, skills, names)
+        if isinstance(folds, str):
+            folds = _columns.coded_column(table, folds, "folds").take(keep)
+        log = log.take(keep)
+        fold_of_row, n_folds = _fold_of_row(log, folds, self.seed if seed is None else seed)
+        variant = (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior))
+        predicted = np.frombuffer(
+            self._cross_validate_columns(log.native(), variant, fold_of_row.tobytes(), n_folds, _fixed_json(fixed)),
+            dtype=np.float64,
+        )
+        metrics = _metrics.listed(metric)
+        rows = {}
+        by_skill = np.argsort(log.skill.codes, kind="stable")
+        bounds = np.searchsorted(log.skill.codes[by_skill], np.arange(len(log.skill.names) + 1))
+        for code, name in enumerate(log.skill.names):
+            rows_of_skill = by_skill[bounds[code] : bounds[code + 1]]
+            if len(rows_of_skill):
+                y, p = log.correct[rows_of_skill], predicted[rows_of_skill]
+                rows[name] = [_metrics.score(m, y, p) for m in metrics]
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=[_metrics.name(m) for m in metrics])
+        frame.index.name = "skill"
+        return frame
+
+    def _item_of(self, names: Mapping[str, str]) -> Optional[str]:
+        """The item column the fitted variant reads (a loaded model: the default one)."""
+        if self._item is not None or not any(self.variant[1:3]):
+            return self._item
+        return names["multigs"] if self.variant[1] else names["multilearn"]
 
     def params(self) -> pd.DataFrame:
         """Every fitted parameter as a DataFrame indexed by (skill, param, class) with a
@@ -219,6 +243,44 @@ class Model(_native.Model):
             self._load_json(f.read())
         self._item = None
         return self
+
+
+def _skill_mask(log: _columns.Log, skills: Optional[Union[str, Sequence[str]]], names: Mapping[str, str]) -> np.ndarray:
+    """Which rows hold one of ``skills`` (exact names; every row when None); a name without rows,
+    or no rows at all, is an error."""
+    keep = np.ones(len(log), dtype=bool)
+    if skills is not None:
+        wanted = [skills] if isinstance(skills, str) else list(skills)
+        missing = [s for s in wanted if s not in set(log.skill.names)]
+        if missing:
+            raise ValueError(f"no rows for skill(s) {missing} in column {names['skill_name']!r}")
+        keep = np.isin(log.skill.codes, np.flatnonzero(np.isin(log.skill.names, wanted)))
+    if not keep.any():
+        raise ValueError("no rows to fit")
+    return keep
+
+
+def _skill_rows(log: _columns.Log, skills: Optional[Union[str, Sequence[str]]], names: Mapping[str, str]) -> _columns.Log:
+    """The rows of ``skills`` (see ``_skill_mask``)."""
+    return log.take(_skill_mask(log, skills, names))
+
+
+def _fixed_json(fixed: Optional[Mapping[str, Mapping[str, float]]]) -> Optional[str]:
+    """``fixed`` as the JSON the native fit reads, with pathwise's parameter names."""
+    if not fixed:
+        return None
+    return json.dumps({skill: {_PARAM_NAMES.get(k, k): float(v) for k, v in params.items()} for skill, params in fixed.items()})
+
+
+def _fold_of_row(log: _columns.Log, folds: Union[int, _columns.Coded], seed: int) -> Tuple[np.ndarray, int]:
+    """Each row's fold and the fold count: learners dealt into ``folds`` folds by the seeded
+    shuffle, or the fold labels given."""
+    if isinstance(folds, _columns.Coded):
+        return folds.codes, len(folds.names)
+    if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)):
+        raise TypeError(f"folds must be a number of folds or a column name, not {type(folds).__name__}")
+    of_learner = np.frombuffer(_native.learner_folds(len(log.learner.names), int(folds), seed), dtype=np.uint32)
+    return of_learner[log.learner.codes], int(folds)
 
 
 class Recommender:

@@ -15,8 +15,17 @@ class Model:
         columns: _Columns,
         variant: Tuple[bool, bool, bool, bool],
         fixed_json: Optional[str] = None,
+        warm_start: bool = False,
     ) -> None: ...
     def _predict_columns(self, columns: _Columns) -> Tuple[bytes, bytes]: ...
+    def _cross_validate_columns(
+        self,
+        columns: _Columns,
+        variant: Tuple[bool, bool, bool, bool],
+        fold_of_row: bytes,
+        folds: int,
+        fixed_json: Optional[str] = None,
+    ) -> bytes: ...
     def _param_rows(self) -> List[Tuple[str, str, str, float]]: ...
     def _load_json(self, text: str) -> None: ...
     @property
@@ -74,6 +83,13 @@ class SkillGraph:
 def load_graph(path: Union[str, PathLike], drop_cycle_edges: bool = False) -> SkillGraph:
     """Reads a skill-graph file (TOML, JSON, edge-list CSV, Junyi table, AL-CPL pairs); errors name
     the file and the line, column or skill."""
+
+def learner_folds(learners: int, folds: int, seed: int) -> bytes:
+    """The fold of each learner (uint32 bytes): shuffled by the seeded generator, dealt
+    round-robin; ``ValueError`` unless ``2 <= folds <= learners``."""
+
+def metric(metric: str, p: bytes, y: bytes) -> float:
+    """``auc``, ``rmse``, ``accuracy`` or ``log_loss`` of float64 predictions against 0/1 bytes."""
 
 class Recommender:
     """The native recommender; ``pathwise.Recommender`` decodes its JSON."""

@@ -42,9 +42,7 @@ impl Columns {
         let correct = correct.as_bytes().to_vec();
         let n = correct.len();
         let coded = |column: &str, bytes: &Bound<'_, PyBytes>, names: Vec<String>| {
-            let codes: Vec<u32> = words::<4>(column, bytes.as_bytes(), n)?
-                .map(u32::from_ne_bytes)
-                .collect();
+            let codes = u32_column(column, bytes.as_bytes(), n)?;
             if let Some(bad) = codes.iter().position(|&c| c as usize >= names.len()) {
                 return Err(PyValueError::new_err(format!(
                     "column {column}, row {bad}: code {} has no name ({} names)",
@@ -69,11 +67,22 @@ impl Columns {
         })
     }
 
-    /// The interaction log of these rows (sorted by learner and order, ties in row order).
-    pub(crate) fn build(&self) -> InteractionLog {
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.correct.len()
+    }
+
+    /// Every row index, in row order.
+    pub(crate) fn all_rows(&self) -> Vec<u32> {
+        (0..self.len() as u32).collect()
+    }
+
+    /// The interaction log of the rows `rows` (sorted by learner and order, ties in row order).
+    pub(crate) fn build(&self, rows: &[u32]) -> InteractionLog {
         let mut b = LogBuilder::new();
-        b.reserve(self.correct.len());
-        for r in 0..self.correct.len() {
+        b.reserve(rows.len());
+        for &r in rows {
+            let r = r as usize;
             let skill = [self.skill.names[self.skill.codes[r] as usize].as_str()];
             b.push(RawRow {
                 learner: &self.learner.names[self.learner.codes[r] as usize],
@@ -90,22 +99,52 @@ impl Columns {
         b.build()
     }
 
-    /// The rows in the log's order: by learner (in `log`'s id order), then order, ties in row
-    /// order — the order in which [`pathwise::predict`] returns one row per input row.
-    pub(crate) fn log_order(&self, log: &InteractionLog) -> Vec<u32> {
+    /// `rows` in the order of `log` (built from them): by learner (in `log`'s id order), then
+    /// order, ties in row order — the order in which [`pathwise::predict`] returns one row per
+    /// input row.
+    pub(crate) fn log_order(&self, log: &InteractionLog, rows: &[u32]) -> Vec<u32> {
         let ids: Vec<u32> = self
             .learner
             .names
             .iter()
             .map(|name| log.learners().id(name).unwrap_or(u32::MAX))
             .collect();
-        let mut rows: Vec<u32> = (0..self.correct.len() as u32).collect();
+        let mut rows = rows.to_vec();
         rows.sort_by_key(|&r| {
             let r = r as usize;
             (ids[self.learner.codes[r] as usize], self.order[r])
         });
         rows
     }
+
+    /// Replays `rows` through `model`: P(correct) and P(known) before each response, written
+    /// into `correct` and `known` at each row's index.
+    pub(crate) fn replay_into(
+        &self,
+        model: &pathwise::Model,
+        rows: &[u32],
+        correct: &mut [f64],
+        known: &mut [f64],
+    ) {
+        let log = self.build(rows);
+        let replay = pathwise::predict(model, &log);
+        for (&row, out) in self.log_order(&log, rows).iter().zip(&replay.rows) {
+            correct[row as usize] = out.step.p_correct;
+            known[row as usize] = out.step.p_known_before;
+        }
+    }
+}
+
+/// Native-endian bytes of `values` (what `numpy.frombuffer(..., float64)` reads).
+pub(crate) fn f64_bytes(values: &[f64]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_ne_bytes()).collect()
+}
+
+/// A column of `u32` values handed over as native-endian bytes, which must hold `n` of them.
+pub(crate) fn u32_column(column: &str, bytes: &[u8], n: usize) -> PyResult<Vec<u32>> {
+    Ok(words::<4>(column, bytes, n)?
+        .map(u32::from_ne_bytes)
+        .collect())
 }
 
 /// The `N`-byte words of a column that must hold `n` of them.

@@ -4,6 +4,7 @@
 //! released.
 
 mod columns;
+mod evaluate;
 mod model;
 mod recommend;
 mod state;
@@ -29,5 +30,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<recommend::SkillGraph>()?;
     m.add_class::<recommend::Recommender>()?;
     m.add_function(wrap_pyfunction!(recommend::load_graph, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::learner_folds, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::metric, m)?)?;
     Ok(())
 }

@@ -8,7 +8,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 
-use crate::columns::{Columns, RawColumns};
+use crate::columns::{Columns, RawColumns, f64_bytes, u32_column};
+use crate::evaluate::{cross_validate, keep_other_skills};
 use crate::to_py;
 
 /// A Bayesian Knowledge Tracing model. The Python class `pathwise.Model` extends this one with
@@ -20,6 +21,26 @@ pub struct Model {
 }
 
 impl Model {
+    /// This model's fit settings with `variant` and the parameters held by `fixed_json`.
+    fn fit_options(
+        &self,
+        variant: (bool, bool, bool, bool),
+        fixed_json: Option<&str>,
+    ) -> PyResult<FitOptions> {
+        let mut options = self.options.clone();
+        let (forgets, item_guess_slip, item_learn, learner_prior) = variant;
+        options.variant = Variant {
+            forgets,
+            item_guess_slip,
+            item_learn,
+            learner_prior,
+        };
+        if let Some(text) = fixed_json {
+            options.fixed = FixedParams::from_json(text, "fixed").map_err(to_py)?;
+        }
+        Ok(options)
+    }
+
     /// The fitted model, or a `ValueError` saying it is not fitted.
     pub(crate) fn fitted(&self) -> PyResult<&Arc<pathwise::Model>> {
         self.inner.as_ref().ok_or_else(|| {
@@ -50,34 +71,37 @@ impl Model {
     }
 
     /// Fits the model to coded columns (see `pathwise.Model.fit`), with the GIL released.
-    /// `variant` is (forgets, item_guess_slip, item_learn, learner_prior).
-    #[pyo3(signature = (columns, variant, fixed_json = None))]
+    /// `variant` is (forgets, item_guess_slip, item_learn, learner_prior). With `warm_start`
+    /// (`pathwise.Model.partial_fit`), EM starts from the current parameters and the skills the
+    /// columns do not hold keep theirs.
+    #[pyo3(signature = (columns, variant, fixed_json = None, warm_start = false))]
     fn _fit_columns(
         &mut self,
         py: Python<'_>,
         columns: RawColumns<'_>,
         variant: (bool, bool, bool, bool),
         fixed_json: Option<&str>,
+        warm_start: bool,
     ) -> PyResult<()> {
         let columns = Columns::from_py(columns)?;
-        let mut options = self.options.clone();
-        let (forgets, item_guess_slip, item_learn, learner_prior) = variant;
-        options.variant = Variant {
-            forgets,
-            item_guess_slip,
-            item_learn,
-            learner_prior,
+        let options = self.fit_options(variant, fixed_json)?;
+        let previous = if warm_start {
+            Some(Arc::clone(self.fitted()?))
+        } else {
+            None
         };
-        if let Some(text) = fixed_json {
-            options.fixed = FixedParams::from_json(text, "fixed").map_err(to_py)?;
-        }
-        let model = py
-            .detach(|| {
-                let log = columns.build();
-                pathwise::fit(&log, &options, |_| ControlFlow::Continue(()))
-            })
-            .map_err(to_py)?;
-        self.inner = Some(Arc::new(model));
+        let model = py.detach(|| {
+            let mut options = options;
+            options.warm_start = previous.as_deref().cloned();
+            let fitted = pathwise::fit(&columns.build(&columns.all_rows()), &options, |_| {
+                ControlFlow::Continue(())
+            })?;
+            match previous {
+                Some(previous) => keep_other_skills(fitted, &previous),
+                None => Ok(fitted),
+            }
+        });
+        self.inner = Some(Arc::new(model.map_err(to_py)?));
         Ok(())
     }
 
@@ -91,19 +115,35 @@ impl Model {
         let model = Arc::clone(self.fitted()?);
         let columns = Columns::from_py(columns)?;
         let (correct, known) = py.detach(|| {
-            let log = columns.build();
-            let replay = pathwise::predict(&model, &log);
-            let rows = columns.log_order(&log);
-            let mut correct = vec![0u8; rows.len() * 8];
-            let mut known = vec![0u8; rows.len() * 8];
-            for (row, out) in rows.iter().zip(&replay.rows) {
-                let at = *row as usize * 8..*row as usize * 8 + 8;
-                correct[at.clone()].copy_from_slice(&out.step.p_correct.to_ne_bytes());
-                known[at].copy_from_slice(&out.step.p_known_before.to_ne_bytes());
-            }
-            (correct, known)
+            let mut correct = vec![0.0; columns.len()];
+            let mut known = vec![0.0; columns.len()];
+            columns.replay_into(&model, &columns.all_rows(), &mut correct, &mut known);
+            (f64_bytes(&correct), f64_bytes(&known))
         });
         Ok((PyBytes::new(py, &correct), PyBytes::new(py, &known)))
+    }
+
+    /// Cross-validation of this model's settings on coded columns, with the GIL released:
+    /// `fold_of_row` (uint32 bytes) gives each row's fold in `0..folds`; for each fold a model is
+    /// fitted on the other folds' rows and replays the fold's rows. Returns every row's
+    /// out-of-fold P(correct) (float64 bytes, row order). This model is left unchanged.
+    #[pyo3(signature = (columns, variant, fold_of_row, folds, fixed_json = None))]
+    fn _cross_validate_columns<'py>(
+        &self,
+        py: Python<'py>,
+        columns: RawColumns<'py>,
+        variant: (bool, bool, bool, bool),
+        fold_of_row: Bound<'py, PyBytes>,
+        folds: u32,
+        fixed_json: Option<&str>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let columns = Columns::from_py(columns)?;
+        let options = self.fit_options(variant, fixed_json)?;
+        let fold_of_row = u32_column("fold", fold_of_row.as_bytes(), columns.len())?;
+        let predicted = py
+            .detach(|| cross_validate(&columns, &options, &fold_of_row, folds))
+            .map_err(to_py)?;
+        Ok(PyBytes::new(py, &f64_bytes(&predicted)))
     }
 
     /// True once the model is fitted or loaded.
