@@ -44,7 +44,7 @@ pub fn write_demo_cohort(out: impl Write) -> Result<()> {
         skill_index: &index,
     };
     let mut csv = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| pathwise::Error::Config(format!("writing the demo cohort: {e}"));
+    let io = |e: csv::Error| pathwise::Error::config(format!("writing the demo cohort: {e}"));
     csv.write_record(["learner", "skill", "item", "correct", "order", "group"])
         .map_err(io)?;
     for (c, &(class, learners, steps)) in CLASSES.iter().enumerate() {
@@ -89,7 +89,7 @@ pub fn write_demo_cohort(out: impl Write) -> Result<()> {
         }
     }
     csv.flush()
-        .map_err(|e| pathwise::Error::Config(format!("writing the demo cohort: {e}")))?;
+        .map_err(|e| pathwise::Error::config(format!("writing the demo cohort: {e}")))?;
     Ok(())
 }
 

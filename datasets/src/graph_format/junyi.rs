@@ -76,7 +76,7 @@ pub(super) fn read(file: &str, text: &str) -> Result<SkillGraphBuilder> {
                 continue;
             }
             return Err(Error::input(
-                at.about("skill", name),
+                at.about(pathwise::SubjectKind::Skill, name),
                 format!(
                     "defined again with different prerequisites, name, topic or area (first at line {first_line})"
                 ),

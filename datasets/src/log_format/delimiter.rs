@@ -29,7 +29,7 @@ pub fn parse_delimiter(text: &str) -> Result<u8> {
             [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => *b,
             _ => {
                 return Err(Error::input(
-                    Location::subject("delimiter", text),
+                    Location::subject(pathwise::SubjectKind::Delimiter, text),
                     "expected one ASCII character other than a quote or a line break, \
                      or tab, comma, semicolon, pipe",
                 ));

@@ -61,7 +61,7 @@ impl FromStr for Preset {
             .find(|p| p.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 Error::input(
-                    Location::subject("preset", s),
+                    Location::subject(pathwise::SubjectKind::Preset, s),
                     format!("unknown preset; expected one of {}", names(&Preset::ALL)),
                 )
             })
@@ -124,7 +124,7 @@ impl FromStr for Role {
             .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
                 Error::input(
-                    Location::subject("column role", s),
+                    Location::subject(pathwise::SubjectKind::ColumnRole, s),
                     format!("unknown column role; expected one of {}", names(&Role::ALL)),
                 )
             })

@@ -36,7 +36,7 @@ impl FromStr for Encoding {
             "utf8" | "utf-8" => Ok(Encoding::Utf8),
             "latin1" | "latin-1" | "iso-8859-1" => Ok(Encoding::Latin1),
             _ => Err(Error::input(
-                Location::subject("encoding", s),
+                Location::subject(pathwise::SubjectKind::Encoding, s),
                 "unknown encoding; expected utf8 or latin1",
             )),
         }

@@ -28,8 +28,72 @@ pub struct Location {
     pub line: Option<u64>,
     /// The column name (or 1-based number when the file has no header).
     pub column: Option<String>,
-    /// The id the problem is about, e.g. `skill frac.add`.
-    pub subject: Option<String>,
+    /// The id the problem is about, e.g. skill `frac.add`.
+    pub subject: Option<Subject>,
+}
+
+/// What kind of id a [`Subject`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubjectKind {
+    /// A skill id (of a graph, a model or a log).
+    Skill,
+    /// An item id (an activity of a model or a log).
+    Item,
+    /// An activity id of a skill graph.
+    Activity,
+    /// A learner id.
+    Learner,
+    /// A named field of a document (e.g. a key file's `secretKeyMultibase`).
+    Field,
+    /// A text encoding named by the user.
+    Encoding,
+    /// A field delimiter named by the user.
+    Delimiter,
+    /// A log format preset named by the user.
+    Preset,
+    /// A column role (learner, skill, correct, ...) named by the user.
+    ColumnRole,
+}
+
+impl SubjectKind {
+    /// The lower-case word shown in messages (`skill`, `item`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Skill => "skill",
+            SubjectKind::Item => "item",
+            SubjectKind::Activity => "activity",
+            SubjectKind::Learner => "learner",
+            SubjectKind::Field => "field",
+            SubjectKind::Encoding => "encoding",
+            SubjectKind::Delimiter => "delimiter",
+            SubjectKind::Preset => "preset",
+            SubjectKind::ColumnRole => "column role",
+        }
+    }
+}
+
+impl fmt::Display for SubjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The id a problem is about: what it names and the id as the input spelled it (unescaped;
+/// [`Display`](fmt::Display) shows it quoted with [`quoted`]: escaped, cut to [`QUOTE_LIMIT`]
+/// characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// What the id names.
+    pub kind: SubjectKind,
+    /// The id, as in the input.
+    pub id: String,
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, quoted(&self.id))
+    }
 }
 
 impl Location {
@@ -41,11 +105,14 @@ impl Location {
         }
     }
 
-    /// A location that is an id rather than a position, e.g. `Location::subject("skill", "frac.add")`.
-    /// The id is quoted with [`quoted`] (escaped, cut to [`QUOTE_LIMIT`] characters).
-    pub fn subject(kind: &str, id: &str) -> Self {
+    /// A location that is an id rather than a position, e.g.
+    /// `Location::subject(SubjectKind::Skill, "frac.add")`, shown as `skill 'frac.add'`.
+    pub fn subject(kind: SubjectKind, id: &str) -> Self {
         Self {
-            subject: Some(format!("{kind} {}", quoted(id))),
+            subject: Some(Subject {
+                kind,
+                id: id.to_owned(),
+            }),
             ..Self::default()
         }
     }
@@ -62,9 +129,13 @@ impl Location {
         self
     }
 
-    /// This location about an id, e.g. `.about("skill", "frac.add")` (quoted as in [`Location::subject`]).
-    pub fn about(mut self, kind: &str, id: &str) -> Self {
-        self.subject = Some(format!("{kind} {}", quoted(id)));
+    /// This location about an id, e.g. `.about(SubjectKind::Skill, "frac.add")` (shown as in
+    /// [`Location::subject`]).
+    pub fn about(mut self, kind: SubjectKind, id: &str) -> Self {
+        self.subject = Some(Subject {
+            kind,
+            id: id.to_owned(),
+        });
         self
     }
 }
@@ -103,8 +174,14 @@ pub enum Error {
         message: String,
     },
     /// A setting is out of its range (e.g. `restarts = 0`); the message states the rule.
-    #[error("{0}")]
-    Config(String),
+    #[error("{message}")]
+    Config {
+        /// The setting that broke its rule, as the field of the options struct that holds it
+        /// (`restarts`, `max_iter`, `threshold`, ...), when the rule is about one setting.
+        setting: Option<&'static str>,
+        /// The rule broken, in one line.
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -141,9 +218,28 @@ impl Error {
         }
     }
 
-    /// An out-of-range setting.
+    /// A rule broken by settings together, or by no one setting.
     pub fn config(message: impl Into<String>) -> Self {
-        Error::Config(message.into())
+        Error::Config {
+            setting: None,
+            message: message.into(),
+        }
+    }
+
+    /// The setting `setting` (a field of the options struct) is out of its range.
+    pub fn setting(setting: &'static str, message: impl Into<String>) -> Self {
+        Error::Config {
+            setting: Some(setting),
+            message: message.into(),
+        }
+    }
+
+    /// Where in the input the problem is, for an [`Error::Input`].
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Input { location, .. } => Some(location),
+            _ => None,
+        }
     }
 
     /// An I/O error on `path`.
@@ -164,11 +260,13 @@ mod tests {
         assert_eq!(Location::file("a.csv").to_string(), "a.csv");
         assert_eq!(Location::file("a.csv").line(3).to_string(), "a.csv:3");
         assert_eq!(
-            Location::subject("skill", "frac").to_string(),
+            Location::subject(SubjectKind::Skill, "frac").to_string(),
             "skill 'frac'"
         );
         assert_eq!(
-            Location::file("g.toml").about("skill", "x").to_string(),
+            Location::file("g.toml")
+                .about(SubjectKind::Skill, "x")
+                .to_string(),
             "g.toml (skill 'x')"
         );
     }
@@ -178,13 +276,46 @@ mod tests {
         let at = Location::file("a.csv")
             .line(1)
             .column(format!("col\u{1b}[2K{}", "x".repeat(500)))
-            .about("skill", "a\nb");
+            .about(SubjectKind::Skill, "a\nb");
         let shown = at.to_string();
         assert!(shown.starts_with("a.csv:1:col\\e[2Kxxx"), "{shown}");
         assert!(
             shown.ends_with("… (428 more characters) (skill 'a\\nb')"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn the_subject_of_a_location_is_matchable_and_unescaped() {
+        let e = Error::input(
+            Location::file("g.toml").about(SubjectKind::Skill, "a\nb"),
+            "unknown prerequisite",
+        );
+        match e.location().and_then(|at| at.subject.as_ref()) {
+            Some(Subject {
+                kind: SubjectKind::Skill,
+                id,
+            }) => assert_eq!(id, "a\nb"),
+            other => panic!("expected a skill subject, got {other:?}"),
+        }
+        assert_eq!(
+            e.to_string(),
+            "g.toml (skill 'a\\nb'): unknown prerequisite"
+        );
+        assert_eq!(Error::config("x").location(), None);
+    }
+
+    #[test]
+    fn a_setting_error_names_its_setting_and_shows_only_the_rule() {
+        let e = Error::setting("restarts", "restarts must be at least 1");
+        assert!(matches!(
+            e,
+            Error::Config {
+                setting: Some("restarts"),
+                ..
+            }
+        ));
+        assert_eq!(e.to_string(), "restarts must be at least 1");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use bkt::{
     FitInfo, FitOptions, FixedParams, LearnerState, Model, Params, PredictionRow, Progress,
     PseudoCounts, SkillModel, Variant, fit, predict,
 };
-pub use error::{Error, Location, Result};
+pub use error::{Error, Location, Result, Subject, SubjectKind};
 pub use graph::{
     Activity, ActivitySpec, BuildOptions, BuiltGraph, Skill, SkillGraph, SkillGraphBuilder,
     SkillSpec,

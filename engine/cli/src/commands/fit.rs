@@ -140,21 +140,14 @@ impl Args {
             warm_start,
         };
         options.validate().map_err(|e| match e {
-            pathwise::Error::Config(m) => anyhow::anyhow!("--{}", flag_message(&m)),
+            pathwise::Error::Config {
+                setting: Some(setting),
+                message,
+            } => anyhow::anyhow!("--{}: {message}", setting.replace('_', "-")),
             other => other.into(),
         })?;
         Ok(options)
     }
-}
-
-/// Turns "restarts must be…" into "restarts: restarts must be…" style flag messages.
-fn flag_message(message: &str) -> String {
-    let flag = message
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .replace('_', "-");
-    format!("{flag}: {message}")
 }
 
 /// SHA-256 over the bytes of every input file, in order.

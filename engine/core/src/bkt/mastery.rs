@@ -62,23 +62,32 @@ impl MasteryRule {
     /// Checks the ranges; the message states the rule broken.
     pub fn validate(&self) -> Result<()> {
         if !(self.threshold.is_finite() && self.threshold > 0.0 && self.threshold < 1.0) {
-            return Err(Error::config(format!(
-                "the mastery threshold must be in (0, 1), got {}",
-                self.threshold
-            )));
+            return Err(Error::setting(
+                "threshold",
+                format!(
+                    "the mastery threshold must be in (0, 1), got {}",
+                    self.threshold
+                ),
+            ));
         }
         if !(1..=MAX_EVIDENCE).contains(&self.streak) {
-            return Err(Error::config(format!(
-                "the mastery streak must be 1 to {MAX_EVIDENCE} correct answers, got {}",
-                self.streak
-            )));
+            return Err(Error::setting(
+                "streak",
+                format!(
+                    "the mastery streak must be 1 to {MAX_EVIDENCE} correct answers, got {}",
+                    self.streak
+                ),
+            ));
         }
         if self.spinning <= self.streak || self.spinning > MAX_EVIDENCE {
-            return Err(Error::config(format!(
-                "the wheel-spinning count must exceed the streak ({}) and be at most \
+            return Err(Error::setting(
+                "spinning",
+                format!(
+                    "the wheel-spinning count must exceed the streak ({}) and be at most \
                  {MAX_EVIDENCE}, got {}",
-                self.streak, self.spinning
-            )));
+                    self.streak, self.spinning
+                ),
+            ));
         }
         Ok(())
     }

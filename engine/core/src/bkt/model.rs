@@ -193,7 +193,7 @@ impl Model {
         for pair in skills.windows(2) {
             if pair[0].id == pair[1].id {
                 return Err(Error::input(
-                    Location::subject("skill", &pair[0].id),
+                    Location::subject(crate::SubjectKind::Skill, &pair[0].id),
                     "the skill appears twice",
                 ));
             }
@@ -206,7 +206,7 @@ impl Model {
             ));
         }
         for s in &skills {
-            let at = Location::subject("skill", &s.id);
+            let at = Location::subject(crate::SubjectKind::Skill, &s.id);
             let p = &s.params;
             check_probs(
                 &at,
@@ -225,7 +225,7 @@ impl Model {
                 ));
             }
             for it in &s.items {
-                let at = at.clone().about("item", &it.id);
+                let at = at.clone().about(crate::SubjectKind::Item, &it.id);
                 check_probs(
                     &at,
                     "item parameter",

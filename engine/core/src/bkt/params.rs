@@ -254,7 +254,7 @@ impl FixedParams {
             serde_json::from_value(value).map_err(|e| not_fixed(Location::file(source), &e))?;
         let mut fixed = FixedParams::default();
         for (skill, params) in raw {
-            let at = || Location::file(source).about("skill", &skill);
+            let at = || Location::file(source).about(crate::SubjectKind::Skill, &skill);
             let mut values = BTreeMap::new();
             for (name, value) in params {
                 let param = ParamName::parse(&name).ok_or_else(|| {
@@ -307,7 +307,7 @@ mod tests {
     fn bounds_parse_rejects_bad_specs() {
         for bad in ["guess", "luck=0.3", "guess=1.5", "slip=0.4:0.2", "guess=x"] {
             let e = Bounds::parse(bad).unwrap_err();
-            assert!(matches!(e, Error::Config(_)), "{bad}: {e}");
+            assert!(matches!(e, Error::Config { .. }), "{bad}: {e}");
         }
     }
 

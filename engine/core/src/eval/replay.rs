@@ -102,7 +102,7 @@ pub fn replay_with(
     progress: impl Fn(EvalProgress) -> ControlFlow<()>,
 ) -> Result<ReplayReport> {
     if options.slices == 0 || options.slices > MAX_REPLAY_SLICES {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "replay: slices must be between 1 and {MAX_REPLAY_SLICES}, got {}",
             options.slices
         )));
@@ -110,7 +110,7 @@ pub fn replay_with(
     let order = walk_order(log);
     let n_learners = log.learners().len();
     if options.warmup_learners == 0 || options.warmup_learners >= n_learners {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "replay: --warmup-learners must be between 1 and {} (the log has {n_learners} learners)",
             n_learners.saturating_sub(1)
         )));

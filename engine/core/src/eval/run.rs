@@ -224,8 +224,11 @@ where
 
 fn in_fold(e: Error, fold: &str, split: Split) -> Error {
     match (e, split) {
-        (Error::Config(msg), Split::Learner { .. } | Split::Group) => {
-            Error::config(format!("fold {}: {msg}", quoted_fold(fold)))
+        (Error::Config { setting, message }, Split::Learner { .. } | Split::Group) => {
+            Error::Config {
+                setting,
+                message: format!("fold {}: {message}", quoted_fold(fold)),
+            }
         }
         (e, _) => e,
     }

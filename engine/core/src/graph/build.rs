@@ -229,7 +229,7 @@ impl SkillGraphBuilder {
             }
             if index.insert(spec.id.clone(), skills.len() as u32).is_some() {
                 return Err(Error::input(
-                    at.about("skill", &spec.id),
+                    at.about(crate::SubjectKind::Skill, &spec.id),
                     "duplicate skill id (each skill may be defined once)",
                 ));
             }
@@ -243,7 +243,7 @@ impl SkillGraphBuilder {
         let lookup = |id: &str, at: &Location, what: &str| -> Result<u32> {
             index.get(id).copied().ok_or_else(|| {
                 Error::input(
-                    at_or_file(at).about("skill", id),
+                    at_or_file(at).about(crate::SubjectKind::Skill, id),
                     format!("unknown skill id{what}{}", closest_hint(id, &index)),
                 )
             })
@@ -280,7 +280,7 @@ impl SkillGraphBuilder {
                     continue;
                 }
                 return Err(Error::input(
-                    at_or_file(at).about("skill", s_id),
+                    at_or_file(at).about(crate::SubjectKind::Skill, s_id),
                     "the skill lists itself as a prerequisite (self-loop)",
                 ));
             }
@@ -300,7 +300,8 @@ impl SkillGraphBuilder {
         } else if let Some(cycle) = cycles::find_cycle(&prerequisites) {
             let first = skills[cycle[0] as usize].id.as_str();
             return Err(Error::input(
-                at_or_file(&self.skills[cycle[0] as usize].at).about("skill", first),
+                at_or_file(&self.skills[cycle[0] as usize].at)
+                    .about(crate::SubjectKind::Skill, first),
                 format!(
                     "prerequisites form a cycle: {} (drop-cycle-edges can break it)",
                     cycle_text(cycle.iter().map(|&s| skills[s as usize].id.as_str()))
@@ -311,7 +312,7 @@ impl SkillGraphBuilder {
         let mut activities = Vec::with_capacity(self.activities.len());
         let mut activity_ids: HashMap<&str, ()> = HashMap::with_capacity(self.activities.len());
         for spec in &self.activities {
-            let at = at_or_file(&spec.at).about("activity", &spec.id);
+            let at = at_or_file(&spec.at).about(crate::SubjectKind::Activity, &spec.id);
             if spec.id.trim().is_empty() {
                 return Err(Error::input(
                     at_or_file(&spec.at),

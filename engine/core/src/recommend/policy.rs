@@ -50,15 +50,19 @@ impl Policy {
         if let Some(ready) = self.ready
             && !(ready.is_finite() && ready > 0.0 && ready < 1.0)
         {
-            return Err(Error::config(format!(
-                "the ready threshold must be in (0, 1), got {ready}"
-            )));
+            return Err(Error::setting(
+                "ready",
+                format!("the ready threshold must be in (0, 1), got {ready}"),
+            ));
         }
         if !(self.decay_per_response.is_finite() && self.decay_per_response >= 0.0) {
-            return Err(Error::config(format!(
-                "decay per response must be finite and ≥ 0, got {}",
-                self.decay_per_response
-            )));
+            return Err(Error::setting(
+                "decay_per_response",
+                format!(
+                    "decay per response must be finite and ≥ 0, got {}",
+                    self.decay_per_response
+                ),
+            ));
         }
         Ok(())
     }

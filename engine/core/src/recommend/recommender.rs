@@ -271,7 +271,7 @@ fn resolve_goals(graph: &SkillGraph, goals: &[String]) -> Result<Vec<u32>> {
     for g in goals {
         let s = graph.skill_index(g).ok_or_else(|| {
             Error::input(
-                Location::subject("skill", g),
+                Location::subject(crate::SubjectKind::Skill, g),
                 "the goal is not a skill of the graph",
             )
         })?;

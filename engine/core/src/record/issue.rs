@@ -114,7 +114,12 @@ pub fn issue_credential(input: &CredentialInput, key: &IssuerKey) -> Result<Valu
 }
 
 fn validate(input: &CredentialInput) -> Result<()> {
-    let learner = || Location::subject("learner", &cut(&input.learner_id, QUOTE_LIMIT));
+    let learner = || {
+        Location::subject(
+            crate::SubjectKind::Learner,
+            &cut(&input.learner_id, QUOTE_LIMIT),
+        )
+    };
     if input.learner_id.is_empty() {
         return Err(Error::config("the learner id is empty"));
     }
@@ -135,7 +140,7 @@ fn validate(input: &CredentialInput) -> Result<()> {
     }
     let mut seen = std::collections::HashSet::new();
     for claim in &input.claims {
-        let at = || Location::subject("skill", &cut(&claim.skill, QUOTE_LIMIT));
+        let at = || Location::subject(crate::SubjectKind::Skill, &cut(&claim.skill, QUOTE_LIMIT));
         if !seen.insert(claim.skill.as_str()) {
             return Err(Error::input(at(), "claimed twice"));
         }

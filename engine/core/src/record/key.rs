@@ -73,7 +73,7 @@ impl IssuerKey {
     pub fn from_secret_multibase(mb: &str) -> Result<Self> {
         let secret = secret_key_from_multibase(mb).map_err(|e| {
             Error::input(
-                Location::subject("field", "secretKeyMultibase"),
+                Location::subject(crate::SubjectKind::Field, "secretKeyMultibase"),
                 e.to_string(),
             )
         })?;

@@ -43,7 +43,10 @@ pub fn mastery_claims(
 ) -> Result<Vec<MasteryClaim>> {
     let id = log.learners().id(learner).ok_or_else(|| {
         let shown = cut(learner, QUOTE_LIMIT);
-        Error::input(Location::subject("learner", &shown), "not in the log")
+        Error::input(
+            Location::subject(crate::SubjectKind::Learner, &shown),
+            "not in the log",
+        )
     })?;
     let mut state = LearnerState::with_rule(model, *rule)?;
     let mut tracks: Vec<Track> = vec![Track::default(); log.skills().len()];

@@ -58,46 +58,55 @@ impl FitOptions {
     /// inside `[0, 1]`.
     pub fn validate(&self) -> Result<()> {
         if self.restarts == 0 {
-            return Err(Error::config("restarts must be at least 1"));
+            return Err(Error::setting("restarts", "restarts must be at least 1"));
         }
         if self.restarts > MAX_RESTARTS {
-            return Err(Error::config(format!(
-                "restarts must be at most {MAX_RESTARTS}, got {}",
-                self.restarts
-            )));
+            return Err(Error::setting(
+                "restarts",
+                format!(
+                    "restarts must be at most {MAX_RESTARTS}, got {}",
+                    self.restarts
+                ),
+            ));
         }
         if !(self.tol > 0.0 && self.tol.is_finite()) {
-            return Err(Error::config(format!(
-                "tol must be a positive number, got {}",
-                self.tol
-            )));
+            return Err(Error::setting(
+                "tol",
+                format!("tol must be a positive number, got {}", self.tol),
+            ));
         }
         if self.max_iter == 0 {
-            return Err(Error::config("max_iter must be at least 1"));
+            return Err(Error::setting("max_iter", "max_iter must be at least 1"));
         }
         let pc = &self.pseudo_counts;
         if !(pc.weight >= 0.0 && pc.weight.is_finite()) {
-            return Err(Error::config(format!(
-                "pseudo-counts must be a number ≥ 0, got {}",
-                pc.weight
-            )));
+            return Err(Error::setting(
+                "pseudo_counts",
+                format!("pseudo-counts must be a number ≥ 0, got {}", pc.weight),
+            ));
         }
         for name in ParamName::ALL {
             let m = pc.at.get(name);
             if !(m > 0.0 && m < 1.0) {
-                return Err(Error::config(format!(
-                    "pseudo_counts value of {} must lie strictly between 0 and 1, got {m}",
-                    name.as_str()
-                )));
+                return Err(Error::setting(
+                    "pseudo_counts",
+                    format!(
+                        "pseudo_counts value of {} must lie strictly between 0 and 1, got {m}",
+                        name.as_str()
+                    ),
+                ));
             }
         }
         for name in ParamName::ALL {
             let (lo, hi) = self.bounds.range(name);
             if !(0.0..=1.0).contains(&lo) || !(0.0..=1.0).contains(&hi) || lo > hi {
-                return Err(Error::config(format!(
-                    "bounds of {} must satisfy 0 ≤ min ≤ max ≤ 1, got [{lo}, {hi}]",
-                    name.as_str()
-                )));
+                return Err(Error::setting(
+                    "bounds",
+                    format!(
+                        "bounds of {} must satisfy 0 ≤ min ≤ max ≤ 1, got [{lo}, {hi}]",
+                        name.as_str()
+                    ),
+                ));
             }
         }
         Ok(())
@@ -156,8 +165,23 @@ mod tests {
                 ..FitOptions::default()
             },
         ];
-        for o in bad {
-            assert!(matches!(o.validate(), Err(Error::Config(_))), "{o:?}");
+        // Each broken rule names its setting, so a front end can point at its own flag or field.
+        let settings = [
+            "restarts",
+            "restarts",
+            "tol",
+            "tol",
+            "max_iter",
+            "pseudo_counts",
+            "pseudo_counts",
+            "pseudo_counts",
+        ];
+        assert_eq!(bad.len(), settings.len());
+        for (o, want) in bad.iter().zip(settings) {
+            match o.validate() {
+                Err(Error::Config { setting, .. }) => assert_eq!(setting, Some(want), "{o:?}"),
+                other => panic!("{o:?}: expected a config error, got {other:?}"),
+            }
         }
         FitOptions::default().validate().unwrap();
     }

@@ -73,8 +73,8 @@ impl SimOptions {
     /// against [`MAX_LEARNER_STEPS`], before anything is allocated).
     pub fn validate(&self, n_skills: usize) -> Result<()> {
         if self.learners == 0 || self.runs == 0 {
-            return Err(Error::Config(
-                "simulate: --learners and --runs must be at least 1".into(),
+            return Err(Error::config(
+                "simulate: --learners and --runs must be at least 1",
             ));
         }
         let total = self
@@ -82,7 +82,7 @@ impl SimOptions {
             .checked_mul(self.steps)
             .and_then(|n| n.checked_mul(self.runs));
         if total.is_none_or(|n| n > MAX_LEARNER_STEPS) {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "simulate: --learners × --steps × --runs is {} × {} × {}, more than the limit of \
                  {MAX_LEARNER_STEPS} simulated learner-steps",
                 self.learners, self.steps, self.runs
@@ -90,7 +90,7 @@ impl SimOptions {
         }
         self.rule.validate()?;
         if let Some(g) = self.goals.iter().find(|&&g| g >= n_skills) {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "simulate: goal index {g} out of range"
             )));
         }
@@ -188,7 +188,7 @@ pub fn run(
             .iter()
             .any(|&m| m >= tutor.model.n_skills())
     {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "simulate: the tutor maps {} skills into a model of {}, the world has {}",
             tutor.skill_index.len(),
             tutor.model.n_skills(),
@@ -390,8 +390,8 @@ fn curriculum(prerequisites: &[Vec<u32>], goals: &[usize]) -> Result<Vec<u32>> {
         }
     }
     if placed != n {
-        return Err(Error::Config(
-            "simulated world: the prerequisites have a cycle".into(),
+        return Err(Error::config(
+            "simulated world: the prerequisites have a cycle",
         ));
     }
     Ok(order)

@@ -50,25 +50,25 @@ impl World {
         blocked_learn_factor: f64,
     ) -> Result<World> {
         if skills.len() != prerequisites.len() {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "simulated world: {} skills but {} prerequisite lists",
                 skills.len(),
                 prerequisites.len()
             )));
         }
         if skills.is_empty() {
-            return Err(Error::Config("simulated world: no skills".into()));
+            return Err(Error::config("simulated world: no skills"));
         }
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         if !unit(blocked_learn_factor) {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "blocked learn factor must be in [0, 1], got {blocked_learn_factor}"
             )));
         }
         for (index, s) in skills.iter().enumerate() {
             let all = [s.prior, s.learn, s.forget, s.guess, s.slip];
             if !all.iter().all(|&p| unit(p)) {
-                return Err(Error::Config(format!(
+                return Err(Error::config(format!(
                     "simulated skill #{index}: parameters must be probabilities in [0, 1], got {s:?}"
                 )));
             }
@@ -78,7 +78,7 @@ impl World {
             .flatten()
             .find(|&&p| p as usize >= skills.len())
         {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "simulated world: prerequisite index {bad} out of range"
             )));
         }
@@ -99,9 +99,8 @@ impl World {
         if items.len() != self.skills.len()
             || !items.iter().flatten().all(|&(g, s)| unit(g) && unit(s))
         {
-            return Err(Error::Config(
-                "simulated world: item parameters must be one list per skill, probabilities in [0, 1]"
-                    .into(),
+            return Err(Error::config(
+                "simulated world: item parameters must be one list per skill, probabilities in [0, 1]",
             ));
         }
         self.items = items;
@@ -173,7 +172,7 @@ impl World {
     /// the true parameters). Fails when the ids are not one per skill or not unique.
     pub fn as_model<S: AsRef<str>>(&self, ids: &[S]) -> Result<Model> {
         if ids.len() != self.skills.len() {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "simulated world: {} ids for {} skills",
                 ids.len(),
                 self.skills.len()
@@ -202,7 +201,7 @@ impl World {
             .iter()
             .map(|id| {
                 model.skill_index(id).ok_or_else(|| {
-                    Error::Config(format!(
+                    Error::config(format!(
                         "simulated world: the tutor model lost skill {}",
                         quoted(id)
                     ))
@@ -323,7 +322,7 @@ mod tests {
     fn tutor_for_a_graph_of_other_size_is_a_config_error() {
         let world = World::new(vec![skill(0.1)], vec![vec![]], 0.1).unwrap();
         let e = world.tutor_for(&graph(&["a", "b"])).unwrap_err();
-        assert!(matches!(e, Error::Config(_)), "{e}");
+        assert!(matches!(e, Error::Config { .. }), "{e}");
     }
 
     #[test]
