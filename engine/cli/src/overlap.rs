@@ -5,7 +5,7 @@
 //! input's skills are in the model, one warning line gives the counts and says what happens to
 //! the others; it prints under `-q` too, as every warning does. Skills only the model has are not
 //! reported here: a log of one class or a graph of one unit uses part of a model, which is
-//! normal. Ids and file names are escaped by the printing of the line ([`crate::status`]). (The recommender states both directions for a graph in its own warnings, so
+//! normal. Ids and file names are escaped by the printing of the line ([`crate::status!`]). (The recommender states both directions for a graph in its own warnings, so
 //! `recommend`, `path` and `report` only refuse a disjoint graph here.)
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! [`Service`]: the recommender, the store and the learners' states in memory. Every method runs
 //! synchronously (callers on the async side use `spawn_blocking`). Writes go through one writer
-//! thread that commits the changes waiting at that moment together ([`crate::writer`]); reads
-//! take only the lock of the learner's shard ([`Learners`]), so a learner's state always equals
+//! thread that commits the changes waiting at that moment together (`writer`); reads
+//! take only the lock of the learner's shard (`Learners`), so a learner's state always equals
 //! the replay of their stored events.
 
 use std::collections::BTreeSet;

@@ -104,7 +104,7 @@ impl SkillDynamics {
     ///
     /// Method: since the filter's estimate *is* the model's posterior, the next answer is correct
     /// with probability `p_correct(p)` and P(known) is a Markov chain of its own
-    /// (`p → step(p, answer)`). Its distribution is propagated on a grid of [`GRID_POINTS`] values
+    /// (`p → step(p, answer)`). Its distribution is propagated on a grid of 512 values
     /// spaced evenly in logit space between `min(p, learn)` (below which the transition never
     /// goes after the first step) and the threshold; a value falling between two grid points is
     /// split between them so that the mean of P(known) is kept exactly; values at or above the

@@ -51,7 +51,7 @@ impl Difference {
 }
 
 /// The recommender as a teaching policy on a world built from its graph
-/// ([`World::from_graph`]): the skill of its top recommendation for the tutor's state.
+/// ([`World::from_graph`](super::World::from_graph)): the skill of its top recommendation for the tutor's state.
 pub fn recommender_policy(
     recommender: &crate::Recommender,
 ) -> RecommenderPolicy<impl Fn(&LearnerState) -> Option<usize> + Sync + '_> {
