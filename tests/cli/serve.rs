@@ -205,7 +205,7 @@ fn serve_answers_every_route_of_its_openapi_document() {
     assert_eq!(status, 200);
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 9);
+    assert_eq!(paths.len(), 10);
     for (path, item) in paths {
         let path = path.replace("{id}", "nobody");
         for method in ["get", "post", "delete"] {

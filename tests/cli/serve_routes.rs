@@ -1,9 +1,29 @@
 //! `pathwise serve`'s learning path, export and reload routes, end to end on the real binary.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
 use serde_json::json;
 
 use crate::common::{pathwise, repo_file};
 use crate::serve::{call, raw_request, serve_args, start, start_with};
+
+const LAST_SEQ: &str = "pathwise-last-seq: ";
+
+/// A GET; the status, the reply's head and its body.
+fn raw_exchange(addr: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_lowercase(), body.to_owned())
+}
 
 const EVENTS: &str = r#"[
     {"id":"e1","learner":"ann","item":"count-1","correct":true,"time":1},
@@ -121,6 +141,37 @@ fn serve_export_is_a_log_the_cli_reads_and_a_body_the_service_takes() {
     assert_eq!(
         call(&server, "GET", "/v1/learners/ann/export?format=xml", None).1["error"]["field"],
         "format"
+    );
+
+    // Every learner's events, page by page.
+    let bob = r#"{"learner":"bob","skill":"add","correct":true,"time":5}"#;
+    assert_eq!(call(&server, "POST", "/v1/events", Some(bob)).0, 200);
+    let mut after = 0;
+    let mut pages = Vec::new();
+    loop {
+        let path = format!("/v1/export?after={after}&limit=2");
+        let (status, head, body) = raw_exchange(&server.addr, &path);
+        assert_eq!(status, 200);
+        if body.is_empty() {
+            assert!(!head.contains(LAST_SEQ), "{head}");
+            break;
+        }
+        after = head
+            .lines()
+            .find_map(|l| l.strip_prefix(LAST_SEQ))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the last sequence number");
+        pages.push(body);
+    }
+    assert_eq!(pages.len(), 3, "5 events in pages of 2: {pages:?}");
+    let all = pages.concat();
+    assert!(
+        all.starts_with(&ndjson) && all.ends_with("\"time\":5.0}\n"),
+        "{all}"
+    );
+    assert_eq!(
+        call(&server, "GET", "/v1/export?limit=0", None).1["error"]["field"],
+        "limit"
     );
 }
 

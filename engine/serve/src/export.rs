@@ -5,13 +5,13 @@
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::events::Event;
+use crate::service::Exported;
 
 /// One JSON object per line: `id` (when the event has one), `learner`, `item` and/or `skill`,
 /// `correct`, `time`, as posted.
-pub fn ndjson(events: &[(Event, Vec<String>)]) -> Vec<u8> {
+pub fn ndjson(events: &[Exported]) -> Vec<u8> {
     let mut out = Vec::new();
-    for (e, _) in events {
+    for Exported { event: e, .. } in events {
         let mut line = Map::new();
         let mut put = |key: &str, value: Option<Value>| {
             if let Some(value) = value {
@@ -31,15 +31,20 @@ pub fn ndjson(events: &[(Event, Vec<String>)]) -> Vec<u8> {
 }
 
 /// The generic log schema: one row per skill an event practises in the graph in use (an event
-/// the graph maps to no skill has no row); `order` is the event's place in the order of
-/// recording, which is the order the service's state follows.
-pub fn csv(events: &[(Event, Vec<String>)]) -> Result<Vec<u8>, ApiError> {
+/// the graph maps to no skill has no row); `order` is the event's sequence number, its place in
+/// the order of recording, which is the order the service's state follows.
+pub fn csv(events: &[Exported]) -> Result<Vec<u8>, ApiError> {
     let fail = |e: csv::Error| ApiError::internal(format!("cannot write the CSV: {e}"));
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(["learner", "skill", "item", "correct", "order"])
         .map_err(fail)?;
-    for (order, (e, skills)) in events.iter().enumerate() {
-        let order = (order + 1).to_string();
+    for Exported {
+        seq,
+        event: e,
+        skills,
+    } in events
+    {
+        let order = seq.to_string();
         let correct = if e.correct { "1" } else { "0" };
         for skill in skills {
             let item = e.item.as_deref().unwrap_or_default();

@@ -17,7 +17,7 @@ use crate::auth::Tokens;
 use crate::error::ApiError;
 use crate::events::{check_id, parse_body};
 use crate::export;
-use crate::service::{LearnerView, Next, PathView, Posted, Reloaded, Service};
+use crate::service::{Exported, LearnerView, Next, PathView, Posted, Reloaded, Service};
 
 /// A JSON reply (axum's own `Json` needs a serde_json feature that would rebuild polars).
 pub struct Json<T>(pub T);
@@ -64,6 +64,7 @@ pub fn router(service: Arc<Service>, tokens: Option<Arc<Tokens>>, timeout: Durat
         .route("/v1/learners/{id}/next", get(get_next))
         .route("/v1/learners/{id}/path", get(get_path))
         .route("/v1/learners/{id}/export", get(get_export))
+        .route("/v1/export", get(get_export_page))
         .route("/v1/admin/reload", axum::routing::post(reload))
         .with_state(service.clone());
     if let Some(tokens) = tokens {
@@ -311,28 +312,84 @@ async fn get_export(
     let id = learner_id(path)?;
     let mut format = Format::Ndjson;
     for (_, value) in query(raw, "format")? {
-        format = match value.as_str() {
-            "ndjson" => Format::Ndjson,
-            "csv" => Format::Csv,
-            _ => return Err(ApiError::field("format", "must be ndjson or csv")),
-        };
+        format = Format::parse(&value)?;
     }
     let Json(events) = blocking(service, move |s| s.export(&id)).await?;
-    let (content_type, body) = match format {
-        Format::Ndjson => ("application/x-ndjson", export::ndjson(&events)),
-        Format::Csv => ("text/csv; charset=utf-8", export::csv(&events)?),
-    };
-    Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        body,
-    )
-        .into_response())
+    format.reply(&events)
 }
 
-/// The formats of `GET /v1/learners/{id}/export`.
+/// The most events one page of `GET /v1/export` holds.
+pub const MAX_EXPORT_PAGE: usize = 10_000;
+
+async fn get_export_page(
+    State(service): State<Arc<Service>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut format = Format::Ndjson;
+    let (mut after, mut limit) = (0, MAX_EXPORT_PAGE);
+    for (key, value) in query(raw, "after, limit, format")? {
+        match key.as_str() {
+            "after" => {
+                after =
+                    value.parse().ok().filter(|a| *a >= 0).ok_or_else(|| {
+                        ApiError::field("after", "must be a whole number, 0 or more")
+                    })?;
+            }
+            "limit" => {
+                limit = value
+                    .parse()
+                    .ok()
+                    .filter(|l| (1..=MAX_EXPORT_PAGE).contains(l))
+                    .ok_or_else(|| {
+                        ApiError::field(
+                            "limit",
+                            format!("must be a whole number from 1 to {MAX_EXPORT_PAGE}"),
+                        )
+                    })?;
+            }
+            _ => format = Format::parse(&value)?,
+        }
+    }
+    let Json(events) = blocking(service, move |s| s.export_page(after, limit)).await?;
+    let mut response = format.reply(&events)?;
+    if let Some(last) = events.last() {
+        response
+            .headers_mut()
+            .insert(LAST_SEQ, HeaderValue::from(last.seq));
+    }
+    Ok(response)
+}
+
+/// The reply header of `GET /v1/export` giving the last event's sequence number: the `after` of
+/// the next page.
+pub const LAST_SEQ: &str = "pathwise-last-seq";
+
+/// The formats of the exports.
 enum Format {
     Ndjson,
     Csv,
+}
+
+impl Format {
+    fn parse(value: &str) -> Result<Self, ApiError> {
+        match value {
+            "ndjson" => Ok(Self::Ndjson),
+            "csv" => Ok(Self::Csv),
+            _ => Err(ApiError::field("format", "must be ndjson or csv")),
+        }
+    }
+
+    fn reply(&self, events: &[Exported]) -> Result<Response, ApiError> {
+        let (content_type, body) = match self {
+            Self::Ndjson => ("application/x-ndjson", export::ndjson(events)),
+            Self::Csv => ("text/csv; charset=utf-8", export::csv(events)?),
+        };
+        Ok((
+            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            body,
+        )
+            .into_response())
+    }
 }
 
 async fn reload(State(service): State<Arc<Service>>) -> Result<Json<Reloaded>, ApiError> {

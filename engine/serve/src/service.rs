@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::engine::Engine;
 use crate::error::ApiError;
 use crate::events::{Body, Event};
-use crate::store::{Appended, Change, Changed, Store};
+use crate::store::{Appended, Change, Changed, Seq, Store};
 use crate::writer::{self, Job};
 use tokio::sync::oneshot;
 
@@ -140,6 +140,17 @@ impl Committed {
         self.appended = appended;
         Ok(self)
     }
+}
+
+/// A stored event as exported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    /// Its place in the order of recording.
+    pub seq: Seq,
+    /// The event as posted.
+    pub event: Event,
+    /// The skills the graph in use maps it to (none: unmapped).
+    pub skills: Vec<String>,
 }
 
 /// The reply to a learning-path request.
@@ -501,18 +512,29 @@ impl Service {
 
     /// The learner's stored events in the order they were recorded, each with the skills the
     /// graph in use maps it to (none: unmapped).
-    pub fn export(&self, id: &str) -> Result<Vec<(Event, Vec<String>)>, ApiError> {
+    pub fn export(&self, id: &str) -> Result<Vec<Exported>, ApiError> {
+        self.exported(self.core.store.events(id)?)
+    }
+
+    /// At most `limit` stored events of every learner recorded after `after` (a sequence
+    /// number; 0: from the first), in the order of recording, as [`Service::export`] gives them.
+    pub fn export_page(&self, after: Seq, limit: usize) -> Result<Vec<Exported>, ApiError> {
+        self.exported(self.core.store.page(after, limit)?)
+    }
+
+    fn exported(&self, events: Vec<(Seq, Event)>) -> Result<Vec<Exported>, ApiError> {
         let engine = self.core.engine();
         let graph = engine.recommender.graph();
-        Ok(self
-            .core
-            .store
-            .events(id)?
+        Ok(events
             .into_iter()
-            .map(|(_, e)| {
-                let skills = engine.skills_of(&e).unwrap_or_default();
+            .map(|(seq, event)| {
+                let skills = engine.skills_of(&event).unwrap_or_default();
                 let skills = skills.into_iter().map(|s| graph.skill(s).id.clone());
-                (e.clone(), skills.collect())
+                Exported {
+                    seq,
+                    skills: skills.collect(),
+                    event,
+                }
             })
             .collect())
     }

@@ -88,6 +88,9 @@ pub trait Store: Send + Sync {
     fn commit(&self, changes: &[Change]) -> Result<Vec<Result<Changed, StoreError>>, StoreError>;
     /// A learner's events in the order they were recorded, each with its [`Seq`].
     fn events(&self, learner: &str) -> Result<Vec<(Seq, Event)>, StoreError>;
+    /// At most `limit` events of every learner recorded after `after`, in the order of
+    /// recording (a page of an export).
+    fn page(&self, after: Seq, limit: usize) -> Result<Vec<(Seq, Event)>, StoreError>;
 }
 
 /// A [`Store`] in one SQLite file: one connection writes, others read beside it (WAL).
@@ -226,16 +229,36 @@ impl Store for SqliteStore {
     }
 
     fn events(&self, learner: &str) -> Result<Vec<(Seq, Event)>, StoreError> {
+        self.select(
+            "SELECT id, learner, item, skill, correct, time, seq FROM events
+             WHERE learner = ?1 ORDER BY seq",
+            params![learner],
+        )
+    }
+
+    fn page(&self, after: Seq, limit: usize) -> Result<Vec<(Seq, Event)>, StoreError> {
+        self.select(
+            "SELECT id, learner, item, skill, correct, time, seq FROM events
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            params![after, limit as i64],
+        )
+    }
+}
+
+impl SqliteStore {
+    /// The events a query selects, through an idle read connection.
+    fn select(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<(Seq, Event)>, StoreError> {
         let conn = match self.readers().pop() {
             Some(conn) => conn,
             None => connect(&self.path)?,
         };
         let events = {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, learner, item, skill, correct, time, seq FROM events
-                 WHERE learner = ?1 ORDER BY seq",
-            )?;
-            let rows = stmt.query_map([learner], |r| Ok((r.get(6)?, row_event(r)?)))?;
+            let mut stmt = conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(params, |r| Ok((r.get(6)?, row_event(r)?)))?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
         self.readers().push(conn);
@@ -358,6 +381,22 @@ mod tests {
             append(&store, &late).unwrap(),
             [Appended::Voided, Appended::Voided]
         );
+    }
+
+    #[test]
+    fn pages_follow_the_order_of_recording() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.db")).unwrap();
+        let all: Vec<Event> = (0..5)
+            .map(|i| event(None, &format!("l{}", i % 2), true))
+            .collect();
+        append(&store, &all).unwrap();
+        let first = store.page(0, 3).unwrap();
+        assert_eq!(first.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2, 3]);
+        let rest = store.page(3, 3).unwrap();
+        assert_eq!(rest.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [4, 5]);
+        assert_eq!(rest[0].1, all[3]);
+        assert!(store.page(5, 3).unwrap().is_empty());
     }
 
     #[test]
