@@ -9,7 +9,15 @@ _Columns = Tuple[bytes, List[str], bytes, List[str], Optional[bytes], Optional[L
 class Model:
     """The native base of ``pathwise.Model``: the fitted model and the fit settings."""
 
-    def __init__(self, seed: int = 0, num_fits: int = 5, max_iter: int = 200, tol: float = 1e-6) -> None: ...
+    def __init__(
+        self,
+        seed: int = 0,
+        num_fits: int = 5,
+        max_iter: int = 200,
+        tol: float = 1e-6,
+        pseudo_counts: float = 5.0,
+        bounds: str = "default",
+    ) -> None: ...
     def _fit_columns(
         self,
         columns: _Columns,

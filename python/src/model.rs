@@ -3,7 +3,8 @@
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use pathwise::{FitOptions, FixedParams, Variant};
+use pathwise::bkt::{Bounds, DEFAULT_PSEUDO_COUNTS};
+use pathwise::{FitOptions, FixedParams, PseudoCounts, Variant};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
@@ -52,15 +53,40 @@ impl Model {
 #[pymethods]
 impl Model {
     /// A model to fit: `seed` of the restarts' generator, `num_fits` starting points per skill,
-    /// EM's `max_iter` and relative tolerance `tol`.
+    /// EM's `max_iter` and relative tolerance `tol`; `pseudo_counts` pseudo-observations per
+    /// parameter at the textbook values (0: maximum likelihood, as pyBKT fits) and `bounds`
+    /// (`"default"`: guess and slip below 0.5; `"none"`: every parameter free, as in pyBKT).
     #[new]
-    #[pyo3(signature = (seed = 0, num_fits = 5, max_iter = 200, tol = 1e-6))]
-    fn new(seed: u64, num_fits: u32, max_iter: u32, tol: f64) -> PyResult<Self> {
+    #[pyo3(signature = (seed = 0, num_fits = 5, max_iter = 200, tol = 1e-6, pseudo_counts = DEFAULT_PSEUDO_COUNTS, bounds = "default"))]
+    fn new(
+        seed: u64,
+        num_fits: u32,
+        max_iter: u32,
+        tol: f64,
+        pseudo_counts: f64,
+        bounds: &str,
+    ) -> PyResult<Self> {
+        if !(pseudo_counts.is_finite() && pseudo_counts >= 0.0) {
+            return Err(PyValueError::new_err(format!(
+                "pseudo_counts must be a finite number at least 0, got {pseudo_counts}"
+            )));
+        }
+        let bounds = match bounds {
+            "default" => Bounds::default(),
+            "none" => Bounds::none(),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "bounds must be 'default' or 'none', got {other:?}"
+                )));
+            }
+        };
         let options = FitOptions {
             seed,
             restarts: num_fits,
             max_iter,
             tol,
+            pseudo_counts: PseudoCounts::with_weight(pseudo_counts),
+            bounds,
             ..FitOptions::default()
         };
         options.validate().map_err(to_py)?;

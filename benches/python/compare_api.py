@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""The Python package side by side with pyBKT (C++ build), in one process and one run.
+
+Run with a Python that has both packages (pyBKT from benches/pybkt/setup.sh, pathwise from
+`maturin develop --release -m python/Cargo.toml` or `pip install ./python`):
+
+    python benches/python/compare_api.py --out benches/python/results.json
+
+It measures, each with both libraries from their Python API:
+
+  quickstart  pyBKT's README quick start on its sample data (the shared ASSISTments subset as.csv):
+              the same calls with only the import changed; training AUC of each, and the gap.
+  fit         Model(seed=0, num_fits=5).fit(data=DataFrame) on the ASSISTments 2009 split of
+              benches/pybkt (AKT folds 2-5 train, fold 1 test), standard and with forgetting:
+              wall time from the DataFrame in memory to the fitted model (median of --repeat
+              runs), test AUC from each model's predict(); for pathwise also the time spent
+              turning the DataFrame into columns.
+  online      LearnerState.observe + Recommender.recommend(k=5) per call from Python, on the
+              demo curriculum under a model fitted to the demo cohort (pathwise only: pyBKT has
+              no online update nor a recommender).
+
+Results: a markdown summary on stdout and JSON (--out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benches" / "pybkt"))
+
+from compare import prepare_assist, prepare_cohort, shared_datasets_dir  # noqa: E402  (benches/pybkt/compare.py)
+
+
+def auc(y: np.ndarray, p: np.ndarray) -> float:
+    """AUC as the Mann-Whitney U statistic with mid-ranks (the same yardstick for both)."""
+    ranks = pd.Series(p).rank().to_numpy()
+    positives = int(y.sum())
+    negatives = len(y) - positives
+    return float((ranks[y == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def timed(repeat: int, run):
+    """Median wall time of ``repeat`` calls of ``run`` (with the range) and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}, result
+
+
+#: pyBKT's README quick start on as.csv: (name, Model kwargs, fit kwargs).
+QUICKSTART = [
+    ("all skills", {"seed": 42, "num_fits": 1}, {}),
+    ("Box and Whisker, forgets", {"seed": 42, "num_fits": 1}, {"skills": "Box and Whisker", "forgets": True}),
+    ("Box and Whisker, multilearn", {"seed": 42, "num_fits": 1}, {"skills": "Box and Whisker", "multilearn": True}),
+    ("both skills, multigs", {"seed": 42, "num_fits": 1}, {"skills": ["Box and Whisker", "Table"], "multigs": True}),
+    ("all skills, 5 fits", {"seed": 42, "num_fits": 5}, {}),
+]
+
+
+def quickstart(as_csv: Path, pybkt_model, pathwise_model) -> list[dict]:
+    rows = []
+    for name, init, fit in QUICKSTART:
+        row = {"case": name}
+        for tool, cls, extra in (
+            ("pybkt", pybkt_model, {}),
+            ("pathwise", pathwise_model, {}),
+            ("pathwise_ml", pathwise_model, {"pseudo_counts": 0, "bounds": "none"}),
+        ):
+            model = cls(**init, **extra)
+            model.fit(data_path=str(as_csv), **fit)
+            row[tool] = float(model.evaluate(data_path=str(as_csv), metric="auc"))
+        row["gap"] = row["pathwise"] - row["pybkt"]
+        row["gap_ml"] = row["pathwise_ml"] - row["pybkt"]
+        rows.append(row)
+    return rows
+
+
+def fit_speed(datasets: Path, work: Path, repeat: int, pybkt_model, pathwise_module) -> list[dict]:
+    split = prepare_assist(datasets, work)
+    train, test = pd.read_csv(split["train"]), pd.read_csv(split["test"])
+    rows = []
+    for variant, kwargs in (("standard", {}), ("forgets", {"forgets": True})):
+        # pyBKT sorts the DataFrame it is given in place: each run gets its own copy, made
+        # outside the timed call.
+        copies = [train.copy() for _ in range(repeat)]
+        pybkt_time, pybkt = timed(repeat, lambda: _fit(pybkt_model(seed=0, num_fits=5), copies.pop(), kwargs))
+        ours_time, ours = timed(repeat, lambda: pathwise_module.Model(seed=0, num_fits=5).fit(data=train, **kwargs))
+        names = {**pathwise_module.DEFAULTS}
+        convert_time, _ = timed(repeat, lambda: pathwise_module._columns.coded_log(train, names, None))
+        y = test["correct"].to_numpy()
+        pybkt_pred = pybkt.predict(data=test.assign(row=np.arange(len(test)))).sort_values("row")["correct_predictions"].to_numpy()
+        ours_pred = ours.predict(data=test)["correct_predictions"].to_numpy()
+        rows.append(
+            {
+                "model": variant,
+                "train_rows": len(train),
+                "test_rows": len(test),
+                "pybkt_fit": pybkt_time,
+                "pathwise_fit": ours_time,
+                "pathwise_conversion": convert_time,
+                "speedup": pybkt_time["median_s"] / ours_time["median_s"],
+                "pybkt_test_auc": auc(y, pybkt_pred),
+                "pathwise_test_auc": auc(y, ours_pred),
+            }
+        )
+    return rows
+
+
+def conversion(work: Path, repeat: int, pathwise_module) -> dict:
+    """Fit from a 1M-row DataFrame (the generated cohort of benches/pybkt) and from the same data
+    as a pyarrow Table: the whole fit and the part spent turning columns into codes."""
+    import pyarrow as pa
+
+    train = pd.read_csv(prepare_cohort(work / "cohort", 1_000_000, 0)["train"])
+    table = pa.Table.from_pandas(train, preserve_index=False)
+    names = {**pathwise_module.DEFAULTS}
+    out = {"rows": len(train)}
+    for kind, data in (("pandas", train), ("pyarrow", table)):
+        fit_time, _ = timed(repeat, lambda: pathwise_module.Model(seed=0, num_fits=5).fit(data=data))
+        convert_time, _ = timed(repeat, lambda: pathwise_module._columns.coded_log(data, names, None))
+        out[kind] = {"fit": fit_time, "conversion": convert_time}
+    return out
+
+
+def _fit(model, data, kwargs):
+    model.fit(data=data, **kwargs)
+    return model
+
+
+def online(pathwise_module, calls: int) -> dict:
+    cohort = pd.read_csv(ROOT / "datasets" / "demo" / "cohort.csv")
+    columns = {"user_id": "learner", "skill_name": "skill", "order_id": "order"}
+    model = pathwise_module.Model(seed=1).fit(cohort, defaults=columns)
+    graph = pathwise_module.load_graph(ROOT / "datasets" / "demo" / "curriculum.toml")
+    recommender = pathwise_module.Recommender(graph, model)
+    skills = graph.skills
+    rng = np.random.default_rng(0)
+    picks = [(skills[int(i)], bool(c)) for i, c in zip(rng.integers(len(skills), size=calls), rng.random(calls) < 0.7)]
+    state = pathwise_module.LearnerState(model)
+    start = time.perf_counter()
+    for skill, correct in picks:
+        state.observe(skill, correct)
+    observe = (time.perf_counter() - start) / calls
+    state = pathwise_module.LearnerState(model)
+    start = time.perf_counter()
+    for skill, correct in picks:
+        state.observe(skill, correct)
+        recommender.recommend(state, 5)
+    both = (time.perf_counter() - start) / calls
+    state = pathwise_module.LearnerState(model)
+    start = time.perf_counter()
+    for skill, correct in picks:
+        state.observe(skill, correct)
+        recommender._native._recommend_json(state, 5)
+    undecoded = (time.perf_counter() - start) / calls
+    return {
+        "calls": calls,
+        "skills": len(skills),
+        "activities": graph.n_activities,
+        "observe_us": observe * 1e6,
+        "observe_recommend_us": both * 1e6,
+        "observe_recommend_json_us": undecoded * 1e6,
+    }
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        "quick start (training AUC, as.csv):",
+        "",
+        "| case | pyBKT | pathwise (defaults) | gap | pathwise (pseudo_counts=0, bounds='none') | gap |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for r in result["quickstart"]:
+        lines.append(
+            f"| {r['case']} | {r['pybkt']:.4f} | {r['pathwise']:.4f} | {r['gap']:+.4f} | "
+            f"{r['pathwise_ml']:.4f} | {r['gap_ml']:+.4f} |"
+        )
+    lines += [
+        "",
+        "fit from a DataFrame (ASSISTments 2009 split):",
+        "",
+        "| model | pyBKT fit s | pathwise fit s | of which columns s | speed-up | pyBKT test AUC | pathwise test AUC |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in result["fit"]:
+        p, q, c = r["pybkt_fit"], r["pathwise_fit"], r["pathwise_conversion"]
+        lines.append(
+            f"| {r['model']} | {p['median_s']:.2f} ({p['min_s']:.2f}–{p['max_s']:.2f}) | "
+            f"{q['median_s']:.3f} ({q['min_s']:.3f}–{q['max_s']:.3f}) | {c['median_s']:.3f} | "
+            f"{r['speedup']:.1f}× | {r['pybkt_test_auc']:.4f} | {r['pathwise_test_auc']:.4f} |"
+        )
+    c = result["conversion"]
+    lines += ["", f"fit from {c['rows']:,} rows in memory (pathwise, standard BKT, 5 fits):", ""]
+    for kind in ("pandas", "pyarrow"):
+        f, v = c[kind]["fit"]["median_s"], c[kind]["conversion"]["median_s"]
+        lines.append(f"- {kind}: whole fit {f:.3f} s, of which columns to codes {v:.3f} s ({100 * v / f:.0f}%)")
+    o = result["online"]
+    lines += [
+        "",
+        f"online, per call from Python ({o['calls']} calls, {o['skills']} skills, {o['activities']} activities): "
+        f"observe {o['observe_us']:.1f} µs, observe + recommend(k=5) {o['observe_recommend_us']:.1f} µs "
+        f"(of which {o['observe_recommend_us'] - o['observe_recommend_json_us']:.1f} µs decoding the JSON answer in Python)",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets-dir", help="the shared datasets (default ../shared/datasets beside the workspace)")
+    parser.add_argument("--workdir", default=None, help="where the split CSVs go (default: a temporary folder)")
+    parser.add_argument("--repeat", type=int, default=3, help="fits per tool and model (median reported)")
+    parser.add_argument("--calls", type=int, default=20000, help="observe/recommend calls")
+    parser.add_argument("--out", help="write the results as JSON here")
+    args = parser.parse_args()
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count() or 1))
+    import pyBKT.fit.E_step as e_step
+    from pyBKT.models import Model as PyBKTModel
+
+    import pathwise
+
+    if not str(getattr(e_step, "__file__", "")).endswith(".so"):
+        sys.exit("pyBKT's E_step is not the compiled module: run benches/pybkt/setup.sh")
+    datasets = shared_datasets_dir(args.datasets_dir)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(args.workdir or tmp)
+        result = {
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "omp_threads": os.environ["OMP_NUM_THREADS"]},
+            "quickstart": quickstart(datasets / "assistments2009_skillbuilder_pybkt_subset" / "as.csv", PyBKTModel, pathwise.Model),
+            "fit": fit_speed(datasets, work, args.repeat, PyBKTModel, pathwise),
+            "online": online(pathwise, args.calls),
+            "conversion": conversion(work, args.repeat, pathwise),
+        }
+    print(markdown(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
