@@ -40,4 +40,4 @@ echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== next activity, k=3, $connections connections, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$here/next.lua" "$url" -- "$learners"
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-curl -s "$url/metrics" | grep -E '^pathwise_(events_recorded|next_requests|learners)'
+curl -s "$url/metrics" | grep -E '^pathwise_(events_recorded|commits|committed_changes|next_requests|learners)'

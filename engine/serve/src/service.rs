@@ -38,6 +38,10 @@ pub struct Service {
 pub(crate) struct Core {
     pub(crate) store: Box<dyn Store>,
     engine: RwLock<Arc<Engine>>,
+    /// Transactions the writer committed (each one disk flush).
+    pub(crate) commits: AtomicU64,
+    /// Changes (posts, deletions) those transactions held.
+    pub(crate) committed: AtomicU64,
 }
 
 /// Builds the recommender anew from the service's files, for a reload.
@@ -220,6 +224,8 @@ impl Service {
         let core = Arc::new(Core {
             store,
             engine: RwLock::new(Arc::new(Engine::new(recommender, rule))),
+            commits: AtomicU64::new(0),
+            committed: AtomicU64::new(0),
         });
         let (jobs, writer) = writer::spawn(core.clone())?;
         Ok(Self {
@@ -467,6 +473,16 @@ impl Service {
             ),
             ("voids", "Voiding statements applied", &self.counts.voids),
             ("next_requests", "Next-activity requests", &self.counts.next),
+            (
+                "commits",
+                "Transactions committed (one disk flush each)",
+                &self.core.commits,
+            ),
+            (
+                "committed_changes",
+                "Posts and deletions committed (their ratio to commits is the mean group size)",
+                &self.core.committed,
+            ),
         ];
         for (name, help, counter) in counters {
             let _ = writeln!(

@@ -176,6 +176,18 @@ fn concurrent_posts_and_reads_leave_every_state_equal_to_its_replay() {
     for w in workers {
         w.join().unwrap();
     }
+    let metric = |name: &str| -> u64 {
+        let text = s.metrics();
+        let line = text.lines().find(|l| l.starts_with(name)).unwrap();
+        line[name.len()..].trim().parse().unwrap()
+    };
+    let (commits, changes) = (
+        metric("pathwise_commits_total "),
+        metric("pathwise_committed_changes_total "),
+    );
+    // 6 threads × 40 × 2 posts, and 6 × 4 deletions.
+    assert_eq!(changes, 6 * 40 * 2 + 6 * 4);
+    assert!((1..=changes).contains(&commits), "{commits} commits");
     let live: Vec<String> = (0..4)
         .map(|l| serde_json::to_string(&s.knowledge(&format!("l{l}")).unwrap()).unwrap())
         .collect();

@@ -4,6 +4,7 @@
 //! always on disk.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
@@ -45,6 +46,9 @@ fn run(core: &Core, queue: &Receiver<Job>) {
             group.into_iter().map(|j| (j.change, j.reply)).unzip();
         match core.store.commit(&changes) {
             Ok(results) => {
+                core.commits.fetch_add(1, Ordering::Relaxed);
+                let n = changes.len() as u64;
+                core.committed.fetch_add(n, Ordering::Relaxed);
                 for ((change, result), reply) in changes.iter().zip(results).zip(replies) {
                     if let Ok(changed) = &result {
                         core.engine().committed(&*core.store, change, changed);
