@@ -22,3 +22,9 @@ pub use graph_format::{
 pub use limited::read_limited;
 pub use log_format::{Encoding, LoadedLog, LogOptions, Preset, Role, load_logs, parse_delimiter};
 pub use log_stats::LogStats;
+
+/// The README's code blocks, compiled as doctests so that its "Platforms" snippet (which also needs
+/// this crate to load a graph) cannot fall behind the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
