@@ -3,6 +3,9 @@
 //! `pathwise` library, never to the CLI; long work (fitting, replaying a log) runs with the GIL
 //! released.
 
+// A library never prints or exits: it returns what it found and lets the front end decide.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 mod columns;
 mod evaluate;
 mod model;

@@ -6,6 +6,9 @@
 //!   writer thread commits the changes of concurrent requests together,
 //! - [`routes::router`] is the HTTP surface, [`auth::Tokens`] its bearer tokens.
 
+// A library never prints or exits: it returns what it found and lets the front end decide.
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
 pub mod auth;
 pub mod engine;
 pub mod error;
