@@ -79,7 +79,7 @@ fn queries(c: &mut Criterion) {
         b.iter(|| {
             let mut total = 0usize;
             for s in 0..n as u32 {
-                total += black_box(graph.ancestors(s)).len();
+                total += black_box(graph.ancestors(s).len());
             }
             total
         })

@@ -14,6 +14,7 @@ mod eval;
 mod flags;
 mod graph;
 mod inputs;
+mod large_graphs;
 mod limits;
 mod mismatch;
 mod output_files;

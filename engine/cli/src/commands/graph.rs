@@ -153,37 +153,15 @@ impl GraphInput {
     }
 }
 
-/// The shape of a graph; also the JSON output of `graph stats` (stable snake_case keys).
+/// The JSON output of `graph stats` (stable snake_case keys): the library's [`pathwise::graph::GraphStats`]
+/// between the file's format and the dropped edges.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GraphStats {
     /// The format the file was read as (`toml`, `json`, `edge-list`, `junyi`, `al-cpl`).
     pub format: String,
-    /// Skills.
-    pub skills: usize,
-    /// Prerequisite edges (after any dropped ones).
-    pub edges: usize,
-    /// Activities.
-    pub activities: usize,
-    /// Skills without prerequisites.
-    pub roots: usize,
-    /// Skills that nothing requires.
-    pub leaves: usize,
-    /// Skills with neither prerequisites nor dependents.
-    pub isolated: usize,
-    /// Edges on the longest prerequisite chain (0 when there are no edges).
-    pub depth: u32,
-    /// One longest chain, from a root to the deepest skill (ids).
-    pub longest_path: Vec<String>,
-    /// The most prerequisites any skill has.
-    pub max_in_degree: usize,
-    /// A skill with that many prerequisites (the first in the file).
-    pub max_in_degree_skill: String,
-    /// The most dependents any skill has.
-    pub max_out_degree: usize,
-    /// A skill with that many dependents (the first in the file).
-    pub max_out_degree_skill: String,
-    /// Skills that no activity practises.
-    pub skills_without_activities: usize,
+    /// The graph's shape (after any dropped edges).
+    #[serde(flatten)]
+    pub shape: pathwise::graph::GraphStats,
     /// Edges dropped by `--drop-cycle-edges`, as `prerequisite -> skill`.
     pub dropped_edges: Vec<String>,
 }
@@ -191,37 +169,9 @@ pub struct GraphStats {
 impl GraphStats {
     /// Measures `loaded`.
     pub fn of(loaded: &LoadedGraph) -> Self {
-        let g = &loaded.graph;
-        let all = || 0..g.n_skills() as u32;
-        let busiest = |degree: &dyn Fn(u32) -> usize| -> (usize, String) {
-            let mut best: Option<(usize, u32)> = None;
-            for s in all() {
-                if best.is_none_or(|(d, _)| degree(s) > d) {
-                    best = Some((degree(s), s));
-                }
-            }
-            best.map_or((0, String::new()), |(d, s)| (d, g.skill(s).id.clone()))
-        };
-        let (max_in_degree, max_in_degree_skill) = busiest(&|s| g.prerequisites(s).len());
-        let (max_out_degree, max_out_degree_skill) = busiest(&|s| g.dependents(s).len());
-        let longest = longest_path(g);
         GraphStats {
             format: loaded.format.name().to_owned(),
-            skills: g.n_skills(),
-            edges: g.n_edges(),
-            activities: g.n_activities(),
-            roots: g.roots().count(),
-            leaves: g.leaves().count(),
-            isolated: all()
-                .filter(|&s| g.prerequisites(s).is_empty() && g.dependents(s).is_empty())
-                .count(),
-            depth: longest.len().saturating_sub(1) as u32,
-            longest_path: longest.iter().map(|&s| g.skill(s).id.clone()).collect(),
-            max_in_degree,
-            max_in_degree_skill,
-            max_out_degree,
-            max_out_degree_skill,
-            skills_without_activities: all().filter(|&s| g.skill_activities(s).is_empty()).count(),
+            shape: loaded.graph.stats(),
             dropped_edges: dropped_strings(&loaded.dropped_edges),
         }
     }
@@ -229,32 +179,30 @@ impl GraphStats {
     /// The statistics as a two-column table (`statistic`, `value`); the longest path shows only
     /// its two ends (`longest_path_from`, `longest_path_to`), the JSON has every skill on it.
     pub fn table(&self) -> Table {
+        let g = &self.shape;
         let mut t = Table::new(["statistic", "value"]);
         t.push(["format", self.format.as_str()]);
         for (name, value) in [
-            ("skills", self.skills),
-            ("edges", self.edges),
-            ("activities", self.activities),
-            ("roots", self.roots),
-            ("leaves", self.leaves),
-            ("isolated", self.isolated),
-            ("depth", self.depth as usize),
+            ("skills", g.skills),
+            ("edges", g.edges),
+            ("activities", g.activities),
+            ("roots", g.roots),
+            ("leaves", g.leaves),
+            ("isolated", g.isolated),
+            ("depth", g.depth as usize),
         ] {
             t.push([name.to_owned(), value.to_string()]);
         }
         let ends = |i: Option<&String>| i.cloned().unwrap_or_default();
-        t.push([
-            "longest_path_from".to_owned(),
-            ends(self.longest_path.first()),
-        ]);
-        t.push(["longest_path_to".to_owned(), ends(self.longest_path.last())]);
-        t.push(["max_in_degree".to_owned(), self.max_in_degree.to_string()]);
-        t.push(["max_in_degree_skill", self.max_in_degree_skill.as_str()]);
-        t.push(["max_out_degree".to_owned(), self.max_out_degree.to_string()]);
-        t.push(["max_out_degree_skill", self.max_out_degree_skill.as_str()]);
+        t.push(["longest_path_from".to_owned(), ends(g.longest_path.first())]);
+        t.push(["longest_path_to".to_owned(), ends(g.longest_path.last())]);
+        t.push(["max_in_degree".to_owned(), g.max_in_degree.to_string()]);
+        t.push(["max_in_degree_skill", g.max_in_degree_skill.as_str()]);
+        t.push(["max_out_degree".to_owned(), g.max_out_degree.to_string()]);
+        t.push(["max_out_degree_skill", g.max_out_degree_skill.as_str()]);
         t.push([
             "skills_without_activities".to_owned(),
-            self.skills_without_activities.to_string(),
+            g.skills_without_activities.to_string(),
         ]);
         t.push([
             "dropped_edges".to_owned(),
@@ -262,35 +210,6 @@ impl GraphStats {
         ]);
         t
     }
-}
-
-/// One longest prerequisite chain, root first: ends at the first deepest skill in topological
-/// order and walks back through the first prerequisite one level shallower.
-fn longest_path(g: &SkillGraph) -> Vec<u32> {
-    let Some(&deepest) = g
-        .topological_order()
-        .iter()
-        .max_by_key(|&&s| (g.depth(s), std::cmp::Reverse(g.topological_position(s))))
-    else {
-        return Vec::new();
-    };
-    let mut path = vec![deepest];
-    let mut at = deepest;
-    while g.depth(at) > 0 {
-        match g
-            .prerequisites(at)
-            .iter()
-            .find(|&&p| g.depth(p) + 1 == g.depth(at))
-        {
-            Some(&p) => {
-                path.push(p);
-                at = p;
-            }
-            None => break,
-        }
-    }
-    path.reverse();
-    path
 }
 
 /// The graph in Graphviz DOT: one box per skill labelled with its name (id and standard in the
@@ -447,19 +366,5 @@ mod tests {
     fn dot_strings_are_escaped() {
         assert_eq!(quote(r#"say "hi" \ now"#), r#""say \"hi\" \\ now""#);
         assert_eq!(quote("two\nlines"), r#""two\nlines""#);
-    }
-
-    #[test]
-    fn longest_path_walks_back_to_a_root() {
-        let g = pathwise_datasets::demo_curriculum();
-        let path = longest_path(&g);
-        assert!(g.prerequisites(path[0]).is_empty());
-        for w in path.windows(2) {
-            assert!(g.prerequisites(w[1]).contains(&w[0]));
-        }
-        assert_eq!(
-            path.len() as u32 - 1,
-            (0..g.n_skills() as u32).map(|s| g.depth(s)).max().unwrap()
-        );
     }
 }

@@ -4,8 +4,7 @@
 //! prerequisite chain of any length cannot overflow the call stack (Tarjan's recursive search did
 //! at about 90,000 skills).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use petgraph::algo::{greedy_feedback_arc_set, kosaraju_scc};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -160,27 +159,6 @@ fn reaches(dependents: &[Vec<u32>], from: u32, to: u32, seen: &mut [bool]) -> bo
     false
 }
 
-/// Kahn's algorithm with ties broken by the smallest skill index (curriculum order). The graph
-/// must be acyclic.
-pub(super) fn topological_order(prerequisites: &[Vec<u32>], dependents: &[Vec<u32>]) -> Vec<u32> {
-    let mut missing: Vec<usize> = prerequisites.iter().map(Vec::len).collect();
-    let mut heap: BinaryHeap<Reverse<u32>> = (0..prerequisites.len() as u32)
-        .filter(|&s| missing[s as usize] == 0)
-        .map(Reverse)
-        .collect();
-    let mut order = Vec::with_capacity(prerequisites.len());
-    while let Some(Reverse(s)) = heap.pop() {
-        order.push(s);
-        for &d in &dependents[s as usize] {
-            missing[d as usize] -= 1;
-            if missing[d as usize] == 0 {
-                heap.push(Reverse(d));
-            }
-        }
-    }
-    order
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,16 +196,5 @@ mod tests {
         prereqs[0].push(99_999);
         let cycle = find_cycle(&prereqs).unwrap();
         assert_eq!(cycle, (0..100_000).collect::<Vec<u32>>());
-    }
-
-    #[test]
-    fn topological_order_prefers_curriculum_order() {
-        // 2 requires 1; 0 and 1 are roots.
-        let prereqs = vec![vec![], vec![], vec![1]];
-        let deps = dependents_of(&prereqs);
-        assert_eq!(topological_order(&prereqs, &deps), vec![0, 1, 2]);
-        let prereqs = vec![vec![2], vec![], vec![]];
-        let deps = dependents_of(&prereqs);
-        assert_eq!(topological_order(&prereqs, &deps), vec![1, 2, 0]);
     }
 }

@@ -3,10 +3,12 @@
 //! A [`SkillGraph`] is built once through [`SkillGraphBuilder`], which checks it (unknown ids,
 //! duplicates, self-loops, cycles), and is immutable afterwards. Everything the recommender asks
 //! per request is precomputed into flat arrays on dense skill indices (`u32`, in curriculum /
-//! file order): prerequisites, dependents, ancestors, descendants, a deterministic topological
-//! order, each skill's depth, and the activities per skill. Queries return slices and do not
-//! allocate, except [`SkillGraph::ready_frontier`] which returns its answer (see
-//! [`SkillGraph::ready_frontier_into`] for a reusable buffer).
+//! file order): prerequisites, dependents, a deterministic topological order, each skill's
+//! depth, and the activities per skill, all linear in skills + edges. Queries return slices and
+//! do not allocate, except [`SkillGraph::ready_frontier`] which returns its answer (see
+//! [`SkillGraph::ready_frontier_into`] for a reusable buffer) and [`SkillGraph::ancestors`] /
+//! [`SkillGraph::descendants`], traversals computed on demand (a stored transitive closure would
+//! be quadratic: a chain of 100,000 skills has five billion ancestor pairs).
 //!
 //! ```
 //! use pathwise::{BuildOptions, SkillGraphBuilder, SkillSpec, ActivitySpec};
@@ -30,16 +32,22 @@
 //! ```
 
 mod build;
+mod csr;
 mod cycles;
 mod derive;
 mod from_log;
+mod order;
+mod stats;
 
 use std::collections::HashMap;
 
 pub use build::{
     ActivitySpec, BuildOptions, BuiltGraph, DropReason, DroppedEdge, SkillGraphBuilder, SkillSpec,
 };
+pub(crate) use csr::Csr;
 pub use derive::{DeriveOptions, MAX_DERIVED_SKILLS, derive_graph};
+pub(crate) use order::{positions, topological_order};
+pub use stats::GraphStats;
 
 /// A skill (competency) of the graph.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,30 +75,13 @@ pub struct Activity {
     pub minutes: Option<f64>,
 }
 
-/// Compressed adjacency lists: the neighbours of node `i` are `list[start[i]..start[i + 1]]`.
-#[derive(Debug, Clone, Default)]
-struct Csr {
-    start: Vec<u32>,
-    list: Vec<u32>,
-}
-
-impl Csr {
-    fn from_lists(lists: impl IntoIterator<Item = Vec<u32>>) -> Self {
-        let mut csr = Csr {
-            start: vec![0],
-            list: Vec::new(),
-        };
-        for l in lists {
-            csr.list.extend(l);
-            csr.start.push(csr.list.len() as u32);
-        }
-        csr
-    }
-
-    fn get(&self, i: u32) -> &[u32] {
-        let i = i as usize;
-        &self.list[self.start[i] as usize..self.start[i + 1] as usize]
-    }
+/// The readiness rule, the one place pathwise decides it: a skill is ready to learn when it is
+/// not `done` (mastered, under whatever rule the caller applies) and each of its direct
+/// `prerequisites` is `satisfied` (mastered, or a softer test such as P(known) ≥ a ready
+/// threshold). A skill without prerequisites is ready as soon as it is not done. The graph's
+/// frontier queries, the recommender and the cohort report all call it.
+pub(crate) fn is_ready(done: bool, prerequisites: &[u32], satisfied: impl Fn(u32) -> bool) -> bool {
+    !done && prerequisites.iter().all(|&p| satisfied(p))
 }
 
 /// A validated, acyclic skill graph with precomputed queries. Built by [`SkillGraphBuilder`].
@@ -105,8 +96,6 @@ pub struct SkillGraph {
     activity_index: HashMap<String, u32>,
     prerequisites: Csr,
     dependents: Csr,
-    ancestors: Csr,
-    descendants: Csr,
     skill_activities: Csr,
     topo: Vec<u32>,
     topo_position: Vec<u32>,
@@ -121,7 +110,7 @@ impl SkillGraph {
 
     /// Number of prerequisite edges.
     pub fn n_edges(&self) -> usize {
-        self.prerequisites.list.len()
+        self.prerequisites.entries()
     }
 
     /// Number of activities.
@@ -170,13 +159,16 @@ impl SkillGraph {
     }
 
     /// Every skill that `s` depends on, directly or not, in topological order (`s` excluded).
-    pub fn ancestors(&self, s: u32) -> &[u32] {
-        self.ancestors.get(s)
+    /// Computed on demand by a traversal, in time and memory linear in the answer and the edges
+    /// into it (the graph stores no closure, which would be quadratic in the number of skills).
+    pub fn ancestors(&self, s: u32) -> Vec<u32> {
+        order::reachable(&self.prerequisites, s, &self.topo_position)
     }
 
     /// Every skill that depends on `s`, directly or not, in topological order (`s` excluded).
-    pub fn descendants(&self, s: u32) -> &[u32] {
-        self.descendants.get(s)
+    /// Computed on demand, like [`SkillGraph::ancestors`].
+    pub fn descendants(&self, s: u32) -> Vec<u32> {
+        order::reachable(&self.dependents, s, &self.topo_position)
     }
 
     /// The activities that practise skill `s`, in activity index order.
@@ -206,11 +198,12 @@ impl SkillGraph {
             .flat_map(move |s| self.prerequisites(s).iter().map(move |&p| (p, s)))
     }
 
-    /// True when `s` is not mastered and all its direct prerequisites are. `mastered[i]` says
-    /// whether skill `i` is mastered; indices beyond its end count as not mastered.
+    /// True when `s` is not mastered and all its direct prerequisites are (the readiness rule
+    /// with "mastered" as both tests). `mastered[i]` says whether skill `i` is mastered; indices
+    /// beyond its end count as not mastered.
     pub fn is_ready(&self, s: u32, mastered: &[bool]) -> bool {
         let m = |i: u32| mastered.get(i as usize).copied().unwrap_or(false);
-        !m(s) && self.prerequisites(s).iter().all(|&p| m(p))
+        is_ready(m(s), self.prerequisites(s), m)
     }
 
     /// The ready-to-learn frontier (the outer fringe of knowledge-space theory): every skill that
@@ -253,7 +246,7 @@ impl SkillGraph {
         out.clear();
         out.extend(
             (0..self.skills.len() as u32)
-                .filter(|&s| !done(s) && self.prerequisites(s).iter().all(|&p| prerequisite_ok(p))),
+                .filter(|&s| is_ready(done(s), self.prerequisites(s), &prerequisite_ok)),
         );
     }
 
@@ -274,43 +267,23 @@ impl SkillGraph {
         prerequisites: Vec<Vec<u32>>,
         activities: Vec<Activity>,
     ) -> Self {
-        let n = skills.len();
         let skill_index = skills
             .iter()
             .enumerate()
             .map(|(i, s)| (s.id.clone(), i as u32))
             .collect();
-        let mut dependents = vec![Vec::new(); n];
-        for (s, ps) in prerequisites.iter().enumerate() {
-            for &p in ps {
-                dependents[p as usize].push(s as u32);
-            }
-        }
-        let topo = cycles::topological_order(&prerequisites, &dependents);
-        let mut topo_position = vec![0u32; n];
-        for (pos, &s) in topo.iter().enumerate() {
-            topo_position[s as usize] = pos as u32;
-        }
-        let mut depth = vec![0u32; n];
-        for &s in &topo {
-            depth[s as usize] = prerequisites[s as usize]
-                .iter()
-                .map(|&p| depth[p as usize] + 1)
-                .max()
-                .unwrap_or(0);
-        }
-        let ancestors = closure(&topo, &prerequisites, &topo_position);
-        let reverse: Vec<u32> = topo.iter().rev().copied().collect();
-        let descendants = closure(&reverse, &dependents, &topo_position);
+        let prerequisites = Csr::from_lists(&prerequisites);
+        let dependents = prerequisites.transpose(skills.len());
+        let topo = topological_order(&prerequisites, &dependents);
+        let topo_position = positions(&topo);
+        let depth = order::depths(&prerequisites, &topo);
         let mut graph = SkillGraph {
             skills,
             skill_index,
             activities: Vec::new(),
             activity_index: HashMap::new(),
-            prerequisites: Csr::from_lists(prerequisites),
-            dependents: Csr::from_lists(dependents),
-            ancestors,
-            descendants,
+            prerequisites,
+            dependents,
             skill_activities: Csr::default(),
             topo,
             topo_position,
@@ -335,28 +308,6 @@ impl SkillGraph {
         self.activities = activities;
         self.skill_activities = Csr::from_lists(per_skill);
     }
-}
-
-/// The transitive closure along `next` (prerequisites or dependents), visiting `order` so that
-/// every neighbour is finished before the node; each list sorted by topological position.
-fn closure(order: &[u32], next: &[Vec<u32>], topo_position: &[u32]) -> Csr {
-    let n = next.len();
-    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut seen = vec![u32::MAX; n];
-    for &s in order {
-        let mut acc = Vec::new();
-        for &p in &next[s as usize] {
-            for &q in std::iter::once(&p).chain(&lists[p as usize]) {
-                if seen[q as usize] != s {
-                    seen[q as usize] = s;
-                    acc.push(q);
-                }
-            }
-        }
-        acc.sort_unstable_by_key(|&q| topo_position[q as usize]);
-        lists[s as usize] = acc;
-    }
-    Csr::from_lists(lists)
 }
 
 #[cfg(test)]

@@ -125,11 +125,11 @@ fn queries_answer_on_dense_indices() {
     assert_eq!(ids(g.prerequisites(id("word"))), ["add", "sub"]);
     assert_eq!(ids(g.dependents(id("count"))), ["add", "sub"]);
     assert_eq!(
-        ids(g.ancestors(id("multi"))),
+        ids(&g.ancestors(id("multi"))),
         ["count", "add", "sub", "word"]
     );
     assert_eq!(
-        ids(g.descendants(id("count"))),
+        ids(&g.descendants(id("count"))),
         ["add", "sub", "word", "multi"]
     );
     assert_eq!(
@@ -285,12 +285,25 @@ proptest! {
         }
         for s in 0..n as u32 {
             // Ancestors are exactly the skills with a path to s.
-            for &a in g.ancestors(s) {
+            for a in g.ancestors(s) {
                 prop_assert!(g.descendants(a).contains(&s));
             }
             let from_prereqs: usize = g.prerequisites(s).len();
             prop_assert!(g.ancestors(s).len() >= from_prereqs);
         }
+    }
+
+    #[test]
+    fn longest_path_is_a_chain_from_a_root_as_deep_as_the_graph((n, edges) in random_graph(true)) {
+        let g = graph_of(n, &edges, false, &BuildOptions::default()).unwrap().graph;
+        let path = g.longest_path();
+        prop_assert!(g.prerequisites(path[0]).is_empty());
+        for w in path.windows(2) {
+            prop_assert!(g.prerequisites(w[1]).contains(&w[0]));
+        }
+        let deepest = (0..n as u32).map(|s| g.depth(s)).max().unwrap();
+        prop_assert_eq!(path.len() as u32 - 1, deepest);
+        prop_assert_eq!(g.stats().depth, deepest);
     }
 
     #[test]
@@ -338,4 +351,104 @@ proptest! {
             prop_assert!(g.descendants(s).contains(&p));
         }
     }
+}
+
+/// A 100,000-skill graph of one shape: `chain` (each skill requires the one before) or a layered
+/// DAG of 1,000-skill layers, skill `j` of a layer requiring skills `j`, `2j`, `2j + 1` (mod
+/// 1,000) of the layer before, so each skill depends on every skill ten layers or more above it
+/// (as the benches' `large_graph` example writes them). One activity per skill.
+fn large(layered: bool) -> SkillGraph {
+    const N: usize = 100_000;
+    const WIDTH: usize = 1_000;
+    let mut b = SkillGraphBuilder::new("large");
+    for s in 0..N {
+        let requires: Vec<String> = if !layered {
+            s.checked_sub(1)
+                .map(|p| format!("s{p}"))
+                .into_iter()
+                .collect()
+        } else if s < WIDTH {
+            Vec::new()
+        } else {
+            let (before, j) = ((s / WIDTH - 1) * WIDTH, s % WIDTH);
+            [j, 2 * j % WIDTH, (2 * j + 1) % WIDTH]
+                .iter()
+                .map(|k| format!("s{}", before + k))
+                .collect()
+        };
+        b.add_skill(SkillSpec::new(format!("s{s}")).requires(requires));
+        b.add_activity(ActivitySpec::new(format!("a{s}"), [format!("s{s}")]).minutes(5.0));
+    }
+    b.build(&BuildOptions::default()).unwrap().graph
+}
+
+#[test]
+fn a_100k_skill_chain_builds_queries_recommends_and_plans() {
+    // Tarjan's recursive component search overflowed the stack at about 90,000 skills; the
+    // stored ancestor/descendant closure took 12.7 GB for a 50,000-skill chain.
+    check_large(false);
+}
+
+#[test]
+fn a_100k_skill_layered_dag_builds_queries_recommends_and_plans() {
+    // The stored closure of this DAG exceeded 8 GB; the graph is now linear in skills + edges.
+    check_large(true);
+}
+
+fn check_large(layered: bool) {
+    use crate::{FitInfo, LearnerState, Model, Params, Policy, Recommender, SkillModel};
+    let g = large(layered);
+    let n = g.n_skills();
+    let last = n as u32 - 1;
+    let stats = g.stats();
+    assert_eq!(stats.depth, if layered { 99 } else { 99_999 });
+    assert_eq!(g.longest_path().len() as u32, stats.depth + 1);
+    let ancestors = g.ancestors(last);
+    assert!(
+        ancestors
+            .windows(2)
+            .all(|w| { g.topological_position(w[0]) < g.topological_position(w[1]) })
+    );
+    if layered {
+        // Every skill of the first 90 layers, then a closed set: each ancestor's
+        // prerequisites are ancestors too, and each one has `last` among its descendants.
+        assert!(ancestors.len() > 90_000 && ancestors[..90_000].iter().all(|&a| a < 90_000));
+        let within: std::collections::HashSet<u32> = ancestors.iter().copied().collect();
+        for &a in ancestors.iter().chain([&last]) {
+            assert!(g.prerequisites(a).iter().all(|p| within.contains(p)));
+        }
+        for &a in ancestors.iter().step_by(997) {
+            assert_eq!(g.descendants(a).last(), Some(&last));
+        }
+    } else {
+        assert_eq!(ancestors, (0..last).collect::<Vec<u32>>());
+        assert_eq!(g.descendants(0), (1..n as u32).collect::<Vec<u32>>());
+    }
+
+    // A fast learner: the expected opportunities per skill (a Markov chain on a grid, the
+    // path's cost per step, not the graph's) take one step each.
+    let p = Params {
+        prior: 0.1,
+        learn: 0.99,
+        forget: 0.0,
+        guess: 0.2,
+        slip: 0.1,
+    };
+    let skills = g
+        .skills()
+        .iter()
+        .map(|s| SkillModel::new(s.id.clone(), p, vec![], vec![], Default::default()))
+        .collect();
+    let model = Model::new(Default::default(), skills, vec![], FitInfo::default()).unwrap();
+    let model = std::sync::Arc::new(model);
+    let recommender =
+        Recommender::new(std::sync::Arc::new(g), model.clone(), Policy::default()).unwrap();
+    let state = LearnerState::new(&model);
+    let top = recommender.recommend(&state, 3).unwrap();
+    assert_eq!(top[0].skill, "s0");
+    let goal = format!("s{last}");
+    let plan = recommender.path(&state, &[goal.as_str()]).unwrap();
+    assert_eq!(plan.steps.len(), ancestors.len() + 1);
+    assert_eq!(plan.steps.last().unwrap().skill, goal);
+    assert_eq!(recommender.path(&state, &[]).unwrap().steps.len(), n);
 }

@@ -9,6 +9,7 @@ use super::policy::Policy;
 use super::rank::{Context, Recommendation, recommend, why_none};
 use super::tables::{ActivityRow, GoalSet, SkillRow, Tables};
 use crate::bkt::estimate;
+use crate::graph::is_ready;
 use crate::{Error, LearnerState, Location, Model, Params, Result, SkillGraph};
 
 /// How many ids a warning lists before "and N more".
@@ -230,7 +231,11 @@ impl Recommender {
     pub fn ready(&self, state: &LearnerState, know: &[SkillKnowledge]) -> Vec<bool> {
         let cx = self.context(state, know, &self.goals);
         (0..know.len() as u32)
-            .map(|s| !cx.satisfied(s) && cx.prerequisites_ok(s))
+            .map(|s| {
+                is_ready(cx.satisfied(s), self.graph.prerequisites(s), |p| {
+                    cx.satisfied(p)
+                })
+            })
             .collect()
     }
 

@@ -2,54 +2,8 @@
 //! the graph's order with their prerequisites, dependents and BKT dynamics; activities with the
 //! dynamics of each (activity, skill) pair; a deterministic topological order; and goal sets.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::dynamics::SkillDynamics;
-
-/// Compressed adjacency lists: the entries of row `i` are `list[start[i]..start[i + 1]]`.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Csr {
-    start: Vec<u32>,
-    list: Vec<u32>,
-}
-
-impl Csr {
-    pub(crate) fn from_lists<'a>(lists: impl IntoIterator<Item = &'a [u32]>) -> Self {
-        let mut csr = Csr {
-            start: vec![0],
-            list: Vec::new(),
-        };
-        for l in lists {
-            csr.list.extend_from_slice(l);
-            csr.start.push(csr.list.len() as u32);
-        }
-        csr
-    }
-
-    #[inline]
-    pub(crate) fn get(&self, i: u32) -> &[u32] {
-        let i = i as usize;
-        &self.list[self.start[i] as usize..self.start[i + 1] as usize]
-    }
-
-    /// The flat positions of row `i`'s entries.
-    #[inline]
-    pub(crate) fn range(&self, i: u32) -> std::ops::Range<usize> {
-        let i = i as usize;
-        self.start[i] as usize..self.start[i + 1] as usize
-    }
-
-    fn transpose(&self, n: usize) -> Csr {
-        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for i in 0..self.start.len().saturating_sub(1) {
-            for &j in self.get(i as u32) {
-                lists[j as usize].push(i as u32);
-            }
-        }
-        Csr::from_lists(lists.iter().map(Vec::as_slice))
-    }
-}
+use crate::graph::{Csr, positions, topological_order};
 
 /// One skill as the recommender sees it.
 #[derive(Debug, Clone)]
@@ -86,7 +40,7 @@ pub(crate) struct Tables {
     pub dynamics: Vec<SkillDynamics>,
     pub activity_ids: Vec<String>,
     pub activity_skills: Csr,
-    /// Parallel to `activity_skills.list`.
+    /// Parallel to the entries of `activity_skills`, in flat order.
     pub pair_dynamics: Vec<SkillDynamics>,
     /// Per skill: (activity, flat pair position), activities ascending.
     pub skill_activities: Vec<Vec<(u32, u32)>>,
@@ -100,15 +54,12 @@ impl Tables {
     /// order rather than lost.
     pub(crate) fn new(skills: Vec<SkillRow>, activities: Vec<ActivityRow>) -> Self {
         let n = skills.len();
-        let prerequisites = Csr::from_lists(skills.iter().map(|s| s.prerequisites.as_slice()));
+        let prerequisites = Csr::from_lists(skills.iter().map(|s| &s.prerequisites));
         let dependents = prerequisites.transpose(n);
-        let topo = topological_order(&prerequisites, &dependents, n);
-        let mut topo_position = vec![0u32; n];
-        for (i, &s) in topo.iter().enumerate() {
-            topo_position[s as usize] = i as u32;
-        }
-        let activity_skills = Csr::from_lists(activities.iter().map(|a| a.skills.as_slice()));
-        let mut pair_dynamics = Vec::with_capacity(activity_skills.list.len());
+        let topo = topological_order(&prerequisites, &dependents);
+        let topo_position = positions(&topo);
+        let activity_skills = Csr::from_lists(activities.iter().map(|a| &a.skills));
+        let mut pair_dynamics = Vec::with_capacity(activity_skills.entries());
         let mut skill_activities: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
         let mut minutes_sum = vec![(0.0f64, 0u32); n];
         for (a, act) in activities.iter().enumerate() {
@@ -207,31 +158,6 @@ pub(crate) struct GoalSet {
     pub nearest: Vec<u32>,
     /// Relevant skills in topological order.
     pub list: Vec<u32>,
-}
-
-/// Kahn's algorithm, ties by smallest index (curriculum order).
-fn topological_order(prerequisites: &Csr, dependents: &Csr, n: usize) -> Vec<u32> {
-    let mut indegree: Vec<u32> = (0..n as u32)
-        .map(|s| prerequisites.get(s).len() as u32)
-        .collect();
-    let mut heap: BinaryHeap<Reverse<u32>> = (0..n as u32)
-        .filter(|&s| indegree[s as usize] == 0)
-        .map(Reverse)
-        .collect();
-    let mut order = Vec::with_capacity(n);
-    let mut placed = vec![false; n];
-    while let Some(Reverse(s)) = heap.pop() {
-        order.push(s);
-        placed[s as usize] = true;
-        for &d in dependents.get(s) {
-            indegree[d as usize] -= 1;
-            if indegree[d as usize] == 0 {
-                heap.push(Reverse(d));
-            }
-        }
-    }
-    order.extend((0..n as u32).filter(|&s| !placed[s as usize]));
-    order
 }
 
 #[cfg(test)]
