@@ -14,6 +14,7 @@ use super::policy::Policy;
 use super::score::{Components, Kind, rank_order};
 use super::tables::{GoalSet, Tables};
 use crate::bkt::mastery::{MasteryRule, Status};
+use crate::graph::is_ready;
 
 /// One recommended activity (or skill, when no activity practises it).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -69,17 +70,18 @@ impl Context<'_> {
         self.know[s as usize].satisfies(self.rule, self.ready_threshold())
     }
 
+    /// Ready to learn: not satisfied, every direct prerequisite satisfied (the one readiness
+    /// rule, [`is_ready`]).
     #[inline]
-    pub(crate) fn prerequisites_ok(&self, s: u32) -> bool {
-        self.tables
-            .prerequisites
-            .get(s)
-            .iter()
-            .all(|&p| self.satisfied(p))
+    pub(crate) fn ready(&self, s: u32) -> bool {
+        is_ready(self.satisfied(s), self.tables.prerequisites.get(s), |p| {
+            self.satisfied(p)
+        })
     }
 
-    fn unlocked(&self, s: u32) -> bool {
-        self.satisfied(s) || self.prerequisites_ok(s)
+    /// Satisfied or ready: an activity may practise the skill.
+    pub(crate) fn unlocked(&self, s: u32) -> bool {
+        self.satisfied(s) || self.ready(s)
     }
 
     /// The skill-level parts of one attempt with dynamics `d` (no unlock yet).
@@ -124,14 +126,10 @@ impl Context<'_> {
         let t = self.tables;
         let mut best_opened = f64::NEG_INFINITY;
         for &d in t.dependents.get(s) {
-            if !self.goals.relevant[d as usize]
-                || self.satisfied(d)
-                || !t
-                    .prerequisites
-                    .get(d)
-                    .iter()
-                    .all(|&p| p == s || self.satisfied(p))
-            {
+            let opened = is_ready(self.satisfied(d), t.prerequisites.get(d), |p| {
+                p == s || self.satisfied(p)
+            });
+            if !self.goals.relevant[d as usize] || !opened {
                 continue;
             }
             let v = self.parts(d, &t.dynamics[d as usize]);
@@ -209,7 +207,7 @@ fn skill_candidates(cx: &Context<'_>) -> Vec<SkillCandidate> {
     let t = cx.tables;
     let mut out: Vec<SkillCandidate> = Vec::new();
     for &s in &cx.goals.list {
-        if cx.satisfied(s) || !cx.prerequisites_ok(s) {
+        if !cx.ready(s) {
             continue;
         }
         let k = &cx.know[s as usize];

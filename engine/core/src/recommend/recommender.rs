@@ -9,7 +9,6 @@ use super::policy::Policy;
 use super::rank::{Context, Recommendation, recommend, why_none};
 use super::tables::{ActivityRow, GoalSet, SkillRow, Tables};
 use crate::bkt::estimate;
-use crate::graph::is_ready;
 use crate::{Error, LearnerState, Location, Model, Params, Result, SkillGraph};
 
 /// How many ids a warning lists before "and N more".
@@ -230,13 +229,7 @@ impl Recommender {
     /// [`Recommender::knowledge`] of the same state.
     pub fn ready(&self, state: &LearnerState, know: &[SkillKnowledge]) -> Vec<bool> {
         let cx = self.context(state, know, &self.goals);
-        (0..know.len() as u32)
-            .map(|s| {
-                is_ready(cx.satisfied(s), self.graph.prerequisites(s), |p| {
-                    cx.satisfied(p)
-                })
-            })
-            .collect()
+        (0..know.len() as u32).map(|s| cx.ready(s)).collect()
     }
 
     /// Why a learner got no recommendation (every skill on the way to the goals is mastered).

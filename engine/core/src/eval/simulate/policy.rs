@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::bkt::LearnerState;
 use crate::bkt::mastery::Status;
 use crate::error::Error;
+use crate::graph::is_ready;
 
 /// What a policy may look at when it chooses: the tutor's view of one learner.
 #[derive(Debug, Clone, Copy)]
@@ -39,10 +40,9 @@ impl View<'_> {
 
     /// Whether skill `s` is ready: not mastered and all its prerequisites mastered.
     pub fn ready(&self, s: usize) -> bool {
-        !self.mastered(s)
-            && self.prerequisites[s]
-                .iter()
-                .all(|&p| self.mastered(p as usize))
+        is_ready(self.mastered(s), &self.prerequisites[s], |p| {
+            self.mastered(p as usize)
+        })
     }
 }
 
