@@ -128,3 +128,14 @@ fn a_long_value_in_a_fixed_parameters_file_is_cut() {
     assert!(message.len() < 400, "{message}");
     assert!(message.contains("more characters"), "{message}");
 }
+
+#[test]
+fn a_malformed_parquet_footer_is_refused_before_polars_reads_it() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/log_parquet");
+    let data = std::fs::read(seeds.join("malformed_footer_metadata.parquet")).unwrap();
+    let message = refused(Target::LogParquet, &data);
+    assert!(
+        message.contains("not a valid Parquet file: malformed footer metadata"),
+        "{message}"
+    );
+}

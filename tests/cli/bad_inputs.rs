@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{pathwise, repo_file};
+use crate::common::{fails, pathwise, repo_file};
 
 /// Runs `pathwise args` and returns its one stderr line, checking exit 2.
 fn refused(args: &[&str]) -> String {
@@ -220,4 +220,46 @@ fn an_item_map_or_a_learner_list_from_dev_zero_is_refused_not_read_for_ever() {
         "{line}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn a_malformed_parquet_footer_is_one_line_not_an_abort() {
+    // Found by fuzzing: polars-parquet 0.55 read the schema list's header from an integer field,
+    // asked for 110 GB for this 1.1 KB file and aborted (exit 134).
+    let file = repo_file("fuzz/seeds/log_parquet/malformed_footer_metadata.parquet");
+    let line = fails(&["data", "stats", &file]);
+    assert!(
+        line.contains(
+            "malformed_footer_metadata.parquet: not a valid Parquet file: malformed footer metadata"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_truncated_parquet_file_or_a_footer_longer_than_the_file_is_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = std::fs::read(repo_file("fuzz/seeds/log_parquet/generic.parquet")).unwrap();
+    let n = whole.len();
+    let save = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let cut = save("cut.parquet", &whole[..n - 10]);
+    assert!(fails(&["data", "stats", &cut]).ends_with("cut.parquet: not a valid Parquet file: it does not end with the magic bytes 'PAR1' (a truncated file?)"));
+    let mut long = whole.clone();
+    long[n - 8..n - 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    let long = save("long.parquet", &long);
+    let line = fails(&["data", "stats", &long]);
+    assert!(
+        line.contains("long.parquet: not a valid Parquet file: the footer claims 4294967295 bytes"),
+        "{line}"
+    );
+    let magic = save("magic.parquet", b"PAR1PAR1");
+    let line = fails(&["data", "stats", &magic]);
+    assert!(
+        line.ends_with("8 bytes, too short for the 'PAR1' header and footer"),
+        "{line}"
+    );
 }

@@ -18,6 +18,8 @@ mod files;
 mod item_map;
 #[cfg(feature = "parquet")]
 mod parquet;
+#[cfg(feature = "parquet")]
+mod parquet_footer;
 mod preset;
 mod rows;
 mod sniff;

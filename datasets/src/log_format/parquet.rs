@@ -11,6 +11,7 @@ use pathwise::{Error, Location, Result};
 use polars::prelude::{DataType, ParquetReader, SerReader, StringChunked};
 
 use super::columns::Mapping;
+use super::parquet_footer;
 use super::rows::{Fields, RowReader, Sink};
 use super::values::BadByte;
 
@@ -21,10 +22,18 @@ fn polars_error(file: &str, e: impl std::fmt::Display) -> Error {
     )
 }
 
+/// Opens a Parquet file for polars once its footer passed [`parquet_footer::check`] (polars
+/// aborts the process on some malformed footers).
+fn open(path: &Path) -> Result<std::fs::File> {
+    let mut file = super::files::open(path)?;
+    parquet_footer::check(path, &mut file)?;
+    Ok(file)
+}
+
 /// The column names of a Parquet file.
 pub(crate) fn header(path: &Path) -> Result<Vec<String>> {
     let file = path.display().to_string();
-    let mut reader = ParquetReader::new(super::files::open(path)?);
+    let mut reader = ParquetReader::new(open(path)?);
     let schema = reader.schema().map_err(|e| polars_error(&file, e))?;
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
@@ -42,7 +51,7 @@ pub(crate) fn read(
     used.sort_unstable();
     used.dedup();
     let names: Vec<String> = used.iter().map(|&i| header[i].clone()).collect();
-    let df = ParquetReader::new(super::files::open(path)?)
+    let df = ParquetReader::new(open(path)?)
         .with_columns(Some(names.clone()))
         .finish()
         .map_err(|e| polars_error(&file, e))?;
