@@ -2,7 +2,7 @@
 //! order whose ties are broken by score, with the expected practice to mastery.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use super::rank::Context;
 use crate::bkt::mastery::Status;
@@ -96,9 +96,10 @@ pub(crate) fn plan(cx: &Context<'_>) -> Plan {
         }
     }
     let mut steps = Vec::new();
+    let mut opportunities = Opportunities::default();
     while let Some(Ready { skill: s, .. }) = heap.pop() {
         let k = &cx.know[s as usize];
-        let expected = opportunities(cx, s);
+        let expected = opportunities.get(cx, s);
         steps.push(PlanStep {
             step: steps.len() as u32 + 1,
             skill: t.ids[s as usize].clone(),
@@ -133,12 +134,27 @@ pub(crate) fn plan(cx: &Context<'_>) -> Plan {
     }
 }
 
-/// Expected opportunities until skill `s` is mastered: until its P(known) reaches the threshold
-/// share of its ceiling, and at least the correct answers its streak still lacks.
-fn opportunities(cx: &Context<'_>, s: u32) -> Option<f64> {
-    let k = &cx.know[s as usize];
-    let target = cx.ready_threshold() * cx.ceilings[s as usize];
-    let to_estimate = cx.tables.dynamics[s as usize].expected_opportunities(k.mastery, target)?;
-    let streak_left = cx.rule.streak.saturating_sub(k.evidence.streak);
-    Some(to_estimate.max(f64::from(streak_left)))
+/// Expected opportunities to mastery, computed once per distinct (dynamics, P(known), target)
+/// within one plan. Each is a Markov chain on a grid (hundreds of µs when learning is slow);
+/// skills that share all three — every skill the model does not cover takes its average
+/// parameters, and before any response its P(known) is that prior — share one computation. The
+/// key is the exact bits, so a cached value is the value itself.
+#[derive(Default)]
+struct Opportunities(HashMap<[u64; 6], Option<f64>>);
+
+impl Opportunities {
+    /// Expected opportunities until skill `s` is mastered: until its P(known) reaches the
+    /// threshold share of its ceiling, and at least the correct answers its streak still lacks.
+    fn get(&mut self, cx: &Context<'_>, s: u32) -> Option<f64> {
+        let k = &cx.know[s as usize];
+        let d = &cx.tables.dynamics[s as usize];
+        let target = cx.ready_threshold() * cx.ceilings[s as usize];
+        let key = [d.learn, d.forget, d.guess, d.slip, k.mastery, target].map(f64::to_bits);
+        let to_estimate = *self
+            .0
+            .entry(key)
+            .or_insert_with(|| d.expected_opportunities(k.mastery, target));
+        let streak_left = cx.rule.streak.saturating_sub(k.evidence.streak);
+        Some(to_estimate?.max(f64::from(streak_left)))
+    }
 }
