@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use pathwise::SkillGraph;
 use pathwise::text::terminal_safe;
 use pathwise_datasets::{GraphOptions, LoadedGraph, load_graph};
 use serde::Serialize;
@@ -212,52 +211,6 @@ impl GraphStats {
     }
 }
 
-/// The graph in Graphviz DOT: one box per skill labelled with its name (id and standard in the
-/// tooltip), one arrow per prerequisite edge, prerequisites above the skills that need them.
-pub fn to_dot(g: &SkillGraph) -> String {
-    let mut out =
-        String::from("digraph skills {\n  rankdir=TB;\n  node [shape=box, style=rounded];\n");
-    for skill in g.skills() {
-        let mut tooltip = skill.id.clone();
-        if let Some(standard) = &skill.standard {
-            tooltip.push_str(" · ");
-            tooltip.push_str(standard);
-        }
-        out.push_str(&format!(
-            "  {} [label={}, tooltip={}];\n",
-            quote(&skill.id),
-            quote(&skill.name),
-            quote(&tooltip)
-        ));
-    }
-    for (p, s) in g.edges() {
-        out.push_str(&format!(
-            "  {} -> {};\n",
-            quote(&g.skill(p).id),
-            quote(&g.skill(s).id)
-        ));
-    }
-    out.push_str("}\n");
-    out
-}
-
-/// A DOT double-quoted string: backslashes and quotes escaped, line breaks as `\n`.
-fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Runs `pathwise graph ...`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     match &args.command {
@@ -352,19 +305,8 @@ fn run_stats(args: &StatsArgs) -> anyhow::Result<Outcome> {
 
 fn run_dot(args: &DotArgs) -> anyhow::Result<Outcome> {
     let loaded = args.input.load()?;
-    let dot = to_dot(&loaded.graph);
+    let dot = loaded.graph.to_dot();
     let path = args.output.as_deref().unwrap_or(Path::new("-"));
     write_atomic(path, |w| Ok(w.write_all(dot.as_bytes())?))?;
     Ok(Outcome::Success)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dot_strings_are_escaped() {
-        assert_eq!(quote(r#"say "hi" \ now"#), r#""say \"hi\" \\ now""#);
-        assert_eq!(quote("two\nlines"), r#""two\nlines""#);
-    }
 }

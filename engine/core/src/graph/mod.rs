@@ -35,6 +35,7 @@ mod build;
 mod csr;
 mod cycles;
 mod derive;
+mod dot;
 mod from_log;
 mod order;
 mod stats;
