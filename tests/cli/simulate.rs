@@ -206,6 +206,28 @@ fn simulate_rejects_an_unknown_policy_on_one_line() {
 }
 
 #[test]
+fn simulate_output_with_several_policies_is_refused_and_writes_nothing() {
+    let graph = repo_file("datasets/demo/curriculum.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("sim.csv");
+    let log = log.to_string_lossy();
+    for policy in ["pathwise,random", "all"] {
+        let out = pathwise(&[
+            "simulate", "--graph", &graph, "--policy", policy, "-o", &log,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{policy}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("--output: the simulated log is written for one --policy at a time"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
 fn replay_scores_every_non_warmup_response_and_measures_hits() {
     let cohort = repo_file("datasets/demo/cohort.csv");
     let graph = repo_file("datasets/demo/curriculum.toml");

@@ -206,4 +206,30 @@ mod tests {
         };
         assert!(derive_graph(&LogBuilder::new().build(), &bad).is_err());
     }
+
+    #[test]
+    fn a_log_with_more_skills_than_max_derived_skills_is_refused_before_any_work() {
+        let log_of = |skills: usize| {
+            let mut b = LogBuilder::new();
+            for s in 0..skills {
+                b.push(RawRow {
+                    learner: "l",
+                    skills: &[&format!("s{s}")],
+                    item: None,
+                    correct: true,
+                    order: s as i64,
+                    group: None,
+                });
+            }
+            b.build()
+        };
+        let err = derive_graph(&log_of(MAX_DERIVED_SKILLS + 1), &DeriveOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the log has 4001 skills, more than the limit of 4000"),
+            "{err}"
+        );
+        assert!(derive_graph(&log_of(3), &DeriveOptions::default()).is_ok());
+    }
 }
