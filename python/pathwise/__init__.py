@@ -316,10 +316,10 @@ class Recommender:
         """The top ``k`` recommendations for ``state``, best first: dicts with ``rank``,
         ``activity``, ``skill``, ``kind``, ``score``, ``components``, ``mastery``, ``estimate``,
         ``status``, ``p_correct``, ``remedial_for`` and ``reason`` (one readable line)."""
-        return json.loads(self._native._recommend_json(state, k))
+        return self._native.recommend(state, k)
 
     def path(self, state: LearnerState, goals: Iterable[str] = ()) -> Dict[str, Any]:
         """The learning path of ``state`` to ``goals`` (empty: the recommender's goals): a dict
         with ``steps`` (each skill after its prerequisites, with ``expected_opportunities`` and
         ``minutes``), and the totals."""
-        return json.loads(self._native._path_json(state, list(goals)))
+        return self._native.path(state, list(goals))

@@ -2,7 +2,7 @@
 Use the names re-exported by ``pathwise``; the underscored methods are the package's plumbing."""
 
 from os import PathLike
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 _Columns = Tuple[bytes, List[str], bytes, List[str], Optional[bytes], Optional[List[str]], bytes, bytes]
 
@@ -110,5 +110,7 @@ class Recommender:
         ready: Optional[float] = None,
         activities_per_skill: int = 1,
     ) -> None: ...
-    def _recommend_json(self, state: LearnerState, k: int) -> str: ...
-    def _path_json(self, state: LearnerState, goals: List[str]) -> str: ...
+    def recommend(self, state: LearnerState, k: int) -> List[Dict[str, Any]]:
+        """The top ``k`` recommendations, best first, as dicts."""
+    def path(self, state: LearnerState, goals: List[str]) -> Dict[str, Any]:
+        """The learning path of ``state`` to ``goals`` as a dict."""

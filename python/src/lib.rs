@@ -9,6 +9,7 @@
 mod columns;
 mod evaluate;
 mod model;
+mod objects;
 mod recommend;
 mod state;
 

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use pathwise::Policy;
 use pathwise_datasets::GraphOptions;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::model::Model;
+use crate::objects::to_python;
 use crate::state::LearnerState;
 use crate::to_py;
 
@@ -93,19 +93,30 @@ impl Recommender {
         Ok(Self { inner })
     }
 
-    /// The top `k` recommendations for `state` as a JSON array.
-    fn _recommend_json(&self, state: PyRef<'_, LearnerState>, k: usize) -> PyResult<String> {
+    /// The top `k` recommendations for `state`, best first, as a list of dicts (the fields of
+    /// the library's JSON).
+    fn recommend<'py>(
+        &self,
+        py: Python<'py>,
+        state: PyRef<'_, LearnerState>,
+        k: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let state = self.checked(&state)?;
         let list = self.inner.recommend(state, k).map_err(to_py)?;
-        serde_json::to_string(&list).map_err(|e| PyValueError::new_err(e.to_string()))
+        to_python(py, &list)
     }
 
-    /// The learning path of `state` to `goals` (empty = the recommender's goals) as JSON.
-    fn _path_json(&self, state: PyRef<'_, LearnerState>, goals: Vec<String>) -> PyResult<String> {
+    /// The learning path of `state` to `goals` (empty = the recommender's goals) as a dict.
+    fn path<'py>(
+        &self,
+        py: Python<'py>,
+        state: PyRef<'_, LearnerState>,
+        goals: Vec<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let state = self.checked(&state)?;
         let goals: Vec<&str> = goals.iter().map(String::as_str).collect();
         let plan = self.inner.path(state, &goals).map_err(to_py)?;
-        serde_json::to_string(&plan).map_err(|e| PyValueError::new_err(e.to_string()))
+        to_python(py, &plan)
     }
 }
 
