@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -89,6 +89,7 @@ class Model(_native.Model):
         multiprior: bool = False,
         defaults: Optional[Mapping[str, str]] = None,
         fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+        progress: Optional[Callable[[int, int], Any]] = None,
     ) -> "Model":
         """Fits one BKT model per skill to ``data`` (a table) or ``data_path`` (a CSV file)
         and returns ``self``.
@@ -99,13 +100,16 @@ class Model(_native.Model):
         name instead of ``True`` (default column ``template_id``). ``multiprior``: a two-class
         mixture of learners with a prior per class. ``defaults``: column names, as in pyBKT.
         ``fixed``: ``{skill or "*": {param: value}}`` held during the fit (pyBKT's plural or
-        pathwise's singular parameter names). The caller's table is never modified.
+        pathwise's singular parameter names). ``progress(skills_done, skills_total)`` is called
+        each time a skill is fitted (from the fitting thread, with the GIL); an exception it
+        raises stops the fit and propagates, leaving the model as it was. The caller's table is
+        never modified.
         """
         names = {**DEFAULTS, **(defaults or {})}
         item = _item_column(names, multigs, multilearn)
         log = _skill_rows(_columns.coded_log(_columns.read(data, data_path), names, item), skills, names)
         variant = (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior))
-        self._fit_columns(log.native(), variant, _fixed_json(fixed))
+        self._fit_columns(log.native(), variant, _fixed_json(fixed), progress=progress)
         self._item = item
         return self
 
@@ -116,6 +120,7 @@ class Model(_native.Model):
         skills: Optional[Union[str, Sequence[str]]] = None,
         defaults: Optional[Mapping[str, str]] = None,
         fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+        progress: Optional[Callable[[int, int], Any]] = None,
         **variant: Any,
     ) -> "Model":
         """Continues fitting on ``data``: EM starts from the current parameters (pyBKT's
@@ -123,12 +128,12 @@ class Model(_native.Model):
         keep their parameters. On an unfitted model it is ``fit`` (and takes ``fit``'s variant
         arguments). Returns ``self``."""
         if not self.is_fitted:
-            return self.fit(data, data_path, skills=skills, defaults=defaults, fixed=fixed, **variant)
+            return self.fit(data, data_path, skills=skills, defaults=defaults, fixed=fixed, progress=progress, **variant)
         if variant:
             raise ValueError(f"partial_fit keeps the fitted variant; drop {sorted(variant)} or call fit()")
         names = {**DEFAULTS, **(defaults or {})}
         log = _skill_rows(_columns.coded_log(_columns.read(data, data_path), names, self._item_of(names)), skills, names)
-        self._fit_columns(log.native(), self.variant, _fixed_json(fixed), warm_start=True)
+        self._fit_columns(log.native(), self.variant, _fixed_json(fixed), warm_start=True, progress=progress)
         return self
 
     def predict(

@@ -2,7 +2,7 @@
 Use the names re-exported by ``pathwise``; the underscored methods are the package's plumbing."""
 
 from os import PathLike
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 _Columns = Tuple[bytes, List[str], bytes, List[str], Optional[bytes], Optional[List[str]], bytes, bytes]
 
@@ -24,6 +24,7 @@ class Model:
         variant: Tuple[bool, bool, bool, bool],
         fixed_json: Optional[str] = None,
         warm_start: bool = False,
+        progress: Optional[Callable[[int, int], Any]] = None,
     ) -> None: ...
     def _predict_columns(self, columns: _Columns) -> Tuple[bytes, bytes]: ...
     def _cross_validate_columns(

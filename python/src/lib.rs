@@ -10,6 +10,7 @@ mod columns;
 mod evaluate;
 mod model;
 mod objects;
+mod progress;
 mod recommend;
 mod state;
 

@@ -1,6 +1,5 @@
 //! `pathwise._native.Model`: a fitted BKT model, fitted and replayed from coded columns.
 
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use pathwise::bkt::{Bounds, DEFAULT_PSEUDO_COUNTS};
@@ -11,6 +10,7 @@ use pyo3::types::{PyBytes, PyType};
 
 use crate::columns::{Columns, RawColumns, f64_bytes, u32_column};
 use crate::evaluate::{cross_validate, keep_other_skills};
+use crate::progress::SkillCallback;
 use crate::to_py;
 
 /// A Bayesian Knowledge Tracing model. The Python class `pathwise.Model` extends this one with
@@ -100,7 +100,9 @@ impl Model {
     /// `variant` is (forgets, item_guess_slip, item_learn, learner_prior). With `warm_start`
     /// (`pathwise.Model.partial_fit`), EM starts from the current parameters and the skills the
     /// columns do not hold keep theirs.
-    #[pyo3(signature = (columns, variant, fixed_json = None, warm_start = false))]
+    /// `progress(skills_done, skills_total)` is called each time a skill's fit is finished; an
+    /// exception it raises stops the fit and is raised again here.
+    #[pyo3(signature = (columns, variant, fixed_json = None, warm_start = false, progress = None))]
     fn _fit_columns(
         &mut self,
         py: Python<'_>,
@@ -108,6 +110,7 @@ impl Model {
         variant: (bool, bool, bool, bool),
         fixed_json: Option<&str>,
         warm_start: bool,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<()> {
         let columns = Columns::from_py(columns)?;
         let options = self.fit_options(variant, fixed_json)?;
@@ -116,18 +119,20 @@ impl Model {
         } else {
             None
         };
+        let callback = SkillCallback::new(progress);
         let model = py.detach(|| {
             let mut options = options;
             options.warm_start = previous.as_deref().cloned();
-            let fitted = pathwise::fit(&columns.build(&columns.all_rows()), &options, |_| {
-                ControlFlow::Continue(())
+            let fitted = pathwise::fit(&columns.build(&columns.all_rows()), &options, |p| {
+                callback.report(p)
             })?;
             match previous {
                 Some(previous) => keep_other_skills(fitted, &previous),
                 None => Ok(fitted),
             }
         });
-        self.inner = Some(Arc::new(model.map_err(to_py)?));
+        let model = model.map_err(|e| callback.take_error().unwrap_or_else(|| to_py(e)))?;
+        self.inner = Some(Arc::new(model));
         Ok(())
     }
 

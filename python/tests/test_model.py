@@ -176,3 +176,26 @@ def test_pybkt_quickstart_runs_unchanged_and_its_auc_is_close_to_pybkts(assistme
     auc = model.evaluate(data_path=str(ASSISTMENTS), metric="auc")
     # The target is 0.002; measured gaps are -0.0037 to +0.038 (benches/README.md).
     assert auc >= pybkt_auc - 0.004
+
+
+def test_progress_is_called_per_skill_and_an_exception_stops_the_fit(cohort):
+    from conftest import COHORT_COLUMNS
+
+    calls = []
+    model = pathwise.Model(seed=1).fit(cohort, defaults=COHORT_COLUMNS, progress=lambda done, total: calls.append((done, total)))
+    total = len(model.skills)
+    assert calls[-1] == (total, total)
+    # Strictly increasing counts, however many threads finish skills.
+    assert [done for done, _ in calls] == sorted(set(done for done, _ in calls))
+    assert all(t == total for _, t in calls)
+
+    class Stop(Exception):
+        pass
+
+    def stop(done, total):
+        raise Stop(f"stopped at {done} of {total}")
+
+    before = model.fingerprint
+    with pytest.raises(Stop, match=r"stopped at \d+ of"):
+        model.fit(cohort, defaults=COHORT_COLUMNS, forgets=True, progress=stop)
+    assert model.fingerprint == before
