@@ -163,7 +163,32 @@ pub struct FitInfo {
 /// A fitted BKT model: one set of parameters per skill (see `docs/bkt.md`).
 ///
 /// Skills are kept sorted by id, so the dense skill index of [`Model::skill_index`] is stable for
-/// a given model file.
+/// a given model file. A model usually comes from [`fit`](crate::fit) or a model file
+/// ([`Model::from_json`]); it can also be assembled from known parameters:
+///
+/// ```
+/// use pathwise::bkt::SkillStats;
+/// use pathwise::{FitInfo, LogBuilder, Model, Params, RawRow, SkillModel, Variant, predict};
+///
+/// let p = Params { prior: 0.2, learn: 0.3, forget: 0.0, guess: 0.2, slip: 0.1 };
+/// let skill = SkillModel::new("add", p, vec![], vec![], SkillStats::default());
+/// let model = Model::new(Variant::default(), vec![skill], vec![], FitInfo::default())?;
+///
+/// // The model file round-trips exactly.
+/// assert_eq!(Model::from_json(&model.to_json(), "model.json")?, model);
+///
+/// // predict: P(correct) of every response from the learner's earlier ones.
+/// let mut log = LogBuilder::new();
+/// for (order, correct) in [(1, false), (2, true), (3, true)] {
+///     log.push(RawRow { learner: "ann", skills: &["add"], item: None, correct, order,
+///                       group: None });
+/// }
+/// let rows = predict(&model, &log.build()).rows;
+/// // First response: P(correct) = prior·(1 − slip) + (1 − prior)·guess.
+/// assert!((rows[0].step.p_correct - (0.2 * 0.9 + 0.8 * 0.2)).abs() < 1e-12);
+/// assert!(rows[2].step.p_correct > rows[1].step.p_correct);
+/// # Ok::<(), pathwise::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     variant: Variant,

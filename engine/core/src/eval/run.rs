@@ -111,6 +111,29 @@ pub struct EvalProgress {
 /// and predicts each test learner's responses online (each prediction uses only that learner's
 /// earlier responses, plus the training data). The result is the same whatever the number of
 /// threads.
+///
+/// ```
+/// use pathwise::eval::{EvalOptions, Split, cross_validate, model_families, summarize};
+/// use pathwise::{LogBuilder, RawRow};
+///
+/// let learners: Vec<String> = (0..30).map(|l| format!("l{l}")).collect();
+/// let mut log = LogBuilder::new();
+/// for (l, learner) in learners.iter().enumerate() {
+///     for t in 0..6usize {
+///         let correct = (l + t * 4) % 7 < 2 + t;
+///         log.push(RawRow { learner, skills: &["add"], item: None, correct,
+///                           order: t as i64, group: None });
+///     }
+/// }
+/// let log = log.build();
+/// let options = EvalOptions { split: Split::Learner { folds: 3 }, ..EvalOptions::default() };
+/// let predictions = cross_validate(&log, &model_families(&["majority", "bkt"])?, &options)?;
+/// let reports = summarize(&log, &predictions, false);
+/// assert_eq!(reports.len(), 2);
+/// // Every response is predicted once, by a model that never saw its learner.
+/// assert!(reports.iter().all(|r| r.pooled.n == 180));
+/// # Ok::<(), pathwise::Error>(())
+/// ```
 pub fn cross_validate(
     log: &InteractionLog,
     families: &[Box<dyn ModelFamily>],
