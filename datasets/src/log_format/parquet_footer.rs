@@ -73,14 +73,17 @@ pub(crate) fn check(path: &Path, file: &mut File) -> Result<()> {
         .read_to_end(&mut footer)
         .map_err(io)?;
     file.rewind().map_err(io)?;
-    check_metadata(&footer).map_err(|why| refuse(format!("malformed footer metadata: {why}")))
+    check_metadata(&footer, len - 8 - footer_len)
+        .map_err(|why| refuse(format!("malformed footer metadata: {why}")))
 }
 
-/// Checks the Thrift-encoded `FileMetaData` in `footer`; the error says what and where.
-fn check_metadata(footer: &[u8]) -> std::result::Result<(), String> {
+/// Checks the Thrift-encoded `FileMetaData` in `footer`, whose column chunks must lie in the
+/// file's first `data_end` bytes; the error says what and where.
+fn check_metadata(footer: &[u8], data_end: u64) -> std::result::Result<(), String> {
     let mut walker = Walker {
         buf: footer,
         pos: 0,
+        data_end,
         schema_children: Vec::new(),
     };
     walker
@@ -298,6 +301,8 @@ const FILE_META_DATA: Struct = Struct {
 struct Walker<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// Where the column data ends (the footer follows).
+    data_end: u64,
     /// `num_children` of every schema element, in order (0 when absent).
     schema_children: Vec<i64>,
 }
@@ -420,12 +425,19 @@ impl Walker<'_> {
         if schema_element {
             self.schema_children.push(0);
         }
+        let column_meta_data = s.name == COLUMN_META_DATA.name;
+        // total_compressed_size (7), data_page_offset (9), dictionary_page_offset (11).
+        let mut chunk: [Option<i64>; 3] = [None; 3];
         let mut last_id = 0i16;
         loop {
             let header = self.byte()?;
             let (delta, wire) = (header >> 4, header & 0x0f);
             if wire == 0 {
-                return Ok(());
+                return if column_meta_data {
+                    self.chunk_in_file(chunk)
+                } else {
+                    Ok(())
+                };
             }
             let id = if delta == 0 {
                 i16::try_from(self.zigzag()?).map_err(|_| "a field id beyond 16 bits")?
@@ -449,11 +461,34 @@ impl Walker<'_> {
                 if let Some(last) = self.schema_children.last_mut() {
                     *last = n;
                 }
+            } else if column_meta_data && matches!(id, 7 | 9 | 11) && wire == I64 {
+                chunk[usize::from(id == 9) + 2 * usize::from(id == 11)] = Some(self.zigzag()?);
             } else {
                 self.value(wire, ty, depth)?;
             }
             last_id = id;
         }
+    }
+}
+
+impl Walker<'_> {
+    /// Refuses a column chunk whose bytes (from its dictionary page, else its first data page,
+    /// `total_compressed_size` long; polars slices the file there) are not all in the data.
+    fn chunk_in_file(&self, [size, data, dictionary]: [Option<i64>; 3]) -> Step {
+        let (Some(start), Some(size)) = (dictionary.or(data), size) else {
+            return Ok(());
+        };
+        let end = u64::try_from(start)
+            .ok()
+            .zip(u64::try_from(size).ok())
+            .and_then(|(start, size)| start.checked_add(size));
+        if end.is_some_and(|end| end <= self.data_end) {
+            return Ok(());
+        }
+        Err(format!(
+            "a column chunk of {size} bytes at byte {start}, outside the {} bytes of column data",
+            self.data_end
+        ))
     }
 }
 
@@ -495,7 +530,7 @@ mod tests {
         // FileMetaData.schema: a list of structs claiming 2^31 - 1 entries.
         let mut footer = vec![field(2, LIST), 0xf0 | STRUCT];
         footer.extend([0xff, 0xff, 0xff, 0xff, 0x07]);
-        let why = check_metadata(&footer).unwrap_err();
+        let why = check_metadata(&footer, 0).unwrap_err();
         assert!(why.contains("a list of 2147483647 entries"), "{why}");
     }
 
@@ -513,9 +548,36 @@ mod tests {
             0,
             0,
         ];
-        let why = check_metadata(&footer).unwrap_err();
+        let why = check_metadata(&footer, 0).unwrap_err();
         assert!(
             why.contains("SortingColumn field 2 has wire type 5"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_column_chunk_beyond_the_column_data_is_refused() {
+        // RowGroup.columns[0].meta_data: total_compressed_size 100 at data_page_offset 4.
+        let footer = [
+            field(4, LIST),
+            0x10 | STRUCT,
+            field(1, LIST),
+            0x10 | STRUCT,
+            field(3, STRUCT),
+            field(7, I64),
+            200, // zigzag 100
+            1,
+            field(2, I64),
+            8, // zigzag 4
+            0,
+            0,
+            0,
+            0,
+        ];
+        assert!(check_metadata(&footer, 104).is_ok());
+        let why = check_metadata(&footer, 103).unwrap_err();
+        assert!(
+            why.contains("a column chunk of 100 bytes at byte 4, outside the 103 bytes"),
             "{why}"
         );
     }
@@ -534,7 +596,7 @@ mod tests {
         // Unknown field 20 of FileMetaData: a struct in a struct in a struct ...
         let mut footer = vec![0x0c, 40];
         footer.extend(std::iter::repeat_n(field(1, STRUCT), 100));
-        let why = check_metadata(&footer).unwrap_err();
+        let why = check_metadata(&footer, 0).unwrap_err();
         assert!(why.contains("nested more than 64 deep"), "{why}");
     }
 }
