@@ -73,6 +73,35 @@ fn report_args(dir: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
     args
 }
 
+/// Exit 0, or the run's stderr in the failure message.
+fn assert_success(output: &Output) {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A report on the fixture class with the fitted model changed by `edit` (its JSON).
+fn report_with_model(edit: impl FnOnce(&mut serde_json::Value)) -> Run {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let args = report_args(tmp.path(), &out, &[]);
+    let model_path = PathBuf::from(&args[2]);
+    let mut model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model_path).unwrap()).unwrap();
+    edit(&mut model);
+    std::fs::write(&model_path, serde_json::to_string(&model).unwrap()).unwrap();
+    let output = run_report(&args);
+    assert_success(&output);
+    Run {
+        _tmp: tmp,
+        out,
+        output,
+    }
+}
+
 /// Runs a report with `args` (from [`report_args`]).
 fn run_report(args: &[String]) -> Output {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -164,7 +193,7 @@ fn page_numbers_equal_the_csv_numbers_and_ids_are_escaped() {
 
     // Skills in curriculum order, same counts on the page and in the CSV.
     assert_eq!(csv_column(&skills, "skill"), ["count", "add", "sub", "mul"]);
-    for col in ["mastered", "ready", "not_ready", "mean_mastery", "attempts"] {
+    for col in pathwise_report::html::SKILL_COUNTS_SHOWN {
         assert_eq!(
             cells(&page, "<table class=\"skills\"", col),
             csv_column(&skills, col),
@@ -236,6 +265,100 @@ fn page_numbers_equal_the_csv_numbers_and_ids_are_escaped() {
     assert!(stdout.starts_with("All learners: 16 learners, 4 skills, 533 attempts"));
 }
 
+/// The regression of issue 17 (ASSISTments skill 22, prior 0.979: 4,148 of 4,150 learners shown
+/// as mastered, 229 had attempted it): a skill with a prior of 0.99 that three learners never
+/// attempted counts none of them as mastered, shows no number for them, and its mastered count
+/// never exceeds the learners who attempted it.
+#[test]
+fn report_counts_a_high_prior_skill_never_attempted_as_not_assessed() {
+    let run = report_with_model(|model| model["skills"]["mul"]["prior"] = serde_json::json!(0.99));
+    let out = &run.out;
+
+    let skills = out.join("skills.csv");
+    let at = csv_column(&skills, "skill")
+        .iter()
+        .position(|s| s == "mul")
+        .unwrap();
+    let col = |c: &str| csv_column(&skills, c)[at].parse::<usize>().unwrap();
+    assert_eq!(col("not_assessed"), 3);
+    assert_eq!(col("learners_attempted"), 13);
+    assert!(col("mastered") <= col("learners_attempted"));
+    // Never attempted: an empty cell in mastery.csv, no row in evidence.csv.
+    let never: Vec<String> = {
+        let log = std::fs::read_to_string(fixture("class.csv")).unwrap();
+        let mut r = csv::Reader::from_reader(log.as_bytes());
+        let rows: Vec<(String, String)> = r
+            .records()
+            .map(|x| {
+                let x = x.unwrap();
+                (x[0].to_owned(), x[1].to_owned())
+            })
+            .collect();
+        let mut all: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        all.sort();
+        all.dedup();
+        all.into_iter()
+            .filter(|l| !rows.iter().any(|r| &r.0 == l && r.1 == "mul"))
+            .collect()
+    };
+    assert_eq!(never.len(), 3);
+    let learners = csv_column(&out.join("mastery.csv"), "learner");
+    let mul = csv_column(&out.join("mastery.csv"), "mul");
+    for l in &never {
+        let i = learners.iter().position(|x| x == l).unwrap();
+        assert_eq!(mul[i], "", "{l}");
+    }
+    let ev_learners = csv_column(&out.join("evidence.csv"), "learner");
+    let ev_skills = csv_column(&out.join("evidence.csv"), "skill");
+    assert!(
+        !ev_learners
+            .iter()
+            .zip(&ev_skills)
+            .any(|(l, s)| s == "mul" && never.contains(l))
+    );
+    // Every status in evidence.csv is one of the four, and "mastered" rows agree with the count.
+    let status = csv_column(&out.join("evidence.csv"), "status");
+    let mastered_mul = ev_skills
+        .iter()
+        .zip(&status)
+        .filter(|(s, st)| *s == "mul" && *st == "mastered")
+        .count();
+    assert_eq!(mastered_mul, col("mastered"));
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("not assessed (no attempts)</title>"));
+}
+
+/// Issue 17: nine ASSISTments skills fit guess at the bound and one of them was the top pick for
+/// 75% of learners without a word. A model whose every skill has guess at 0.499 (flag
+/// `guess_high`): the skills table and the Flagged fits list name the flag, no group's next step
+/// rests on a flagged skill, and the class-wide top pick carries a warning on the page and in
+/// the terminal summary.
+#[test]
+fn report_marks_flagged_fits_and_warns_on_a_flagged_top_pick() {
+    let run = report_with_model(|model| {
+        for (_, skill) in model["skills"].as_object_mut().unwrap() {
+            skill["guess"] = serde_json::json!(0.499);
+        }
+    });
+    let (out, output) = (&run.out, &run.output);
+    for flags in csv_column(&out.join("skills.csv"), "flags") {
+        assert!(flags.split(';').any(|f| f == "guess_high"), "{flags}");
+    }
+    assert!(
+        csv_column(&out.join("groups.csv"), "next_skill")
+            .iter()
+            .all(String::is_empty)
+    );
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(page.contains("id=\"top-pick-warning\""));
+    assert!(page.contains("<td class=\"c-flags\">guess_high"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("rests on a flagged fit (guess_high"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn json_format_writes_the_same_numbers() {
     let csv_run = report(&[]);
@@ -246,16 +369,16 @@ fn json_format_writes_the_same_numbers() {
     let text = std::fs::read_to_string(json_run.out.join("skills.json")).unwrap();
     let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
     let csv_path = csv_run.out.join("skills.csv");
-    for col in ["mastered", "ready", "mean_mastery"] {
-        let from_csv: Vec<f64> = csv_column(&csv_path, col)
+    for col in ["mastered", "ready", "not_assessed", "mean_mastery"] {
+        let from_csv: Vec<Option<f64>> = csv_column(&csv_path, col)
             .iter()
-            .map(|v| v.parse().unwrap())
+            .map(|v| v.parse().ok())
             .collect();
-        let from_json: Vec<f64> = rows
+        let from_json: Vec<Option<f64>> = rows
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r[col].as_f64().unwrap())
+            .map(|r| r[col].as_f64())
             .collect();
         assert_eq!(from_csv, from_json, "{col}");
     }
@@ -270,6 +393,7 @@ fn json_format_writes_the_same_numbers() {
         "skills.csv",
         "groups.csv",
         "mastery.csv",
+        "evidence.csv",
         "stuck.csv",
     ] {
         let a = std::fs::read_to_string(csv_run.out.join(file)).unwrap();
@@ -329,6 +453,78 @@ fn assert_one_line_exit_2(run: &Run, needle: &str) {
     );
 }
 
+/// One rule: the report judges every (learner, skill) cell by the same mastery rule as
+/// `recommend` (the shared `--mastery/--streak/--spinning`, the estimate P(known)/ceiling of a
+/// model with forgetting), so wherever `recommend` names a learner's skill, the report's evidence
+/// table gives it the same status and estimate (a skill with no row there is not assessed).
+#[test]
+fn report_and_recommend_agree_on_every_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    let rule = ["--mastery", "0.9", "--streak", "2", "--spinning", "4"];
+    let args = report_args(tmp.path(), &out, &rule);
+    // A model with forgetting: the estimate differs from P(known).
+    let (model, log) = (args[2].as_str(), args[5].as_str());
+    let fit = ["fit", log, "--forgets", "--preset", "generic", "-o", model];
+    assert_success(&pathwise(&fit));
+    assert_success(&run_report(&args));
+    let recs = tmp.path().join("recs.csv");
+    let mut rec_args: Vec<&str> = vec!["recommend"];
+    // The model, graph, log and preset of the report's arguments.
+    rec_args.extend(args[1..8].iter().map(String::as_str));
+    rec_args.extend(rule);
+    rec_args.extend([
+        "--top",
+        "20",
+        "--format",
+        "csv",
+        "-o",
+        recs.to_str().unwrap(),
+    ]);
+    assert_success(&pathwise(&rec_args));
+    let evidence = out.join("evidence.csv");
+    let cell = |c: &str| csv_column(&evidence, c);
+    let (ev_learner, ev_skill, ev_status, ev_estimate) = (
+        cell("learner"),
+        cell("skill"),
+        cell("status"),
+        cell("estimate"),
+    );
+    let rec = |c: &str| csv_column(&recs, c);
+    let (learners, skills, statuses, estimates) =
+        (rec("learner"), rec("skill"), rec("status"), rec("estimate"));
+    assert!(learners.len() >= 10, "too few recommendations to compare");
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..learners.len() {
+        let row = (0..ev_learner.len())
+            .find(|&j| ev_learner[j] == learners[i] && ev_skill[j] == skills[i]);
+        match row {
+            Some(j) => {
+                assert_eq!(ev_status[j], statuses[i], "{} {}", learners[i], skills[i]);
+                assert_eq!(
+                    ev_estimate[j], estimates[i],
+                    "{} {}",
+                    learners[i], skills[i]
+                );
+            }
+            None => assert_eq!(statuses[i], "not_assessed", "{} {}", learners[i], skills[i]),
+        }
+        seen.insert(statuses[i].clone());
+    }
+    // The comparison covers several statuses (the low spinning count makes some stuck).
+    assert!(seen.len() >= 3, "{seen:?}");
+    let p_known = cell("mastery");
+    assert!((0..ev_estimate.len()).any(|j| ev_estimate[j] != p_known[j]));
+    // The report counts the same rule's mastered cells.
+    let mastered = ev_status.iter().filter(|s| *s == "mastered").count();
+    let skills_csv = out.join("skills.csv");
+    let per_skill: usize = csv_column(&skills_csv, "mastered")
+        .iter()
+        .map(|m| m.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(mastered, per_skill);
+}
+
 #[test]
 fn bad_input_exits_2_with_one_line_and_writes_nothing() {
     let unknown = fixture("unknown_learners.csv");
@@ -338,6 +534,8 @@ fn bad_input_exits_2_with_one_line_and_writes_nothing() {
 
     let run = report(&["--mastery", "1.5"]);
     assert_one_line_exit_2(&run, "mastery");
+    let run = report(&["--streak", "5", "--spinning", "5"]);
+    assert_one_line_exit_2(&run, "wheel-spinning");
 
     let run = report(&["--group-by", "no_such_column"]);
     assert_one_line_exit_2(&run, "no_such_column");
@@ -620,7 +818,7 @@ fn report_csv_cells_never_start_a_spreadsheet_formula() {
         String::from_utf8_lossy(&output.stderr)
     );
     let files = csv_files(&out);
-    assert_eq!(files.len(), 1 + 2 * 6, "{files:?}");
+    assert_eq!(files.len(), 1 + 2 * 7, "{files:?}");
     for file in &files {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -726,6 +924,9 @@ fn the_page_renders_in_headless_chromium() {
         "<table class=\"stuck\"",
         "<table class=\"inactive\"",
         "<table class=\"learners\"",
+        "class=\"na\"",
+        ">not assessed</text>",
+        "id=\"flagged\"",
     ] {
         assert!(dom.contains(key), "the rendered page lacks {key}");
     }

@@ -5,12 +5,9 @@
 //! `class="c-<csv column>"` so a test (or a scraper) can match them. Every id and name is
 //! HTML-escaped.
 //!
-//! **Heatmap for big cohorts.** Up to [`HEATMAP_LEARNER_ROWS`] learners the heatmap has one row
-//! per learner, sorted by progress. Above that, learners sorted by progress are cut into
-//! [`HEATMAP_BUCKETS`] consecutive buckets of (nearly) equal size and each row shows the bucket's
-//! mean P(known) per skill, labelled by the progress ranks it covers; the per-learner values are
-//! in `mastery.csv`. Long lists (stuck, inactive, group members) show their first rows on the
-//! page and say how many more the CSV files hold.
+//! The heatmap and its bounds are [`crate::heatmap`]'s. Long lists (stuck,
+//! inactive, group members, flagged skills) show their first rows on the page and say how many
+//! more the CSV files hold.
 
 use std::fmt::Write as _;
 
@@ -18,15 +15,20 @@ use pathwise::report::{
     CohortInput, CohortReport, GroupRule, InactiveRule, ReportSettings, format_order,
 };
 
-use super::colors;
 use super::sheets::{Sheet, Sheets, p3};
+use super::{colors, heatmap};
 
-/// Cohorts up to this size get one heatmap row per learner.
-pub const HEATMAP_LEARNER_ROWS: usize = 150;
-/// Bigger cohorts are shown as this many progress buckets.
-pub const HEATMAP_BUCKETS: usize = 100;
 /// Rows shown in the stuck and inactive tables (the CSV files have them all).
 pub const LIST_ROWS: usize = 100;
+/// The columns of `skills.csv` the page's Skills table shows as numbers, in order.
+pub const SKILL_COUNTS_SHOWN: [&str; 6] = [
+    "mastered",
+    "ready",
+    "not_ready",
+    "not_assessed",
+    "mean_mastery",
+    "attempts",
+];
 /// Members named per group on the page (groups.csv has them all).
 pub const GROUP_MEMBERS_SHOWN: usize = 40;
 
@@ -71,6 +73,8 @@ th,td{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-alig
 th{background:#f2f2f7}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\
 .hm text,.legend text{font-size:10px;fill:#333}\
 svg.hm{display:block;max-width:100%;height:auto}.legend-row{display:flex;align-items:center;gap:8px}\
+.na{fill:url(#hm-na)}.mk{fill:#fff;stroke:#222;stroke-width:.6}\
+.flag{color:#a4161a;font-weight:bold}.warn{border-left:4px solid #a4161a;padding:4px 10px;background:#fbeaea}\
 .bar .m{fill:#3e4989}.bar .r{fill:#35b779}.bar .x{fill:#d4d4d4}\
 .key{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 12px}\
 .group{border:1px solid #ccc;border-radius:6px;padding:6px 12px;margin:8px 0;break-inside:avoid}\
@@ -108,22 +112,28 @@ pub fn page(
         "<nav><a href=\"#heatmap\">Heatmap</a><a href=\"#skills\">Skills</a>\
          <a href=\"#ready-next\">Ready next</a><a href=\"#groups\">Groups</a>\
          <a href=\"#stuck\">Stuck</a><a href=\"#inactive\">No recent activity</a>\
-         <a href=\"#learners\">Learners</a></nav></header>\n",
+         <a href=\"#learners\">Learners</a><a href=\"#flagged\">Flagged fits</a></nav></header>\n",
     );
-    heatmap(&mut h, input, report, settings);
-    skills(&mut h, sheets);
+    top_pick_warning(&mut h, input, report);
+    heatmap::section(&mut h, input, report, settings);
+    skills(&mut h, input, sheets);
     ready_next(&mut h, input, report, sheets);
     groups(&mut h, report, sheets);
     stuck(&mut h, sheets, settings);
     inactive(&mut h, report, sheets);
     learners(&mut h, sheets);
+    flagged(&mut h, input, report);
     let _ = write!(
         h,
-        "<footer><p>Made by pathwise from {}. Mastered: P(known) &ge; {}. Files beside this page: \
-         learners, skills, groups, stuck, inactive and mastery tables (CSV or JSON) with every \
-         number shown here.</p></footer>\n</body></html>\n",
+        "<footer><p>Made by pathwise from {}. Mastered (the rule of <code>recommend</code>): \
+         mastery estimate &ge; {} and at least {} correct answers in a row; a skill never attempted is not assessed, never mastered. Files beside \
+         this page: learners, skills, groups, stuck, inactive and evidence tables (and mastery, \
+         for cohorts up to {} cells) as CSV or JSON, with every number shown here.</p></footer>\n\
+         </body></html>\n",
         escape(ctx.sources),
-        settings.mastery
+        settings.rule.threshold,
+        settings.rule.streak,
+        super::sheets::WIDE_MASTERY_CELLS
     );
     h
 }
@@ -147,187 +157,16 @@ fn summary(h: &mut String, report: &CohortReport) {
         "<p class=\"summary\" id=\"summary\"><b class=\"s-learners\">{}</b> learners · \
          <b class=\"s-skills\">{}</b> skills · <b class=\"s-responses\">{}</b> attempts \
          (<b class=\"s-attempts\">{}</b> skill practices) · {range_label} \
-         <b class=\"s-range\">{}</b> · mean mastery <b class=\"s-mean_mastery\">{}</b></p>",
+         <b class=\"s-range\">{}</b> · <b class=\"s-assessed\">{}</b> of {} learner–skill \
+         cells assessed, mean mastery there <b class=\"s-mean_mastery\">{}</b></p>",
         s.learners,
         s.skills,
         s.responses,
         s.attempts,
         escape(&range),
-        p3(s.mean_mastery)
-    );
-}
-
-struct HeatRow {
-    label: String,
-    tip: String,
-    values: Vec<f64>,
-}
-
-fn heat_rows(input: &CohortInput, report: &CohortReport) -> (Vec<HeatRow>, bool) {
-    let order = &report.progress_order;
-    let n = order.len();
-    if n <= HEATMAP_LEARNER_ROWS {
-        let rows = order
-            .iter()
-            .map(|&li| {
-                let l = &input.learners[li];
-                HeatRow {
-                    label: l.id.clone(),
-                    tip: l.id.clone(),
-                    values: l.mastery.clone(),
-                }
-            })
-            .collect();
-        return (rows, false);
-    }
-    let d = input.skills.len();
-    let rows = (0..HEATMAP_BUCKETS)
-        .filter_map(|b| {
-            let (lo, hi) = (b * n / HEATMAP_BUCKETS, (b + 1) * n / HEATMAP_BUCKETS);
-            if lo >= hi {
-                return None;
-            }
-            let mut values = vec![0.0; d];
-            for &li in &order[lo..hi] {
-                for (v, m) in values.iter_mut().zip(&input.learners[li].mastery) {
-                    *v += m;
-                }
-            }
-            let k = (hi - lo) as f64;
-            values.iter_mut().for_each(|v| *v /= k);
-            let label = format!("#{}–{}", lo + 1, hi);
-            Some(HeatRow {
-                tip: format!(
-                    "learners ranked {}–{} ({} learners, mean)",
-                    lo + 1,
-                    hi,
-                    hi - lo
-                ),
-                label,
-                values,
-            })
-        })
-        .collect();
-    (rows, true)
-}
-
-fn heatmap(h: &mut String, input: &CohortInput, report: &CohortReport, settings: &ReportSettings) {
-    h.push_str("<section id=\"heatmap\"><h2>Mastery by learner and skill</h2>\n");
-    let (rows, bucketed) = heat_rows(input, report);
-    let d = input.skills.len();
-    if bucketed {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">{} learners, sorted by progress (most skills mastered first) and \
-             shown as {} bands of about {} learners: each cell is the band's mean P(known). \
-             Per-learner values are in <code>mastery.csv</code>.</p>",
-            report.summary.learners,
-            rows.len(),
-            report.summary.learners.div_ceil(rows.len().max(1))
-        );
-    } else {
-        h.push_str(
-            "<p class=\"note\">One row per learner, sorted by progress (most skills mastered \
-             first); columns are the skills in curriculum order, numbered as in the Skills table. \
-             Each cell is the learner's P(known).</p>\n",
-        );
-    }
-    legend(h, settings.mastery);
-    if rows.is_empty() || d == 0 {
-        h.push_str("<p>No learners or no skills.</p></section>\n");
-        return;
-    }
-    let cw = (900 / d).clamp(4, 24);
-    let ch = if bucketed { 8 } else { 12 };
-    let label_w = 150;
-    let top = 28;
-    let width = label_w + cw * d + 4;
-    let height = top + ch * rows.len() + 4;
-    let _ = writeln!(
-        h,
-        "<svg class=\"hm\" role=\"img\" aria-label=\"Mastery heatmap: {} rows by {d} skills\" \
-         viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">",
-        rows.len()
-    );
-    let step = if cw >= 14 {
-        1
-    } else if cw >= 7 {
-        5
-    } else {
-        10
-    };
-    for s in 0..d {
-        if (s + 1) % step == 0 || s == 0 {
-            let x = label_w + s * cw + cw / 2;
-            let _ = write!(
-                h,
-                "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}<title>{}</title></text>",
-                top - 6,
-                s + 1,
-                escape(&input.skills[s].name)
-            );
-        }
-    }
-    h.push('\n');
-    for (r, row) in rows.iter().enumerate() {
-        let y = top + r * ch;
-        // Bands are 8 px high: label every fifth so the labels stay readable.
-        let label: String = if bucketed && r % 5 != 0 {
-            String::new()
-        } else {
-            row.label.chars().take(22).collect()
-        };
-        let _ = write!(
-            h,
-            "<g transform=\"translate(0,{y})\"><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            label_w - 4,
-            ch - 2,
-            escape(&label)
-        );
-        let tip = escape(&row.tip);
-        for (s, &v) in row.values.iter().enumerate() {
-            let _ = write!(
-                h,
-                "<rect x=\"{}\" width=\"{cw}\" height=\"{ch}\" class=\"v{}\"><title>{tip} · {}: {}</title></rect>",
-                label_w + s * cw,
-                colors::bin(v),
-                escape(&input.skills[s].name),
-                p3(v)
-            );
-        }
-        h.push_str("</g>\n");
-    }
-    h.push_str("</svg></section>\n");
-}
-
-fn legend(h: &mut String, mastery: f64) {
-    let bw = 16;
-    let x0 = 10;
-    let width = x0 * 2 + bw * colors::BINS;
-    let _ = write!(
-        h,
-        "<div class=\"legend-row\"><svg class=\"legend\" role=\"img\" aria-label=\"Colour scale: P(known) from 0 (dark purple) \
-         to 1 (yellow); mastered from {mastery}\" viewBox=\"0 0 {width} 34\" width=\"{width}\" height=\"34\">"
-    );
-    for b in 0..colors::BINS {
-        let _ = write!(
-            h,
-            "<rect x=\"{}\" y=\"2\" width=\"{bw}\" height=\"14\" class=\"v{b}\"/>",
-            x0 + b * bw
-        );
-    }
-    for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
-        let x = x0 as f64 + t * (bw * colors::BINS) as f64;
-        let _ = write!(
-            h,
-            "<text x=\"{x}\" y=\"28\" text-anchor=\"middle\">{t}</text>"
-        );
-    }
-    let mx = x0 as f64 + mastery * (bw * colors::BINS) as f64;
-    let _ = writeln!(
-        h,
-        "<line x1=\"{mx}\" x2=\"{mx}\" y1=\"0\" y2=\"18\" stroke=\"#000\" stroke-width=\"2\"/></svg>\
-         <span class=\"note\"> P(known); the black mark is the mastery threshold ({mastery}).</span></div>"
+        s.assessed,
+        (s.learners as u64).saturating_mul(s.skills as u64),
+        s.mean_mastery.map_or_else(|| "none".to_owned(), p3)
     );
 }
 
@@ -337,24 +176,105 @@ fn cell(h: &mut String, sheet: &Sheet, row: &[String], col: &str, numeric: bool)
     let _ = write!(h, "<td class=\"c-{col}{class}\">{}</td>", escape(&row[i]));
 }
 
-fn skills(h: &mut String, sheets: &Sheets) {
+/// A flag marker after a skill name when its fit is flagged.
+fn flag_mark(input: &CohortInput, skill: usize) -> String {
+    let skill = &input.skills[skill];
+    if skill.flagged() {
+        format!(
+            " <span class=\"flag\" title=\"fit flagged: {}\">&#9888;</span>",
+            escape(&skill.flag_explanations().join("; "))
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// The class-wide top pick, with a warning when its fit is flagged.
+fn top_pick_warning(h: &mut String, input: &CohortInput, report: &CohortReport) {
+    let Some(s) = report.top_pick else { return };
+    let skill = &input.skills[s];
+    if !skill.flagged() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"warn\" id=\"top-pick-warning\"><b>Check before teaching:</b> the most common \
+         next step, <b>{}</b> (top pick for {} of {} learners), rests on a flagged fit ({}): its \
+         model may not describe the learners well. See <a href=\"#flagged\">Flagged fits</a>.</p>",
+        escape(&skill.name),
+        report.skills[s].top_picks,
+        report.summary.learners,
+        escape(&skill.flag_names().join(", "))
+    );
+}
+
+/// The skills whose fit carries a flag.
+fn flagged(h: &mut String, input: &CohortInput, report: &CohortReport) {
+    let flagged: Vec<usize> = (0..input.skills.len())
+        .filter(|&s| input.skills[s].flagged())
+        .collect();
+    let _ = writeln!(
+        h,
+        "<section id=\"flagged\"><h2>Flagged fits</h2>\n<p class=\"note\">Skills whose fitted \
+         model carries a warning (<code>flags</code> in the model file and in skills.csv: too few \
+         learners or observations, a parameter at its bound, all answers right or wrong; \
+         <code>not_in_model</code>: the model does not know the skill). They are marked \
+         <span class=\"flag\">&#9888;</span> in the tables and are never a group's next step. \
+         <b class=\"c-count\">{}</b> skills.</p>",
+        flagged.len()
+    );
+    if flagged.is_empty() {
+        h.push_str("</section>\n");
+        return;
+    }
+    if flagged.len() > LIST_ROWS {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">Showing the first {LIST_ROWS} of {}; all are in skills.csv.</p>",
+            flagged.len()
+        );
+    }
+    h.push_str(
+        "<table class=\"flagged\"><thead><tr><th class=\"n\">#</th><th>Skill</th><th>Flags</th>\
+         <th class=\"n\">Learners attempted</th><th class=\"n\">Top pick for</th></tr></thead><tbody>\n",
+    );
+    for &s in flagged.iter().take(LIST_ROWS) {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"n\">{}</td><td>{}</td><td class=\"c-flags\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td></tr>",
+            s + 1,
+            escape(&input.skills[s].name),
+            escape(&input.skills[s].flag_names().join(", ")),
+            report.skills[s].attempted,
+            report.skills[s].top_picks
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+fn skills(h: &mut String, input: &CohortInput, sheets: &Sheets) {
     let sheet = &sheets.skills;
     h.push_str(
         "<section id=\"skills\"><h2>Skills: mastered, ready, not ready</h2>\n\
          <p class=\"note\"><span class=\"key\" style=\"background:#3e4989\"></span>mastered\
          <span class=\"key\" style=\"background:#35b779\"></span>ready to learn (prerequisites \
          mastered)<span class=\"key\" style=\"background:#d4d4d4\"></span>not ready yet. \
-         Skills in curriculum order.</p>\n<table class=\"skills\"><thead><tr><th class=\"n\">#</th>\
+         Mastered counts only learners with evidence; \"not assessed\" counts the learners who \
+         never attempted the skill (they are in the ready or not-ready share), and the mean \
+         mastery is over the learners who attempted it. Skills in curriculum order; \
+         <span class=\"flag\">&#9888;</span> marks a flagged fit.</p>\n\
+         <table class=\"skills\"><thead><tr><th class=\"n\">#</th>\
          <th>Skill</th><th>Learners</th><th class=\"n\">Mastered</th><th class=\"n\">Ready</th>\
-         <th class=\"n\">Not ready</th><th class=\"n\">Mean mastery</th><th class=\"n\">Attempts</th>\
-         </tr></thead><tbody>\n",
+         <th class=\"n\">Not ready</th><th class=\"n\">Not assessed</th>\
+         <th class=\"n\">Mean mastery</th><th class=\"n\">Attempts</th></tr></thead><tbody>\n",
     );
     let (cm, cr, cx) = (
         sheet.col("mastered"),
         sheet.col("ready"),
         sheet.col("not_ready"),
     );
-    for row in &sheet.rows {
+    for (s, row) in sheet.rows.iter().enumerate() {
         let count = |i: usize| row[i].parse::<f64>().unwrap_or(0.0);
         let (m, r, x) = (count(cm), count(cr), count(cx));
         let total = (m + r + x).max(1.0);
@@ -364,9 +284,10 @@ fn skills(h: &mut String, sheets: &Sheets) {
         cell(h, sheet, row, "position", true);
         let _ = write!(
             h,
-            "<td class=\"c-name\" title=\"{}\">{}</td>",
+            "<td class=\"c-name\" title=\"{}\">{}{}</td>",
             escape(&row[sheet.col("skill")]),
-            escape(&row[sheet.col("name")])
+            escape(&row[sheet.col("name")]),
+            flag_mark(input, s)
         );
         let _ = write!(
             h,
@@ -377,7 +298,7 @@ fn skills(h: &mut String, sheets: &Sheets) {
             wm + wr,
             w - wm - wr
         );
-        for col in ["mastered", "ready", "not_ready", "mean_mastery", "attempts"] {
+        for col in SKILL_COUNTS_SHOWN {
             cell(h, sheet, row, col, true);
         }
         h.push_str("</tr>\n");
@@ -406,9 +327,10 @@ fn ready_next(h: &mut String, input: &CohortInput, report: &CohortReport, sheets
         let row = &sheet.rows[s];
         let _ = write!(
             h,
-            "<tr data-skill=\"{}\"><td class=\"c-name\">{}</td>",
+            "<tr data-skill=\"{}\"><td class=\"c-name\">{}{}</td>",
             escape(&input.skills[s].id),
-            escape(&row[sheet.col("name")])
+            escape(&row[sheet.col("name")]),
+            flag_mark(input, s)
         );
         cell(h, sheet, row, "ready", true);
         cell(h, sheet, row, "top_picks", true);
@@ -427,17 +349,44 @@ fn groups(h: &mut String, report: &CohortReport, sheets: &Sheets) {
         GroupRule::Fixed { requested } => {
             format!("k-means on the learners' mastery vectors, {requested} groups as asked.")
         }
-        GroupRule::Silhouette { scores, tolerance } => {
+        GroupRule::Silhouette {
+            scores,
+            tolerance,
+            min_silhouette,
+            min_group,
+        } => {
             let tried: Vec<String> = scores
                 .iter()
-                .map(|(k, s)| format!("k={k}: {s:.3}"))
+                .map(|s| {
+                    let why = if s.eligible { "" } else { " (not eligible)" };
+                    format!(
+                        "k={}: {:.3}, smallest {}{why}",
+                        s.k, s.silhouette, s.smallest
+                    )
+                })
                 .collect();
             format!(
-                "k-means on the learners' mastery vectors; k is the smallest number of groups \
-                 whose simplified silhouette is within {tolerance} of the best ({}).",
-                tried.join(", ")
+                "k-means on the learners' evidence (P(known) where attempted, 0 where not); k is \
+                 the smallest number of groups whose simplified silhouette is within {tolerance} of \
+                 the best among those with every group of at least {min_group} learners and a \
+                 silhouette of at least {min_silhouette}; one group when there is none ({}).",
+                if tried.is_empty() {
+                    "the cohort is too small to split".to_owned()
+                } else {
+                    tried.join("; ")
+                }
             )
         }
+    };
+    let merged = report.grouping.merged;
+    let rule = if merged > 0 {
+        format!(
+            "{rule} {merged} cluster(s) had no distinct next step (their best distinct skill was \
+             ready for fewer than half their members) and joined the group teaching their best \
+             skill."
+        )
+    } else {
+        rule
     };
     let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&rule));
     let members_col = sheet.col("members");
@@ -452,11 +401,13 @@ fn groups(h: &mut String, report: &CohortReport, sheets: &Sheets) {
         );
         let next = &row[sheet.col("next_skill_name")];
         if next.is_empty() {
-            h.push_str("<p>Shared next skill: none (no member is ready for a new skill).</p>");
+            h.push_str(
+                "<p>Next step: none (no member is ready for a skill with an unflagged fit).</p>",
+            );
         } else {
             let _ = write!(
                 h,
-                "<p>Shared next skill: <b class=\"c-next_skill_name\">{}</b> (ready: \
+                "<p>Next step: <b class=\"c-next_skill_name\">{}</b> (ready: \
                  <span class=\"c-next_skill_ready\">{}</span> of {})</p>",
                 escape(next),
                 escape(&row[sheet.col("next_skill_ready")]),
@@ -494,10 +445,12 @@ fn stuck(h: &mut String, sheets: &Sheets, settings: &ReportSettings) {
     let _ = writeln!(
         h,
         "<section id=\"stuck\"><h2>Stuck learners</h2>\n<p class=\"note\">Wheel-spinning: at least \
-         {} attempts on a skill that is still not mastered (P(known) &lt; {}); most attempts \
-         first. <b class=\"c-count\">{}</b> learner–skill pairs.</p>",
-        settings.stuck_attempts,
-        settings.mastery,
+         {} attempts on a skill without reaching mastery, counted since it was last mastered \
+         (mastered: estimate &ge; {} and {} correct in a row); most attempts first. <b class=\"c-count\">{}</b> learner–skill \
+         pairs.</p>",
+        settings.rule.spinning,
+        settings.rule.threshold,
+        settings.rule.streak,
         sheet.rows.len()
     );
     if sheet.rows.is_empty() {

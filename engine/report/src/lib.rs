@@ -9,23 +9,27 @@
 //!
 //! This crate renders into memory or into any [`std::io::Write`]r, one per file; it never decides
 //! where files go. A report folder holds `index.html` and the tables `learners`, `skills`,
-//! `groups`, `stuck`, `inactive` and `mastery` ([`RenderedFolder::files`] lists them). A report of
+//! `groups`, `stuck`, `inactive`, `evidence` and (up to [`sheets::WIDE_MASTERY_CELLS`] cells)
+//! `mastery` ([`RenderedFolder::files`] lists them); the per-cell tables are made while they
+//! are written, so rendering never holds a learners × skills table. A report of
 //! several cohorts adds a top folder with an [`index_page`] and a `cohorts` table linking one
 //! such folder per cohort, named by [`cohort_dir_name`].
 //!
 //! ```
-//! use pathwise::{report::{build_report, CohortInput, LearnerInput, ReportSettings, SkillRef}, OrderKind};
+//! use pathwise::report::{build_report, CohortInput, LearnerInput, ReportSettings, SkillEvidence, SkillRef};
+//! use pathwise::{bkt::mastery::Evidence, OrderKind};
 //! use pathwise_report::{FileFormat, PageContext, render_cohort};
+//! let settings = ReportSettings::default();
+//! let evidence = Evidence { attempts: 3, correct: 2, streak: 1, tries: 3 };
 //! let input = CohortInput {
-//!     skills: vec![SkillRef { id: "add".into(), name: "Addition".into() }],
+//!     skills: vec![SkillRef { id: "add".into(), name: "Addition".into(), ..SkillRef::default() }],
 //!     learners: vec![LearnerInput {
-//!         id: "ann".into(), responses: 3, attempts: vec![3], correct: vec![2],
-//!         mastery: vec![0.6], ready: vec![true], first_order: 1, last_order: 3,
-//!         last_skill: Some(0), top: None,
+//!         id: "ann".into(), responses: 3,
+//!         evidence: vec![SkillEvidence::judged(0, evidence, 0.6, 0.6, &settings.rule)],
+//!         first_order: 1, last_order: 3, last_skill: Some(0), top: None,
 //!     }],
 //!     order_kind: OrderKind::Sequence,
 //! };
-//! let settings = ReportSettings::default();
 //! let report = build_report(&input, &settings).unwrap();
 //! let ctx = PageContext { title: "Class 5a", sources: "an example", back_link: false };
 //! let folder = render_cohort(&ctx, &input, &report, &settings);
@@ -44,6 +48,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod colors;
+pub mod heatmap;
 pub mod html;
 pub mod sheets;
 
@@ -53,7 +58,7 @@ use std::io::Write;
 use pathwise::report::{CohortInput, CohortReport, ReportSettings};
 
 pub use html::PageContext;
-use sheets::{Kind, Sheet};
+use sheets::{Kind, LazySheet, Sheet};
 
 /// Which files hold the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,13 +90,16 @@ pub fn write_sheet(sheet: &Sheet, format: FileFormat, out: &mut dyn Write) -> st
     }
 }
 
-/// A rendered report folder: its page and its tables, in memory.
-#[derive(Debug, Clone)]
-pub struct RenderedFolder {
+/// A rendered report folder: its page and built tables in memory, and the per-cell tables
+/// ready to be made while written.
+#[derive(Debug)]
+pub struct RenderedFolder<'a> {
     /// The `index.html` page.
     pub page: String,
-    /// The tables, in the order their files are listed.
+    /// The built tables, in the order their files are listed.
     pub sheets: Vec<Sheet>,
+    /// The per-cell tables, listed after `sheets`.
+    pub lazy: Vec<LazySheet<'a>>,
 }
 
 /// One file of a report folder: its name and how to write it.
@@ -106,6 +114,7 @@ pub struct ReportFile<'a> {
 enum Body<'a> {
     Page(&'a str),
     Sheet(&'a Sheet, FileFormat),
+    Lazy(&'a LazySheet<'a>, FileFormat),
 }
 
 impl ReportFile<'_> {
@@ -114,36 +123,47 @@ impl ReportFile<'_> {
         match self.body {
             Body::Page(page) => out.write_all(page.as_bytes()),
             Body::Sheet(sheet, format) => write_sheet(sheet, format, out),
+            Body::Lazy(sheet, FileFormat::Csv) => sheet.write_csv(out),
+            Body::Lazy(sheet, FileFormat::Json) => sheet.write_json(out),
         }
     }
 }
 
-impl RenderedFolder {
+impl RenderedFolder<'_> {
     /// The folder's files: `index.html`, then one `NAME.csv` or `NAME.json` per table.
     pub fn files(&self, format: FileFormat) -> impl Iterator<Item = ReportFile<'_>> {
         let page = std::iter::once(ReportFile {
             name: "index.html".to_owned(),
             body: Body::Page(&self.page),
         });
-        page.chain(self.sheets.iter().map(move |sheet| ReportFile {
+        let built = self.sheets.iter().map(move |sheet| ReportFile {
             name: format!("{}.{}", sheet.name, format.ext()),
             body: Body::Sheet(sheet, format),
-        }))
+        });
+        let lazy = self
+            .lazy
+            .iter()
+            .map(move |sheet: &LazySheet<'_>| ReportFile {
+                name: format!("{}.{}", sheet.name, format.ext()),
+                body: Body::Lazy(sheet, format),
+            });
+        page.chain(built).chain(lazy)
     }
 }
 
 /// Renders one cohort's page and tables.
-pub fn render_cohort(
+pub fn render_cohort<'a>(
     ctx: &PageContext<'_>,
-    input: &CohortInput,
-    report: &CohortReport,
-    settings: &ReportSettings,
-) -> RenderedFolder {
-    let sheets = sheets::build(input, report);
-    let page = html::page(ctx, input, report, &sheets, settings);
+    input: &'a CohortInput,
+    report: &'a CohortReport,
+    settings: &'a ReportSettings,
+) -> RenderedFolder<'a> {
+    let built = sheets::build(input, report);
+    let page = html::page(ctx, input, report, &built, settings);
     RenderedFolder {
         page,
-        sheets: sheets.into_vec(),
+        sheets: built.into_vec(),
+        lazy: sheets::lazy_sheets(input, report),
     }
 }
 
@@ -176,11 +196,16 @@ pub fn cohort_dir_name(group: &str) -> String {
 
 /// Renders the top folder of a report of several cohorts: the [`index_page`] and the
 /// [`cohorts_sheet`].
-pub fn render_index(title: &str, sources: &str, entries: &[CohortEntry]) -> RenderedFolder {
+pub fn render_index(
+    title: &str,
+    sources: &str,
+    entries: &[CohortEntry],
+) -> RenderedFolder<'static> {
     let sheet = cohorts_sheet(entries);
     RenderedFolder {
         page: index_page(title, sources, &sheet),
         sheets: vec![sheet],
+        lazy: Vec::new(),
     }
 }
 
@@ -221,7 +246,7 @@ pub fn cohorts_sheet(entries: &[CohortEntry]) -> Sheet {
             e.dir.clone(),
             s.learners.to_string(),
             s.responses.to_string(),
-            sheets::p3(s.mean_mastery),
+            s.mean_mastery.map(sheets::p3).unwrap_or_default(),
             e.report.grouping.groups.len().to_string(),
             e.report.stuck.len().to_string(),
             e.report.inactive.len().to_string(),

@@ -1,11 +1,17 @@
-//! The report's tables (`learners`, `skills`, `groups`, `stuck`, `inactive`, `mastery`) as
-//! strings, built once: the CSV and JSON files and the HTML page all print these same cells, so
-//! the numbers agree everywhere.
+//! The report's tables. The small ones (`learners`, `skills`, `groups`, `stuck`, `inactive`:
+//! one row per learner, skill, group or listed pair) are built once as strings: the CSV and JSON
+//! files and the HTML page all print these same cells, so the numbers agree everywhere. The
+//! per-cell tables (`evidence`, and `mastery` up to [`WIDE_MASTERY_CELLS`] cells) are
+//! [`LazySheet`]s: written row by row from the input, never held whole in memory.
 
 use std::borrow::Cow;
 use std::io::Write;
 
 use pathwise::report::{CohortInput, CohortReport, format_gap, format_order};
+
+/// `mastery.csv` (learners × skills, one column per skill) is written only up to this many
+/// cells; above it the same numbers are in the long `evidence` table, which is always written.
+pub const WIDE_MASTERY_CELLS: usize = 2_000_000;
 
 /// How a column's cells are typed in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,22 +59,11 @@ impl Sheet {
     /// columns of `mastery`) pass through [`spreadsheet_safe`], so nothing from the input becomes
     /// a formula when the file is opened in a spreadsheet.
     pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        for (name, _) in &self.columns {
-            w.write_field(spreadsheet_safe(name).as_bytes())?;
-        }
-        w.write_record(None::<&[u8]>)?;
-        for row in &self.rows {
-            for (cell, (_, kind)) in row.iter().zip(&self.columns) {
-                let cell = match kind {
-                    Kind::Text => spreadsheet_safe(cell),
-                    _ => Cow::Borrowed(cell.as_str()),
-                };
-                w.write_field(cell.as_bytes())?;
-            }
-            w.write_record(None::<&[u8]>)?;
-        }
-        w.flush()
+        write_csv(
+            &self.columns,
+            &mut |f| self.rows.iter().try_for_each(|r| f(r)),
+            out,
+        )
     }
 
     /// The sheet as a JSON array of objects keyed by column name, cells typed by column kind.
@@ -76,16 +71,100 @@ impl Sheet {
         let rows = self
             .rows
             .iter()
-            .map(|row| {
-                let mut obj = serde_json::Map::with_capacity(row.len());
-                for ((name, kind), cell) in self.columns.iter().zip(row) {
-                    obj.insert(name.clone(), json_cell(*kind, cell));
-                }
-                serde_json::Value::Object(obj)
-            })
+            .map(|row| serde_json::Value::Object(json_row(&self.columns, row)))
             .collect();
         serde_json::Value::Array(rows)
     }
+}
+
+/// Calls its argument once per row, in order; stops at the first error.
+pub type RowSource<'a> =
+    Box<dyn Fn(&mut dyn FnMut(&[String]) -> std::io::Result<()>) -> std::io::Result<()> + 'a>;
+
+/// A table whose rows are made while it is written, so a table with a row per (learner, skill)
+/// cell never sits in memory whole.
+pub struct LazySheet<'a> {
+    /// File stem, as [`Sheet::name`].
+    pub name: &'static str,
+    /// Column names and kinds.
+    pub columns: Vec<(String, Kind)>,
+    rows: RowSource<'a>,
+}
+
+impl std::fmt::Debug for LazySheet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazySheet")
+            .field("name", &self.name)
+            .field("columns", &self.columns)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LazySheet<'_> {
+    /// Writes the sheet as CSV with a header, cells made safe as in [`Sheet::write_csv`].
+    pub fn write_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        write_csv(&self.columns, &mut |f| (self.rows)(f), out)
+    }
+
+    /// Writes the sheet as a JSON array of objects (pretty, with a final newline), as
+    /// `serde_json::to_writer_pretty` writes [`Sheet::to_json`].
+    pub fn write_json(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut first = true;
+        out.write_all(b"[")?;
+        (self.rows)(&mut |row| {
+            let object = serde_json::Value::Object(json_row(&self.columns, row));
+            let text = serde_json::to_string_pretty(&object)?;
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(b"  ")?;
+                out.write_all(line.as_bytes())?;
+            }
+            Ok(())
+        })?;
+        out.write_all(if first { b"]\n" } else { b"\n]\n" })
+    }
+}
+
+type ForEachRow<'r> =
+    dyn FnMut(&mut dyn FnMut(&[String]) -> std::io::Result<()>) -> std::io::Result<()> + 'r;
+
+fn write_csv(
+    columns: &[(String, Kind)],
+    for_each_row: &mut ForEachRow<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    for (name, _) in columns {
+        w.write_field(spreadsheet_safe(name).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)?;
+    for_each_row(&mut |row| {
+        for (cell, (_, kind)) in row.iter().zip(columns) {
+            let cell = match kind {
+                Kind::Text => spreadsheet_safe(cell),
+                _ => Cow::Borrowed(cell.as_str()),
+            };
+            w.write_field(cell.as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
+        Ok(())
+    })?;
+    w.flush()
+}
+
+fn json_row(
+    columns: &[(String, Kind)],
+    row: &[String],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut obj = serde_json::Map::with_capacity(row.len());
+    for ((name, kind), cell) in columns.iter().zip(row) {
+        obj.insert(name.clone(), json_cell(*kind, cell));
+    }
+    obj
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula (CSV injection, OWASP's rule): a
@@ -145,7 +224,7 @@ pub fn p3(x: f64) -> String {
     format!("{x:.3}")
 }
 
-/// All the tables of one cohort.
+/// All the built tables of one cohort.
 #[derive(Debug, Clone)]
 pub struct Sheets {
     /// One row per learner, in progress order.
@@ -158,8 +237,6 @@ pub struct Sheets {
     pub stuck: Sheet,
     /// One row per inactive learner.
     pub inactive: Sheet,
-    /// Learners × skills P(known), learners in progress order.
-    pub mastery: Sheet,
 }
 
 impl Sheets {
@@ -171,9 +248,80 @@ impl Sheets {
             self.groups,
             self.stuck,
             self.inactive,
-            self.mastery,
         ]
     }
+}
+
+/// A probability, or an empty cell when there is none.
+fn opt_p3(x: Option<f64>) -> String {
+    x.map(p3).unwrap_or_default()
+}
+
+/// The per-cell tables of one cohort, made while written: `evidence` always, `mastery` when the
+/// cohort has at most [`WIDE_MASTERY_CELLS`] cells.
+pub fn lazy_sheets<'a>(input: &'a CohortInput, report: &'a CohortReport) -> Vec<LazySheet<'a>> {
+    use Kind::*;
+    let columns = |cols: &[(&str, Kind)]| -> Vec<(String, Kind)> {
+        cols.iter().map(|(c, k)| ((*c).to_owned(), *k)).collect()
+    };
+    let evidence = LazySheet {
+        name: "evidence",
+        columns: columns(&[
+            ("learner", Text),
+            ("skill", Text),
+            ("attempts", Int),
+            ("correct", Int),
+            ("streak", Int),
+            ("mastery", Float),
+            ("estimate", Float),
+            ("status", Text),
+        ]),
+        rows: Box::new(move |f: &mut dyn FnMut(&[String]) -> std::io::Result<()>| {
+            for &li in &report.progress_order {
+                let l = &input.learners[li];
+                for e in &l.evidence {
+                    f(&[
+                        l.id.clone(),
+                        input.skills[e.skill].id.clone(),
+                        e.evidence.attempts.to_string(),
+                        e.evidence.correct.to_string(),
+                        e.evidence.streak.to_string(),
+                        p3(e.mastery),
+                        p3(e.estimate),
+                        e.status.as_str().to_owned(),
+                    ])?;
+                }
+            }
+            Ok(())
+        }),
+    };
+    let mut out = vec![evidence];
+    if wide_mastery_fits(input) {
+        let mut cols = vec![("learner".to_owned(), Text)];
+        cols.extend(input.skills.iter().map(|s| (s.id.clone(), Float)));
+        out.push(LazySheet {
+            name: "mastery",
+            columns: cols,
+            rows: Box::new(move |f: &mut dyn FnMut(&[String]) -> std::io::Result<()>| {
+                for &li in &report.progress_order {
+                    let l = &input.learners[li];
+                    let mut row = vec![String::new(); input.skills.len() + 1];
+                    row[0] = l.id.clone();
+                    for e in &l.evidence {
+                        row[e.skill + 1] = p3(e.mastery);
+                    }
+                    f(&row)?;
+                }
+                Ok(())
+            }),
+        });
+    }
+    out
+}
+
+/// Whether the cohort is small enough for the wide `mastery` table.
+pub fn wide_mastery_fits(input: &CohortInput) -> bool {
+    input.learners.len().saturating_mul(input.skills.len()) <= WIDE_MASTERY_CELLS
 }
 
 /// The 1-based group label used in every table and on the page.
@@ -225,12 +373,8 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
             f.ready.to_string(),
             f.skills_attempted.to_string(),
             l.responses.to_string(),
-            l.attempts
-                .iter()
-                .map(|&a| u64::from(a))
-                .sum::<u64>()
-                .to_string(),
-            p3(f.mean_mastery),
+            l.attempts().to_string(),
+            opt_p3(f.mean_mastery),
             f.stuck.to_string(),
             f.inactive.to_string(),
             format_order(kind, l.first_order),
@@ -253,6 +397,7 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
             ("mastered", Int),
             ("ready", Int),
             ("not_ready", Int),
+            ("not_assessed", Int),
             ("mastered_share", Float),
             ("ready_share", Float),
             ("not_ready_share", Float),
@@ -262,6 +407,7 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
             ("correct_share", Float),
             ("top_picks", Int),
             ("stuck_learners", Int),
+            ("flags", Text),
         ],
     );
     let n = report.summary.learners.max(1) as f64;
@@ -278,15 +424,17 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
             f.mastered.to_string(),
             f.ready.to_string(),
             f.not_ready.to_string(),
+            (report.summary.learners - f.attempted).to_string(),
             p3(f.mastered as f64 / n),
             p3(f.ready as f64 / n),
             p3(f.not_ready as f64 / n),
-            p3(f.mean_mastery),
+            opt_p3(f.mean_mastery),
             f.attempted.to_string(),
             f.attempts.to_string(),
             correct_share,
             f.top_picks.to_string(),
             f.stuck.to_string(),
+            input.skills[s].flag_names().join(";"),
         ]);
     }
 
@@ -312,7 +460,7 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
         groups.rows.push(vec![
             group_label(g),
             group.members.len().to_string(),
-            p3(group.mean_mastery),
+            opt_p3(group.mean_mastery),
             opt_skill(group.next_skill),
             group.next_skill.map(skill_name).unwrap_or_default(),
             group.next_skill_ready.to_string(),
@@ -363,24 +511,11 @@ pub fn build(input: &CohortInput, report: &CohortReport) -> Sheets {
         ]);
     }
 
-    let mut mastery = Sheet::new("mastery", &[("learner", Text)]);
-    mastery
-        .columns
-        .extend(input.skills.iter().map(|s| (s.id.clone(), Float)));
-    for &li in &report.progress_order {
-        let l = &input.learners[li];
-        let mut row = Vec::with_capacity(input.skills.len() + 1);
-        row.push(l.id.clone());
-        row.extend(l.mastery.iter().map(|&m| p3(m)));
-        mastery.rows.push(row);
-    }
-
     Sheets {
         learners,
         skills,
         groups,
         stuck,
         inactive,
-        mastery,
     }
 }

@@ -1,7 +1,8 @@
 use super::*;
+use pathwise::bkt::mastery::{Evidence, MasteryRule};
 use pathwise::{
     OrderKind,
-    report::{LearnerInput, SkillRef, TopPick, build_report},
+    report::{LearnerInput, SkillEvidence, SkillRef, TopPick, build_report},
 };
 use std::path::Path;
 
@@ -22,6 +23,8 @@ fn write_cohort(
     }
 }
 
+/// A chain of `n_skills` skills; learner i is at level i % 7: attempts some skills, masters the
+/// first ones, never touches the last ones (not assessed).
 fn input(n_learners: usize, n_skills: usize) -> CohortInput {
     let skills = (0..n_skills)
         .map(|s| SkillRef {
@@ -31,6 +34,13 @@ fn input(n_learners: usize, n_skills: usize) -> CohortInput {
             } else {
                 format!("Skill {s}")
             },
+            requires: if s == 0 { vec![] } else { vec![s - 1] },
+            flags: if s == 2 {
+                vec![pathwise::bkt::FitFlag::FewLearners]
+            } else {
+                vec![]
+            },
+            not_in_model: false,
         })
         .collect();
     let learners = (0..n_learners)
@@ -41,31 +51,35 @@ fn input(n_learners: usize, n_skills: usize) -> CohortInput {
                 _ => format!("l{i:04}"),
             };
             let level = (i % 7) as f64 / 7.0;
-            let mastery: Vec<f64> = (0..n_skills)
-                .map(|s| (level + 0.9 * (1.0 - s as f64 / n_skills as f64) * level).min(1.0))
+            let reach = ((level * n_skills as f64) as usize + 1).min(n_skills);
+            let evidence: Vec<SkillEvidence> = (0..reach)
+                .map(|s| {
+                    let attempts = ((i + s) % 13) as u32 + 1;
+                    let mastery =
+                        (level + 0.9 * (1.0 - s as f64 / n_skills as f64) * level).min(1.0);
+                    let streak = if mastery >= 0.95 { 3.min(attempts) } else { 0 };
+                    let evidence = Evidence {
+                        attempts,
+                        correct: (attempts / 3).max(streak),
+                        streak,
+                        tries: attempts,
+                    };
+                    SkillEvidence::judged(s, evidence, mastery, mastery, &MasteryRule::default())
+                })
                 .collect();
-            let ready: Vec<bool> = mastery
-                .iter()
-                .enumerate()
-                .map(|(s, &m)| m < 0.95 && (s == 0 || mastery[s - 1] >= 0.95))
-                .collect();
-            let top = ready.iter().position(|&r| r).map(|s| TopPick {
-                skill: s,
-                activity: format!("act-{s}"),
+            let top = Some(TopPick {
+                skill: (reach - 1).min(n_skills - 1),
+                activity: format!("act-{reach}"),
                 kind: pathwise::Kind::Learn,
-                reason: format!(
-                    "Ready: <prerequisites> mastered; current mastery {:.2}",
-                    mastery[s]
-                ),
+                reason: "Ready: <prerequisites> mastered".to_owned(),
             });
-            let attempts: Vec<u32> = (0..n_skills).map(|s| ((i + s) % 13) as u32).collect();
             LearnerInput {
                 id,
-                responses: attempts.iter().map(|&a| u64::from(a)).sum(),
-                correct: attempts.iter().map(|a| a / 3).collect(),
-                attempts,
-                mastery,
-                ready,
+                responses: evidence
+                    .iter()
+                    .map(|e| u64::from(e.evidence.attempts))
+                    .sum(),
+                evidence,
                 first_order: (i as i64) * 86_400_000,
                 last_order: (i as i64 % 40) * 86_400_000 + 1_600_000_000_000,
                 last_skill: Some(i % n_skills),
@@ -149,7 +163,7 @@ fn page_numbers_equal_csv_numbers_and_ids_are_escaped() {
     assert!(page.contains("Class &lt;7&gt; &amp; co"));
 
     let skills_csv = dir.path().join("skills.csv");
-    for col in ["mastered", "ready", "not_ready", "mean_mastery", "attempts"] {
+    for col in html::SKILL_COUNTS_SHOWN {
         assert_eq!(
             cells(&page, "<table class=\"skills\"", col),
             csv_column(&skills_csv, col),
@@ -186,7 +200,7 @@ fn page_numbers_equal_csv_numbers_and_ids_are_escaped() {
     // The first CSV column of learners.csv is `learner`; every table is there.
     let header = std::fs::read_to_string(&learners_csv).unwrap();
     assert!(header.starts_with("learner,rank,group,"));
-    for f in ["groups", "stuck", "inactive", "mastery"] {
+    for f in ["groups", "stuck", "inactive", "mastery", "evidence"] {
         assert!(dir.path().join(format!("{f}.csv")).is_file(), "{f}.csv");
     }
     // Groups on the page are the groups in groups.csv.
@@ -228,8 +242,8 @@ fn json_tables_hold_the_csv_numbers() {
     assert_eq!(rows.len(), 5);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(
-            row["mean_mastery"].as_f64().unwrap(),
-            csv_mean[i].parse::<f64>().unwrap()
+            row["mean_mastery"].as_f64(),
+            csv_mean[i].parse::<f64>().ok()
         );
         assert_eq!(
             row["ready"].as_i64().unwrap(),
@@ -246,6 +260,30 @@ fn json_tables_hold_the_csv_numbers() {
     );
     assert!(learners[0]["inactive"].is_boolean());
     assert!(!b.path().join("skills.csv").exists());
+    // The per-cell tables, written row by row, hold the same cells in both formats.
+    let evidence: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(b.path().join("evidence.json")).unwrap())
+            .unwrap();
+    let csv_status = csv_column(&a.path().join("evidence.csv"), "status");
+    let json_status: Vec<&str> = evidence
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(json_status, csv_status);
+    let cells: usize = input.learners.iter().map(|l| l.evidence.len()).sum();
+    assert_eq!(csv_status.len(), cells);
+    let mastery: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(b.path().join("mastery.json")).unwrap())
+            .unwrap();
+    // A skill the learner never attempted is an empty cell (null), not the model's prior: the
+    // learner with the least progress attempted only the first skill.
+    let rows = mastery.as_array().unwrap();
+    let least = &input.learners[*report.progress_order.last().unwrap()];
+    assert_eq!(least.evidence.len(), 1);
+    let last = &rows[rows.len() - 1][input.skills.last().unwrap().id.as_str()];
+    assert!(last.is_null(), "{last}");
 }
 
 #[test]
@@ -256,8 +294,11 @@ fn a_big_cohort_is_bucketed_and_the_page_stays_small() {
     let sheets = sheets::build(&input, &report);
     let page = html::page(&ctx(), &input, &report, &sheets, &settings);
     assert!(page.len() < 5_000_000, "page is {} bytes", page.len());
-    assert!(page.contains("shown as 100 bands"));
-    assert_eq!(page.matches("<g transform=").count(), html::HEATMAP_BUCKETS);
+    assert!(page.contains("are shown as 100 bands"));
+    assert_eq!(
+        page.matches("<g transform=").count(),
+        heatmap::LEARNER_BANDS
+    );
     assert!(page.contains(&format!("Showing the first {} of", html::LIST_ROWS)));
     // Every learner still gets a row with its next step.
     assert_eq!(
@@ -267,14 +308,61 @@ fn a_big_cohort_is_bucketed_and_the_page_stays_small() {
 }
 
 #[test]
-fn small_cohorts_get_one_heatmap_row_per_learner() {
+fn many_skills_are_banded_and_the_wide_table_is_left_out() {
+    let input = input(200, 12_000);
+    let settings = ReportSettings::default();
+    let report = build_report(&input, &settings).unwrap();
+    let folder = render_cohort(&ctx(), &input, &report, &settings);
+    let page = &folder.page;
+    assert!(page.contains("12000 skills, in curriculum order, are shown as 100 bands"));
+    let rows = page.matches("<g transform=").count();
+    assert_eq!(rows, heatmap::LEARNER_BANDS);
+    // At most 100 × 100 cells, whatever the size.
+    let cells = page.matches("<rect x=").count() - colors::BINS - 2;
+    assert_eq!(cells, rows * heatmap::SKILL_BANDS);
+    let names: Vec<String> = folder.files(FileFormat::Csv).map(|f| f.name).collect();
+    assert!(names.contains(&"evidence.csv".to_owned()));
+    assert!(!names.contains(&"mastery.csv".to_owned()), "{names:?}");
+}
+
+#[test]
+fn small_cohorts_get_one_heatmap_row_per_learner_and_hatched_unassessed_cells() {
     let input = input(9, 4);
     let settings = ReportSettings::default();
     let report = build_report(&input, &settings).unwrap();
     let sheets = sheets::build(&input, &report);
     let page = html::page(&ctx(), &input, &report, &sheets, &settings);
     assert_eq!(page.matches("<g transform=").count(), 9);
-    assert_eq!(page.matches("<rect x=").count() - colors::BINS, 9 * 4);
+    // The legend: 20 colour bins, a mastered key and a not-assessed key.
+    assert_eq!(page.matches("<rect x=").count() - colors::BINS - 2, 9 * 4);
+    let assessed: usize = input.learners.iter().map(|l| l.evidence.len()).sum();
+    let hatched = page.matches("class=\"na\"").count();
+    assert_eq!(hatched, 9 * 4 - assessed);
+    assert!(hatched > 0);
+    assert!(page.contains("not assessed (no attempts)</title>"));
+    assert!(page.contains(">not assessed</text>"));
+    // A flagged skill is marked and listed.
+    assert!(page.contains("title=\"fit flagged: fewer than 10 learners practised the skill\""));
+    assert!(page.contains("<td class=\"c-flags\">few_learners</td>"));
+}
+
+#[test]
+fn a_class_wide_top_pick_on_a_flagged_fit_carries_a_warning() {
+    let mut input = input(9, 4);
+    let settings = ReportSettings::default();
+    for l in &mut input.learners {
+        l.top.as_mut().unwrap().skill = 2;
+    }
+    let report = build_report(&input, &settings).unwrap();
+    assert_eq!(report.top_pick, Some(2));
+    let page = render_cohort(&ctx(), &input, &report, &settings).page;
+    assert!(page.contains("id=\"top-pick-warning\""));
+    assert!(page.contains("(top pick for 9 of 9 learners), rests on a flagged fit (few_learners)"));
+    input.skills[2].flags.clear();
+    assert!(!input.skills[2].flagged());
+    let report = build_report(&input, &settings).unwrap();
+    let page = render_cohort(&ctx(), &input, &report, &settings).page;
+    assert!(!page.contains("top-pick-warning"));
 }
 
 #[test]
@@ -392,7 +480,7 @@ fn csv_cells_from_input_never_start_a_spreadsheet_formula() {
     let entries = [CohortEntry {
         name: "=cmd".into(),
         dir: cohort_dir_name("=cmd"),
-        report,
+        report: report.clone(),
     }];
     let mut bytes = Vec::new();
     cohorts_sheet(&entries).write_csv(&mut bytes).unwrap();

@@ -22,6 +22,7 @@ use pathwise_report::{
 use crate::Outcome;
 use crate::commands::fit::read_model;
 use crate::log_args::LogArgs;
+use crate::mastery_args::MasteryArgs;
 use crate::output::{Format, write_json};
 use crate::output_dir::OutputDir;
 use crate::overlap;
@@ -55,13 +56,9 @@ pub struct Args {
     #[arg(long, value_name = "K")]
     pub groups: Option<usize>,
 
-    /// A skill is mastered when P(known) ≥ P.
-    #[arg(long, value_name = "P", default_value_t = 0.95)]
-    pub mastery: f64,
-
-    /// Attempts on a skill still not mastered that make a learner "stuck" on it.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub stuck_attempts: u32,
+    /// When a skill is mastered and when a learner is stuck on it (the rule `recommend` uses).
+    #[command(flatten)]
+    pub mastery: MasteryArgs,
 
     /// Timestamped logs: inactive after this many days without a response before the log's end.
     #[arg(long, value_name = "D", default_value_t = 14.0)]
@@ -89,8 +86,7 @@ pub struct Args {
 /// Runs `pathwise report`.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let settings = ReportSettings {
-        mastery: args.mastery,
-        stuck_attempts: args.stuck_attempts,
+        rule: args.mastery.rule()?,
         inactive_days: args.inactive_days,
         inactive_share: args.inactive_share,
         groups: args.groups,
@@ -291,14 +287,19 @@ fn print_summary(
                         format!("{name} ({})", e.report.skills[k].ready)
                     })
                     .collect();
+                let mean = s
+                    .mean_mastery
+                    .map_or_else(|| "none".to_owned(), |m| format!("{m:.3}"));
                 writeln!(
                     out,
-                    "{}: {} learners, {} skills, {} attempts, mean mastery {:.3}",
+                    "{}: {} learners, {} skills, {} attempts, {} of {} learner-skill cells \
+                     assessed (mean mastery there {mean})",
                     terminal_safe(&e.name),
                     s.learners,
                     s.skills,
                     s.responses,
-                    s.mean_mastery
+                    s.assessed,
+                    (s.learners as u64).saturating_mul(s.skills as u64),
                 )?;
                 writeln!(
                     out,
@@ -307,6 +308,19 @@ fn print_summary(
                     e.report.stuck.len(),
                     e.report.inactive.len()
                 )?;
+                if let Some(k) = e.report.top_pick {
+                    let skill = &cohort.input.skills[k];
+                    if skill.flagged() {
+                        writeln!(
+                            out,
+                            "  warning: the most common next step, {} ({} learners), rests on a \
+                             flagged fit ({})",
+                            terminal_safe(&skill.name),
+                            e.report.skills[k].top_picks,
+                            terminal_safe(&skill.flag_names().join(", "))
+                        )?;
+                    }
+                }
                 if !ready_next.is_empty() {
                     writeln!(out, "  ready next: {}", ready_next.join(", "))?;
                 }

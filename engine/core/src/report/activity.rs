@@ -1,17 +1,14 @@
 //! What each learner did, counted from the interaction log in one pass: the activity half of a
-//! [`LearnerInput`](super::LearnerInput) (the mastery half comes from the model).
+//! [`LearnerInput`](super::LearnerInput) (responses, order range, last skill, groups). The
+//! evidence per skill and its status come from the learner's replayed state, not from here.
 
 use crate::InteractionLog;
 
-/// One learner's activity, per report skill.
+/// One learner's activity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LearnerActivity {
     /// Responses (each scored once).
     pub responses: u64,
-    /// Attempts per report skill.
-    pub attempts: Vec<u32>,
-    /// Correct attempts per report skill.
-    pub correct: Vec<u32>,
     /// Order key of the first response.
     pub first_order: i64,
     /// Order key of the last response.
@@ -34,8 +31,6 @@ pub fn learner_activity(
         .map(|learner| {
             let mut a = LearnerActivity {
                 responses: 0,
-                attempts: vec![0; n_skills],
-                correct: vec![0; n_skills],
                 first_order: i64::MAX,
                 last_order: i64::MIN,
                 last_skill: None,
@@ -49,8 +44,6 @@ pub fn learner_activity(
                 for &s in r.skills {
                     if let Some(&Some(rs)) = skill_map.get(s as usize) {
                         if rs < n_skills {
-                            a.attempts[rs] += 1;
-                            a.correct[rs] += u32::from(r.correct);
                             a.last_skill = Some(rs);
                         }
                     }
@@ -76,7 +69,7 @@ mod tests {
     use crate::{LogBuilder, RawRow};
 
     #[test]
-    fn counts_attempts_per_report_skill_and_groups() {
+    fn counts_responses_order_range_last_skill_and_groups() {
         let mut b = LogBuilder::new();
         type Row<'a> = (&'a str, &'a [&'a str], &'a str, bool, i64, &'a str);
         let rows: [Row; 5] = [
@@ -111,14 +104,11 @@ mod tests {
         let acts = learner_activity(&log, &map, 2);
         let ann = &acts[log.learners().id("ann").unwrap() as usize];
         assert_eq!(ann.responses, 3);
-        assert_eq!(ann.attempts, [1, 2]);
-        assert_eq!(ann.correct, [0, 1]);
         assert_eq!((ann.first_order, ann.last_order), (5, 9));
         assert_eq!(ann.last_skill, Some(0)); // q2 practised add and sub; q3 is not a report skill
         assert_eq!(ann.groups.len(), 2);
         let bob = &acts[log.learners().id("bob").unwrap() as usize];
-        assert_eq!(bob.attempts, [2, 0]);
-        assert_eq!(bob.correct, [2, 0]);
+        assert_eq!((bob.responses, bob.last_skill), (2, Some(0)));
         assert_eq!(bob.groups, [log.groups().id("c1").unwrap()]);
     }
 }

@@ -5,12 +5,16 @@
 
 use rayon::prelude::*;
 
-use super::input::{CohortInput, LearnerInput, ReportSettings, SkillRef, TopPick};
+use super::input::{CohortInput, LearnerInput, ReportSettings, SkillEvidence, SkillRef, TopPick};
 use super::{CohortReport, build_report, learner_activity};
 use crate::{Error, InteractionLog, Model, OrderKind, Recommender, Result, recommend::Replayer};
 
 /// The name of the one cohort of a report that is not split by group.
 pub const ALL_LEARNERS: &str = "All learners";
+
+/// The flag of a report skill the model does not know (its P(known) is the population
+/// average's).
+pub const NOT_IN_MODEL: &str = "not_in_model";
 
 /// Which learners a report covers and how they are split into cohorts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,9 +40,11 @@ pub struct Cohort {
 }
 
 /// Computes every cohort of a report: replays each selected learner's whole history through
-/// `model` (the model `recommender` was built with), asks the recommender for their ready skills
-/// and top recommendation, counts their attempts per skill of the recommender's graph (in
-/// curriculum order), and runs [`build_report`] on each cohort.
+/// `model` (the model `recommender` was built with) under `settings.rule`, takes what the
+/// recommender knows of them ([`Recommender::knowledge`]: P(known), estimate, evidence and status
+/// of every skill of its graph, kept, in curriculum order, for the attempted skills only) and their
+/// top recommendation, carries the model's fit flags of each skill, and runs [`build_report`] on
+/// each cohort. So a status in the report is the one `recommend` gives the same learner.
 ///
 /// Errors when a selected learner id is not in the log, when `selection.by_group` is set but no
 /// response carries a group value, or when `settings` are out of range.
@@ -105,7 +111,13 @@ pub fn cohort_reports(
     } else {
         plans.push((ALL_LEARNERS.to_owned(), None));
     }
-    let learners = CohortLearners::compute(log, model, recommender, selection.learners.as_deref())?;
+    let learners = CohortLearners::compute(
+        log,
+        model,
+        recommender,
+        settings,
+        selection.learners.as_deref(),
+    )?;
     plans
         .into_iter()
         .map(|(name, group)| {
@@ -133,6 +145,7 @@ impl CohortLearners {
         log: &InteractionLog,
         model: &Model,
         recommender: &Recommender,
+        settings: &ReportSettings,
         only: Option<&[u32]>,
     ) -> Result<Self> {
         let graph = recommender.graph();
@@ -142,9 +155,20 @@ impl CohortLearners {
             .iter()
             .map(|&s| {
                 let skill = graph.skill(s);
+                let mut requires: Vec<usize> = graph
+                    .prerequisites(s)
+                    .iter()
+                    .map(|&p| graph.topological_position(p) as usize)
+                    .collect();
+                requires.sort_unstable();
                 SkillRef {
                     id: skill.id.clone(),
                     name: skill.name.clone(),
+                    requires,
+                    flags: model
+                        .skill(&skill.id)
+                        .map_or_else(Vec::new, |m| m.flags().to_vec()),
+                    not_in_model: model.skill(&skill.id).is_none(),
                 }
             })
             .collect();
@@ -159,7 +183,7 @@ impl CohortLearners {
             })
             .collect();
         let activity = learner_activity(log, &skill_map, n);
-        let replayer = Replayer::new(model, log);
+        let replayer = Replayer::new(model, log).with_rule(settings.rule);
         let ids: Vec<u32> = match only {
             Some(ids) => ids.to_vec(),
             None => (0..log.learners().len() as u32).collect(),
@@ -169,13 +193,15 @@ impl CohortLearners {
             .map(|&l| -> Result<(LearnerInput, Vec<u32>)> {
                 let state = replayer.replay(l);
                 let know = recommender.knowledge(&state)?;
-                let ready_by_graph = recommender.ready(&state, &know);
-                let mut mastery = vec![0.0; n];
-                let mut ready = vec![false; n];
-                for (pos, &s) in order.iter().enumerate() {
-                    mastery[pos] = know[s as usize].mastery.clamp(0.0, 1.0);
-                    ready[pos] = ready_by_graph[s as usize];
-                }
+                let a = &activity[l as usize];
+                let evidence = order
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &s)| know[s as usize].evidence.attempts > 0)
+                    .map(|(position, &s)| {
+                        SkillEvidence::from_knowledge(position, &know[s as usize])
+                    })
+                    .collect();
                 let top = recommender
                     .recommend(&state, 1)?
                     .into_iter()
@@ -189,14 +215,10 @@ impl CohortLearners {
                             reason: rec.reason,
                         })
                     });
-                let a = &activity[l as usize];
                 let input = LearnerInput {
                     id: log.learners().name(l).to_owned(),
                     responses: a.responses,
-                    attempts: a.attempts.clone(),
-                    correct: a.correct.clone(),
-                    mastery,
-                    ready,
+                    evidence,
                     first_order: a.first_order,
                     last_order: a.last_order,
                     last_skill: a.last_skill,

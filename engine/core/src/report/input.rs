@@ -1,16 +1,108 @@
 //! What a cohort report is computed from: plain data the caller assembles from a log, a model and
 //! the recommender, so the aggregation itself needs none of them.
+//!
+//! A learner's data is **sparse**: one [`SkillEvidence`] per skill they attempted, nothing for the
+//! skills they never attempted (those are *not assessed*, whatever the model's prior says). So a
+//! cohort's input grows with the log, not with learners × skills.
 
-use crate::{Error, Result};
-use crate::{Kind, OrderKind};
+use super::cohort::NOT_IN_MODEL;
+use crate::bkt::FitFlag;
+use crate::bkt::mastery::{Evidence, MasteryRule, Status};
+use crate::recommend::SkillKnowledge;
+use crate::{Error, Kind, OrderKind, Result};
 
 /// One skill of the report, in curriculum order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SkillRef {
     /// The skill id (as in the graph).
     pub id: String,
     /// The skill's display name (the id when the graph has none).
     pub name: String,
+    /// Indices (into [`CohortInput::skills`]) of the skill's prerequisites.
+    pub requires: Vec<usize>,
+    /// The fit's warnings about the skill's model (the model file's `flags`: too few learners
+    /// or observations, a parameter at the edge of its range, …).
+    pub flags: Vec<FitFlag>,
+    /// The model does not know the skill: its P(known) comes from the model's population
+    /// average, not from a fit.
+    pub not_in_model: bool,
+}
+
+impl SkillRef {
+    /// Whether the skill's model should not be trusted: a fit flag, or no fit at all. A flagged
+    /// skill is marked on the page and is never a group's next step.
+    pub fn flagged(&self) -> bool {
+        self.not_in_model || !self.flags.is_empty()
+    }
+
+    /// The names of the skill's flags as the tables print them (`few_learners`, …, and
+    /// [`NOT_IN_MODEL`]).
+    pub fn flag_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.flags.iter().map(|f| f.as_str()).collect();
+        if self.not_in_model {
+            names.push(NOT_IN_MODEL);
+        }
+        names
+    }
+
+    /// One short explanation per flag, in the order of [`SkillRef::flag_names`].
+    pub fn flag_explanations(&self) -> Vec<&'static str> {
+        let mut lines: Vec<&'static str> = self.flags.iter().map(|f| f.explanation()).collect();
+        if self.not_in_model {
+            lines.push("the model does not know the skill (population-average parameters)");
+        }
+        lines
+    }
+}
+
+/// A learner's standing on one skill they attempted, as the library's mastery rule judges it:
+/// [`Recommender::knowledge`](crate::Recommender::knowledge) of the learner's replayed
+/// [`LearnerState`](crate::LearnerState) gives every field, so the report and `recommend` agree
+/// on every status.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SkillEvidence {
+    /// Index of the skill in [`CohortInput::skills`].
+    pub skill: usize,
+    /// The learner's responses on the skill (at least one; a response practising two skills
+    /// counts for both).
+    pub evidence: Evidence,
+    /// Current P(known), from the model's filter over the learner's history.
+    pub mastery: f64,
+    /// P(known) as a share of the skill's attainable ceiling (see [`crate::bkt::mastery`]): what the
+    /// mastery threshold applies to.
+    pub estimate: f64,
+    /// The status under the rule, [`MasteryRule::status`] of `estimate` and `evidence`.
+    pub status: Status,
+}
+
+impl SkillEvidence {
+    /// The evidence on report skill `skill` with the status `rule` gives it.
+    pub fn judged(
+        skill: usize,
+        evidence: Evidence,
+        mastery: f64,
+        estimate: f64,
+        rule: &MasteryRule,
+    ) -> Self {
+        Self {
+            skill,
+            evidence,
+            mastery,
+            estimate,
+            status: rule.status(estimate, &evidence),
+        }
+    }
+
+    /// The recommender's knowledge of one skill, as report skill `skill`.
+    pub fn from_knowledge(skill: usize, k: &SkillKnowledge) -> Self {
+        Self {
+            skill,
+            evidence: k.evidence,
+            mastery: k.mastery.clamp(0.0, 1.0),
+            estimate: k.estimate.clamp(0.0, 1.0),
+            status: k.status,
+        }
+    }
 }
 
 /// A learner's top recommendation, as the recommender explained it.
@@ -26,23 +118,16 @@ pub struct TopPick {
     pub reason: String,
 }
 
-/// One learner: activity counts from the log and mastery from the model, one entry per skill of
-/// [`CohortInput::skills`] in every vector.
+/// One learner: activity from the log and mastery from the model, for the skills they attempted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LearnerInput {
     /// The learner id.
     pub id: String,
     /// Responses of this learner (each scored once, whatever its number of skills).
     pub responses: u64,
-    /// Attempts per skill (a response practising two skills counts for both).
-    pub attempts: Vec<u32>,
-    /// Correct attempts per skill.
-    pub correct: Vec<u32>,
-    /// Current P(known) per skill, from the model's filter over the learner's history.
-    pub mastery: Vec<f64>,
-    /// Whether each skill is ready to learn (not mastered, prerequisites mastered), as the
-    /// recommender decides.
-    pub ready: Vec<bool>,
+    /// One entry per attempted report skill, by ascending skill index. A skill without an entry
+    /// was never attempted: *not assessed*.
+    pub evidence: Vec<SkillEvidence>,
     /// Order key of the learner's first response (see [`CohortInput::order_kind`]).
     pub first_order: i64,
     /// Order key of the learner's last response.
@@ -51,6 +136,24 @@ pub struct LearnerInput {
     pub last_skill: Option<usize>,
     /// The learner's top recommendation, if any.
     pub top: Option<TopPick>,
+}
+
+impl LearnerInput {
+    /// The learner's evidence on skill `skill`, if they attempted it.
+    pub fn evidence_on(&self, skill: usize) -> Option<&SkillEvidence> {
+        self.evidence
+            .binary_search_by_key(&skill, |e| e.skill)
+            .ok()
+            .map(|i| &self.evidence[i])
+    }
+
+    /// Attempts summed over report skills.
+    pub fn attempts(&self) -> u64 {
+        self.evidence
+            .iter()
+            .map(|e| u64::from(e.evidence.attempts))
+            .sum()
+    }
 }
 
 /// Everything a cohort report is computed from.
@@ -65,37 +168,56 @@ pub struct CohortInput {
 }
 
 impl CohortInput {
-    /// Checks that every per-skill vector has one entry per skill, that mastery values are
-    /// probabilities and that top picks name a report skill.
-    pub fn validate(&self) -> Result<()> {
+    /// Checks that evidence names report skills in ascending order with consistent counts (at
+    /// least one attempt), that P(known) and the estimate are probabilities, that each status is
+    /// the one `rule` gives, and that prerequisites, top picks and last skills name report skills.
+    pub fn validate(&self, rule: &MasteryRule) -> Result<()> {
         let n = self.skills.len();
+        for (s, skill) in self.skills.iter().enumerate() {
+            if let Some(&bad) = skill.requires.iter().find(|&&p| p >= n || p == s) {
+                return Err(Error::config(format!(
+                    "skill '{}': prerequisite index {bad} is not another report skill",
+                    skill.id
+                )));
+            }
+        }
         for l in &self.learners {
-            let lens = [
-                l.attempts.len(),
-                l.correct.len(),
-                l.mastery.len(),
-                l.ready.len(),
-            ];
-            if lens.iter().any(|&len| len != n) {
-                return Err(Error::config(format!(
-                    "learner '{}': per-skill vectors have lengths {lens:?}, expected {n} (one per skill)",
-                    l.id
-                )));
+            let bad = |what: String| Err(Error::config(format!("learner '{}': {what}", l.id)));
+            let mut previous: Option<usize> = None;
+            for e in &l.evidence {
+                if e.skill >= n || previous.is_some_and(|p| p >= e.skill) {
+                    return bad(format!(
+                        "evidence on skill index {} is out of range or out of order",
+                        e.skill
+                    ));
+                }
+                previous = Some(e.skill);
+                let v = &e.evidence;
+                if v.attempts == 0 || !v.is_consistent() {
+                    return bad(format!(
+                        "evidence on skill index {}: {} attempts, {} correct, streak {}, {} tries \
+                         do not add up",
+                        e.skill, v.attempts, v.correct, v.streak, v.tries
+                    ));
+                }
+                if !(0.0..=1.0).contains(&e.mastery) || !(0.0..=1.0).contains(&e.estimate) {
+                    return bad(format!(
+                        "mastery {} or estimate {} is not a probability",
+                        e.mastery, e.estimate
+                    ));
+                }
+                if e.status != rule.status(e.estimate, v) {
+                    return bad(format!(
+                        "skill index {}: status {} is not the mastery rule's ({})",
+                        e.skill,
+                        e.status,
+                        rule.status(e.estimate, v)
+                    ));
+                }
             }
-            if let Some(bad) = l.mastery.iter().find(|m| !(0.0..=1.0).contains(*m)) {
-                return Err(Error::config(format!(
-                    "learner '{}': mastery {bad} is not a probability",
-                    l.id
-                )));
-            }
-            let skill_ok = |s: &usize| *s < n;
-            if l.top.as_ref().is_some_and(|t| !skill_ok(&t.skill))
-                || l.last_skill.as_ref().is_some_and(|s| !skill_ok(s))
+            if l.top.as_ref().is_some_and(|t| t.skill >= n) || l.last_skill.is_some_and(|s| s >= n)
             {
-                return Err(Error::config(format!(
-                    "learner '{}': skill index out of range",
-                    l.id
-                )));
+                return bad("skill index out of range".into());
             }
         }
         Ok(())
@@ -105,11 +227,10 @@ impl CohortInput {
 /// The rules of the report; [`ReportSettings::default`] documents the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSettings {
-    /// A skill is mastered when P(known) ≥ this (default 0.95, as the recommender).
-    pub mastery: f64,
-    /// Stuck (wheel-spinning): at least this many attempts on a skill that is still not
-    /// mastered (default 10, after Beck & Gong 2013).
-    pub stuck_attempts: u32,
+    /// When a skill counts as mastered and when practice is wheel-spinning ("stuck"): the
+    /// library's [`MasteryRule`] (default 0.95 on the estimate, 3 correct in a row, 10 tries),
+    /// the same rule as `recommend`'s.
+    pub rule: MasteryRule,
     /// Timestamped logs: inactive when the last response is at least this many days before the
     /// log's last response (default 14).
     pub inactive_days: f64,
@@ -119,23 +240,33 @@ pub struct ReportSettings {
     pub inactive_share: f64,
     /// A fixed number of groups; `None` picks k by the silhouette rule (see `groups`).
     pub groups: Option<usize>,
-    /// The largest k the silhouette rule tries (default 6; it tries 2..=max).
+    /// The largest k the silhouette rule tries (default 6; it tries 2..=max and k = 1).
     pub max_groups: usize,
     /// The silhouette rule takes the smallest k whose score is within this of the best (default
     /// 0.02).
     pub silhouette_tolerance: f64,
+    /// Below this simplified silhouette the cohort has no group structure worth teaching to and
+    /// stays one group (default 0.25, Kaufman & Rousseeuw's "no substantial structure").
+    pub min_silhouette: f64,
+    /// The smallest group, in learners (default 4); the rule also never makes a group smaller
+    /// than `min_group_share` of the cohort.
+    pub min_group_size: usize,
+    /// The smallest group, as a share of the cohort (default 0.1).
+    pub min_group_share: f64,
 }
 
 impl Default for ReportSettings {
     fn default() -> Self {
         Self {
-            mastery: 0.95,
-            stuck_attempts: 10,
+            rule: MasteryRule::default(),
             inactive_days: 14.0,
             inactive_share: 0.25,
             groups: None,
             max_groups: 6,
             silhouette_tolerance: 0.02,
+            min_silhouette: 0.25,
+            min_group_size: 4,
+            min_group_share: 0.1,
         }
     }
 }
@@ -143,15 +274,7 @@ impl Default for ReportSettings {
 impl ReportSettings {
     /// Checks every setting against its range; the message states the rule.
     pub fn validate(&self) -> Result<()> {
-        if !(self.mastery > 0.0 && self.mastery <= 1.0) {
-            return Err(Error::config(format!(
-                "mastery must be in (0, 1], got {}",
-                self.mastery
-            )));
-        }
-        if self.stuck_attempts == 0 {
-            return Err(Error::config("stuck attempts must be at least 1"));
-        }
+        self.rule.validate()?;
         if !(self.inactive_days.is_finite() && self.inactive_days > 0.0) {
             return Err(Error::config(format!(
                 "inactive days must be a positive number, got {}",
@@ -170,11 +293,26 @@ impl ReportSettings {
         if self.max_groups < 2 {
             return Err(Error::config("max groups must be at least 2"));
         }
+        let finite_share = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
         if !(self.silhouette_tolerance >= 0.0 && self.silhouette_tolerance.is_finite()) {
             return Err(Error::config(
                 "silhouette tolerance must be a non-negative number",
             ));
         }
+        if !(self.min_silhouette.is_finite() && (-1.0..=1.0).contains(&self.min_silhouette)) {
+            return Err(Error::config("minimum silhouette must be in [-1, 1]"));
+        }
+        if self.min_group_size == 0 || !finite_share(self.min_group_share) {
+            return Err(Error::config(
+                "minimum group size must be at least 1 and its share in [0, 1]",
+            ));
+        }
         Ok(())
+    }
+
+    /// The smallest group the silhouette rule accepts in a cohort of `learners`.
+    pub fn min_group(&self, learners: usize) -> usize {
+        let share = (self.min_group_share * learners as f64).ceil() as usize;
+        self.min_group_size.max(share)
     }
 }

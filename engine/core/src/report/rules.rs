@@ -1,9 +1,10 @@
 //! The two watch lists of the report: stuck learners and learners with no recent activity.
 //!
-//! **Stuck (wheel-spinning)** — a (learner, skill) pair with at least `stuck_attempts` attempts
-//! (default 10) whose current P(known) is still below the mastery threshold. This is Beck & Gong's
-//! (2013) wheel-spinning rule with BKT mastery in place of "three correct in a row"; a learner who
-//! reached mastery on the 12th attempt is not stuck. Listed most attempts first.
+//! **Stuck (wheel-spinning)** — a (learner, skill) pair whose status is
+//! [`Status::Spinning`](crate::bkt::mastery::Status::Spinning) under the library's mastery rule: at
+//! least `spinning` tries (default 10) since the skill was last mastered, or since the first
+//! attempt, without mastery (Beck & Gong's 2013 wheel-spinning rule; a learner who reached mastery
+//! on the 12th attempt is not stuck). Listed most attempts first.
 //!
 //! **No recent activity** — measured against the end of the cohort's log (the latest last
 //! response of any learner), never against today's date, so a report on an old export is stable:
@@ -19,6 +20,7 @@
 
 use super::input::{CohortInput, ReportSettings};
 use crate::OrderKind;
+use crate::bkt::mastery::Status;
 
 /// One stuck (learner, skill) pair, with its evidence.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +33,7 @@ pub struct Stuck {
     pub attempts: u32,
     /// Correct attempts on the skill.
     pub correct: u32,
-    /// Current P(known) of the skill (below the mastery threshold).
+    /// Current P(known) of the skill.
     pub mastery: f64,
 }
 
@@ -69,18 +71,19 @@ pub struct Inactive {
     pub gap: i64,
 }
 
-/// Every stuck (learner, skill) pair, most attempts first (ties: learner, then skill order).
-pub(crate) fn stuck(input: &CohortInput, settings: &ReportSettings) -> Vec<Stuck> {
+/// Every stuck (learner, skill) pair — status [`Status::Spinning`] — most attempts first
+/// (ties: learner, then skill order).
+pub(crate) fn stuck(input: &CohortInput) -> Vec<Stuck> {
     let mut out = Vec::new();
     for (li, l) in input.learners.iter().enumerate() {
-        for (si, (&attempts, &mastery)) in l.attempts.iter().zip(&l.mastery).enumerate() {
-            if attempts >= settings.stuck_attempts && mastery < settings.mastery {
+        for e in &l.evidence {
+            if e.status == Status::Spinning {
                 out.push(Stuck {
                     learner: li,
-                    skill: si,
-                    attempts,
-                    correct: l.correct[si],
-                    mastery,
+                    skill: e.skill,
+                    attempts: e.evidence.attempts,
+                    correct: e.evidence.correct,
+                    mastery: e.mastery,
                 });
             }
         }
