@@ -199,7 +199,6 @@ fn write_replacing(
         return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
             .with_context(|| format!("{}: already exists", path.display()));
     }
-    let tmp = Temporary::beside(path, Kind::File);
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);
     #[cfg(unix)]
@@ -207,8 +206,7 @@ fn write_replacing(
         use std::os::unix::fs::OpenOptionsExt;
         open.mode(if options.private { 0o600 } else { 0o666 });
     }
-    let file = open
-        .open(tmp.path())
+    let (tmp, file) = Temporary::create_beside(path, Kind::File, |tmp| open.open(tmp))
         .with_context(|| format!("{}: cannot create a file in this folder", path.display()))?;
     let mut w = BufWriter::new(Named::new(file, path.display()));
     fill(&mut w)?;

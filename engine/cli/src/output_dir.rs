@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::output::{existing_folder_of, refuse_stdout};
-use crate::temporary::{Kind, Temporary};
+use crate::temporary::{self, Kind, Temporary};
 
 /// The format of the marker line; raise it when an output folder's layout changes in a way that
 /// an older or newer pathwise should not replace blindly.
@@ -94,10 +94,12 @@ impl OutputDir {
     /// path), which then replaces the target. On an error the temporary folder is removed and
     /// the target is untouched.
     pub fn write<T>(&self, fill: impl FnOnce(&Path) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let tmp = Temporary::beside(&self.target, Kind::Folder);
-        std::fs::create_dir(tmp.path()).with_context(|| {
-            format!("{}: cannot create a folder beside it", self.shown.display())
-        })?;
+        let (tmp, ()) =
+            Temporary::create_beside(&self.target, Kind::Folder, |path| std::fs::create_dir(path))
+                .with_context(|| {
+                    format!("{}: cannot create a folder beside it", self.shown.display())
+                })?;
+        temporary::checkpoint("folder-created");
         let marker = format!(
             "{}\nThis folder was written by `pathwise {}`; writing it again replaces it as a whole.\n",
             self.marker_line(),
@@ -105,11 +107,14 @@ impl OutputDir {
         );
         std::fs::write(tmp.path().join(self.marker_name()), marker)
             .with_context(|| format!("{}: cannot write", self.shown.display()))?;
+        temporary::checkpoint("marker-written");
         let value = fill(tmp.path())?;
         // Checked again: the target may have changed while the work ran.
         let existing = self.existing()?;
+        temporary::checkpoint("before-swap");
         self.swap(&tmp, existing)
             .with_context(|| format!("{}: cannot write the folder", self.shown.display()))?;
+        temporary::checkpoint("after-swap");
         tmp.keep();
         Ok(value)
     }
@@ -119,19 +124,23 @@ impl OutputDir {
         if existing == Existing::Nothing {
             return std::fs::rename(tmp.path(), &self.target);
         }
-        // A fresh name; not registered while it holds the old folder, so that a signal between
-        // the two renames cannot remove it (a later run removes it as stale).
-        let aside = Temporary::beside(&self.target, Kind::Folder).keep();
-        std::fs::rename(&self.target, &aside)?;
-        if let Err(e) = std::fs::rename(tmp.path(), &self.target) {
-            let _ = std::fs::rename(&aside, &self.target);
-            return Err(e);
-        }
+        // A fresh name for the old folder. The two renames run with a signal's cleanup held off,
+        // so the target is never missing when the process stops: before them the old folder is
+        // in place (and `aside`, not made yet, has nothing to remove), after them the new one.
+        let aside = Temporary::beside(&self.target, Kind::Folder);
+        temporary::without_interruption(|| {
+            std::fs::rename(&self.target, aside.path())?;
+            if let Err(e) = std::fs::rename(tmp.path(), &self.target) {
+                let _ = std::fs::rename(aside.path(), &self.target);
+                return Err(e);
+            }
+            Ok(())
+        })?;
         match existing {
             // remove_dir_all removes links inside, never what they lead to.
-            Existing::Earlier => drop(Temporary::register(aside, Kind::Folder)),
+            Existing::Earlier => drop(aside),
             // Only while still empty: a file that appeared meanwhile is kept.
-            _ => drop(std::fs::remove_dir(&aside)),
+            _ => drop(std::fs::remove_dir(aside.keep())),
         }
         Ok(())
     }

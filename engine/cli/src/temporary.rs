@@ -5,7 +5,16 @@
 //! exists: dropping its [`Temporary`] guard (an error, a panic) removes it, and so does the
 //! SIGINT/SIGTERM handler that [`install_signal_handler`] starts, before the process exits with
 //! 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM; `pathwise serve` instead stops
-//! gracefully on the first signal, see [`on_first_signal`]). SIGKILL cannot be caught (nor is
+//! gracefully on the first signal, see [`on_first_signal`]).
+//!
+//! **Whenever the signal lands.** The handler holds the list locked from its cleanup until the
+//! process ends, and a temporary is created and registered in one step under that lock
+//! ([`Temporary::create_beside`]), so a temporary is either created before the cleanup (and
+//! removed by it) or never. A folder is first renamed to a fresh temporary name and then removed,
+//! so files the interrupted work still writes into it by path cannot make it reappear or keep it
+//! from being removed. Renames that must happen together (putting a folder in place of an earlier
+//! one) run under the lock too ([`without_interruption`]). [`checkpoint`] lets tests stop a run
+//! at an exact point of its writing. SIGKILL cannot be caught (nor is
 //! SIGHUP, so that `nohup` keeps working): the temporaries of such a run stay until a later run
 //! writes the same target and removes the ones whose process is gone ([`remove_stale`]; on Linux,
 //! where `/proc` tells which processes live).
@@ -39,9 +48,9 @@ fn registry() -> MutexGuard<'static, BTreeMap<u64, (PathBuf, Kind)>> {
 }
 
 /// A registered temporary path: removed when the guard is dropped, unless [`Temporary::keep`]
-/// was called once it was renamed into place. The guard does not create anything: create the file
-/// or folder at [`Temporary::path`] after registering it, so that no moment exists in which it is
-/// on disk but unknown to the signal handler.
+/// was called once it was renamed into place. [`Temporary::create_beside`] creates the file or
+/// folder and registers it in one step; [`Temporary::beside`] only registers a name, for a path
+/// that a rename will make.
 #[derive(Debug)]
 pub struct Temporary {
     id: u64,
@@ -58,6 +67,25 @@ impl Temporary {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let name = format!("{}{}-{n}", prefix_of(target), std::process::id());
         Temporary::register(target.with_file_name(name), kind)
+    }
+
+    /// Creates a fresh temporary beside `target` with `create` (given its path) and registers
+    /// it, both while the list is locked, so that a signal's cleanup either runs before (and the
+    /// temporary is never created: this waits until the process ends) or after (and removes it).
+    /// Removes the stale temporaries of `target` first ([`remove_stale`]).
+    pub fn create_beside<T>(
+        target: &Path,
+        kind: Kind,
+        create: impl FnOnce(&Path) -> std::io::Result<T>,
+    ) -> std::io::Result<(Temporary, T)> {
+        remove_stale(target);
+        let mut list = registry();
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("{}{}-{id}", prefix_of(target), std::process::id());
+        let path = target.with_file_name(name);
+        let made = create(&path)?;
+        list.insert(id, (path.clone(), kind));
+        Ok((Temporary { id, path, kind }, made))
     }
 
     /// Registers `path` (made elsewhere, e.g. by another naming scheme) for removal on drop and
@@ -109,6 +137,54 @@ fn prefix_of(target: &Path) -> String {
         end -= 1;
     }
     format!(".{}.pathwise-tmp-", &name[..end])
+}
+
+/// Removes a registered temporary when a signal stops the process. A folder is renamed to a fresh
+/// temporary name first: the interrupted work may still create files in it by path, which then
+/// fail instead of landing in a folder being removed. What cannot be removed stays under a name
+/// [`remove_stale`] recognises.
+fn remove_on_signal(path: &Path, kind: Kind) {
+    if kind == Kind::File {
+        remove(path, kind);
+        return;
+    }
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let stem = name
+        .rsplit_once('-')
+        .map_or(name.as_str(), |(stem, _)| stem);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let moved = path.with_file_name(format!("{stem}-{n}"));
+    match std::fs::rename(path, &moved) {
+        Ok(()) => remove(&moved, kind),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => remove(path, kind),
+    }
+}
+
+/// Runs `work` with a signal's cleanup held off until it returns (a few renames that must happen
+/// together, such as putting a new folder in place of an earlier one). `work` must not create,
+/// keep or drop a [`Temporary`] (that would wait for itself).
+pub fn without_interruption<T>(work: impl FnOnce() -> T) -> T {
+    let _list = registry();
+    work()
+}
+
+/// The environment variable that names the [`checkpoint`] at which a run stops itself.
+pub const STOP_AT: &str = "PATHWISE_SIGTERM_AT";
+
+/// A named point of an output's writing. When the environment variable [`STOP_AT`] names it, the
+/// process sends itself SIGTERM here and waits for the signal handler to end it: tests stop a
+/// run at an exact point this way, where a kill after a delay lands wherever the machine's load
+/// puts it. Without the variable this does nothing.
+pub fn checkpoint(stage: &str) {
+    if std::env::var_os(STOP_AT).is_some_and(|at| at == stage) {
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTERM);
+        loop {
+            std::thread::park();
+        }
+    }
 }
 
 /// Removes the temporaries of `target` that a killed run left beside it: the names this module
@@ -188,7 +264,7 @@ pub fn install_signal_handler() {
                 // The list stays locked until the process ends: no new temporary can appear.
                 let list = registry();
                 for (path, kind) in list.values() {
-                    remove(path, *kind);
+                    remove_on_signal(path, *kind);
                 }
                 std::process::exit(128 + signal);
             }

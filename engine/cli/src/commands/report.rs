@@ -223,6 +223,7 @@ fn write_report(
             };
             let rendered = render_cohort(&ctx, &cohort.input, &cohort.report, settings);
             write_folder(&target, &out.path().join(&folder), &rendered, format)?;
+            crate::temporary::checkpoint("cohort-written");
             entries.push(CohortEntry {
                 name: cohort.name.clone(),
                 dir: folder,

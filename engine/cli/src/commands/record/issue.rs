@@ -217,7 +217,6 @@ fn write_named(w: &mut dyn Write, bytes: &[u8], path: &Path) -> anyhow::Result<(
 /// `bytes` in a registered temporary file beside `path`, to be renamed onto it later; removed if
 /// dropped (an error, a panic) or on a signal.
 fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Temporary> {
-    let temp = Temporary::beside(path, Kind::File);
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);
     #[cfg(unix)]
@@ -225,8 +224,7 @@ fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Temporary> {
         use std::os::unix::fs::OpenOptionsExt;
         open.mode(0o666);
     }
-    let mut file = open
-        .open(temp.path())
+    let (temp, mut file) = Temporary::create_beside(path, Kind::File, |tmp| open.open(tmp))
         .with_context(|| format!("{}: cannot create a file in this folder", path.display()))?;
     write_named(&mut file, bytes, path)?;
     Ok(temp)
