@@ -1,7 +1,8 @@
 //! Writes the recommender's batch-benchmark inputs: `graph.toml`, `model.json` (the true
 //! parameters, in the model file format) and `log.csv`.
 //!
-//! `cargo run --release -p pathwise-benches --example recommend_world -- DIR [LEARNERS] [RESPONSES]`
+//! `cargo run --release -p pathwise-benches --example recommend_world -- DIR [LEARNERS] [RESPONSES]
+//! [SKILLS]` (defaults: 100,000 learners, 100 responses each, 1,000 skills)
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -14,8 +15,9 @@ fn main() -> std::io::Result<()> {
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "recommend-world".into()));
     let learners: usize = args.next().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let responses: usize = args.next().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let skills: usize = args.next().and_then(|v| v.parse().ok()).unwrap_or(1_000);
     std::fs::create_dir_all(&dir)?;
-    let world = World::new(1_000, 5, 7);
+    let world = World::new(skills, 5, 7);
     world.write_toml(&mut BufWriter::new(File::create(dir.join("graph.toml"))?))?;
     std::fs::write(dir.join("model.json"), world.model().to_json())?;
     world.write_log(
