@@ -130,6 +130,14 @@ fn a_long_value_in_a_fixed_parameters_file_is_cut() {
 }
 
 #[test]
+fn a_corrupt_parquet_data_page_is_an_error_not_a_panic() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/log_parquet");
+    let data = std::fs::read(seeds.join("corrupt_dictionary_page.parquet")).unwrap();
+    let message = refused(Target::LogParquet, &data);
+    assert!(message.contains("its data is corrupt"), "{message}");
+}
+
+#[test]
 fn a_malformed_parquet_footer_is_refused_before_polars_reads_it() {
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/log_parquet");
     let data = std::fs::read(seeds.join("malformed_footer_metadata.parquet")).unwrap();

@@ -237,6 +237,20 @@ fn a_malformed_parquet_footer_is_one_line_not_an_abort() {
 }
 
 #[test]
+fn a_corrupt_parquet_data_page_is_one_line_not_a_panic() {
+    // Found by a mutation run: the footer is intact, but polars-parquet 0.55 fails an assertion
+    // while decoding a dictionary page (exit 101 and a multi-line panic message before).
+    let file = repo_file("fuzz/seeds/log_parquet/corrupt_dictionary_page.parquet");
+    let line = fails(&["data", "stats", &file]);
+    assert!(
+        line.contains(
+            "corrupt_dictionary_page.parquet: cannot read the Parquet file: its data is corrupt"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
 fn a_truncated_parquet_file_or_a_footer_longer_than_the_file_is_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let whole = std::fs::read(repo_file("fuzz/seeds/log_parquet/generic.parquet")).unwrap();

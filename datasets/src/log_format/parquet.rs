@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use pathwise::{Error, Location, Result};
-use polars::prelude::{DataType, ParquetReader, SerReader, StringChunked};
+use polars::prelude::{DataType, ParquetReader, PolarsResult, SerReader, StringChunked};
 
 use super::columns::Mapping;
 use super::parquet_footer;
@@ -20,6 +20,30 @@ fn polars_error(file: &str, e: impl std::fmt::Display) -> Error {
         Location::file(file),
         format!("cannot read the Parquet file: {e}"),
     )
+}
+
+/// Runs a polars call on a file's contents, turning a panic inside polars into an error naming
+/// the file: polars 0.55 panics (index out of range, failed assertions) on some corrupt data pages
+/// that a footer check cannot see. The `pathwise` binary keeps such panics off the terminal (its
+/// panic hook stays quiet for panics raised in polars code), so the error is the only line.
+fn guarded<T>(file: &str, read: impl FnOnce() -> PolarsResult<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(result) => result.map_err(|e| polars_error(file, e)),
+        Err(payload) => {
+            let reason = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            // One line, at most 200 characters: assertion messages span several lines.
+            let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+            let reason: String = reason.chars().take(200).collect();
+            Err(polars_error(
+                file,
+                format!("its data is corrupt (the Parquet reader failed: {reason})"),
+            ))
+        }
+    }
 }
 
 /// Opens a Parquet file for polars once its footer passed [`parquet_footer::check`] (polars
@@ -34,7 +58,7 @@ fn open(path: &Path) -> Result<std::fs::File> {
 pub(crate) fn header(path: &Path) -> Result<Vec<String>> {
     let file = path.display().to_string();
     let mut reader = ParquetReader::new(open(path)?);
-    let schema = reader.schema().map_err(|e| polars_error(&file, e))?;
+    let schema = guarded(&file, || reader.schema())?;
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
 
@@ -51,10 +75,8 @@ pub(crate) fn read(
     used.sort_unstable();
     used.dedup();
     let names: Vec<String> = used.iter().map(|&i| header[i].clone()).collect();
-    let df = ParquetReader::new(open(path)?)
-        .with_columns(Some(names.clone()))
-        .finish()
-        .map_err(|e| polars_error(&file, e))?;
+    let reader = ParquetReader::new(open(path)?).with_columns(Some(names.clone()));
+    let df = guarded(&file, || reader.finish())?;
     let mut columns: Vec<(usize, StringChunked)> = Vec::with_capacity(used.len());
     for (&index, name) in used.iter().zip(&names) {
         let column = df.column(name).map_err(|e| polars_error(&file, e))?;
@@ -68,10 +90,11 @@ pub(crate) fn read(
                 ),
             ));
         }
-        let text = column
-            .cast(&DataType::String)
-            .and_then(|c| c.str().cloned())
-            .map_err(|e| polars_error(&file, e))?;
+        let text = guarded(&file, || {
+            column
+                .cast(&DataType::String)
+                .and_then(|c| c.str().cloned())
+        })?;
         columns.push((index, text.rechunk().into_owned()));
     }
     let n_rows = df.height();

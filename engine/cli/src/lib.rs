@@ -88,6 +88,7 @@ pub enum Outcome {
 /// Runs the command line; errors become one line on stderr and exit code 2.
 pub fn main() -> ExitCode {
     temporary::install_signal_handler();
+    quiet_polars_panics();
     let cli = match parse(std::env::args_os()) {
         Ok(cli) => cli,
         // --help and --version print as clap writes them, on stdout, with exit 0.
@@ -109,6 +110,21 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Keeps panics raised inside polars off the terminal: the Parquet reader catches them and
+/// reports the file as one `pathwise: error:` line (polars panics on some corrupt data pages).
+/// Every other panic is printed as Rust prints it.
+fn quiet_polars_panics() {
+    let print = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_polars = info
+            .location()
+            .is_some_and(|at| at.file().contains("/polars-"));
+        if !in_polars {
+            print(info);
+        }
+    }));
 }
 
 /// The command line's definition: [`Cli`]'s, with negative numbers read as values everywhere, so
