@@ -12,6 +12,7 @@
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
+use pathwise::eval::MeanStd;
 use pathwise::{
     ActivitySpec, BuildOptions, FitOptions, InteractionLog, LearnerState, LogBuilder, Model,
     Policy, RawRow, Recommender, SkillGraph, SkillGraphBuilder, SkillSpec, fit,
@@ -249,15 +250,10 @@ fn choose(
             }
         }
         Rule::RandomReady => {
-            let ready: Vec<u32> = (0..graph.n_skills() as u32)
-                .filter(|&s| {
-                    !seen.done[s as usize]
-                        && practisable(s)
-                        && graph
-                            .prerequisites(s)
-                            .iter()
-                            .all(|&p| seen.done[p as usize])
-                })
+            let ready: Vec<u32> = graph
+                .ready_frontier(&seen.done)
+                .into_iter()
+                .filter(|&s| practisable(s))
                 .collect();
             if ready.is_empty() {
                 any(rng)
@@ -340,11 +336,12 @@ fn generated_curriculum(n: usize, rng: &mut ChaCha8Rng) -> SkillGraph {
         .graph
 }
 
+/// Mean and standard error of the mean over runs (NaN without runs).
 fn mean_se(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    (mean, (var / n).sqrt())
+    MeanStd::of(x).map_or((f64::NAN, f64::NAN), |spread| {
+        let se = spread.std.unwrap_or(0.0) / (x.len() as f64).sqrt();
+        (spread.mean, se)
+    })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
