@@ -118,9 +118,12 @@ pub fn main() -> ExitCode {
 fn quiet_polars_panics() {
     let print = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let in_polars = info
-            .location()
-            .is_some_and(|at| at.file().contains("/polars-"));
+        // A polars crate's source folder is `polars-<part>-<version>`, whatever the separator.
+        let in_polars = info.location().is_some_and(|at| {
+            std::path::Path::new(at.file())
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with("polars-"))
+        });
         if !in_polars {
             print(info);
         }
