@@ -80,9 +80,13 @@ pub struct Activity {
 /// not `done` (mastered, under whatever rule the caller applies) and each of its direct
 /// `prerequisites` is `satisfied` (mastered, or a softer test such as P(known) ≥ a ready
 /// threshold). A skill without prerequisites is ready as soon as it is not done. The graph's
-/// frontier queries, the recommender (and through it the cohort report) and the simulator's
-/// baseline policies all call it.
-pub(crate) fn is_ready(done: bool, prerequisites: &[u32], satisfied: impl Fn(u32) -> bool) -> bool {
+/// frontier queries, the recommender, the cohort report's readiness and the simulator's
+/// baseline policies all call it, whatever their index type.
+pub(crate) fn is_ready<I: Copy>(
+    done: bool,
+    prerequisites: &[I],
+    satisfied: impl Fn(I) -> bool,
+) -> bool {
     !done && prerequisites.iter().all(|&p| satisfied(p))
 }
 

@@ -7,6 +7,7 @@
 
 use super::input::CohortInput;
 use crate::bkt::mastery::Status;
+use crate::graph::is_ready;
 
 /// The curriculum's shape, as readiness needs it.
 pub(crate) struct Readiness {
@@ -83,9 +84,7 @@ impl Readiness {
         let mut ready_dependents: Vec<usize> = mastered
             .iter()
             .flat_map(|&m| self.dependents[m].iter().copied())
-            .filter(|&d| {
-                !is_mastered(d) && input.skills[d].requires.iter().all(|&p| is_mastered(p))
-            })
+            .filter(|&d| is_ready(is_mastered(d), &input.skills[d].requires, is_mastered))
             .collect();
         ready_dependents.sort_unstable();
         ready_dependents.dedup();
