@@ -276,8 +276,10 @@ def _skill_mask(log: _columns.Log, skills: Optional[Union[str, Sequence[str]]], 
 
 
 def _skill_rows(log: _columns.Log, skills: Optional[Union[str, Sequence[str]]], names: Mapping[str, str]) -> _columns.Log:
-    """The rows of ``skills`` (see ``_skill_mask``)."""
-    return log.take(_skill_mask(log, skills, names))
+    """The rows of ``skills`` (see ``_skill_mask``); ``log`` itself, not a copy, when it keeps
+    every row."""
+    keep = _skill_mask(log, skills, names)
+    return log if keep.all() else log.take(keep)
 
 
 def _fixed_json(fixed: Optional[Mapping[str, Mapping[str, float]]]) -> Optional[str]:

@@ -2,7 +2,8 @@
 //! handed over as raw native-endian buffers (`numpy.ndarray.tobytes()`), so that no Python object
 //! is touched per row.
 
-use pathwise::{InteractionLog, LogBuilder, RawRow};
+use pathwise::log::{CodedColumn, CodedRows};
+use pathwise::{InteractionLog, LogBuilder};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -11,6 +12,15 @@ use pyo3::types::PyBytes;
 pub(crate) struct Coded {
     codes: Vec<u32>,
     names: Vec<String>,
+}
+
+impl Coded {
+    fn column(&self) -> CodedColumn<'_> {
+        CodedColumn {
+            codes: &self.codes,
+            names: &self.names,
+        }
+    }
 }
 
 /// A log's columns, owned (so that the log can be built with the GIL released).
@@ -36,21 +46,17 @@ pub(crate) type RawColumns<'py> = (
 );
 
 impl Columns {
-    /// Copies the buffers out of Python and checks every code against its names.
+    /// Copies the buffers out of Python (the codes are checked against their names when a log
+    /// is built).
     pub(crate) fn from_py(raw: RawColumns<'_>) -> PyResult<Columns> {
         let (learner, learner_names, skill, skill_names, item, item_names, correct, order) = raw;
         let correct = correct.as_bytes().to_vec();
         let n = correct.len();
         let coded = |column: &str, bytes: &Bound<'_, PyBytes>, names: Vec<String>| {
-            let codes = u32_column(column, bytes.as_bytes(), n)?;
-            if let Some(bad) = codes.iter().position(|&c| c as usize >= names.len()) {
-                return Err(PyValueError::new_err(format!(
-                    "column {column}, row {bad}: code {} has no name ({} names)",
-                    codes[bad],
-                    names.len()
-                )));
-            }
-            Ok(Coded { codes, names })
+            Ok::<_, PyErr>(Coded {
+                codes: u32_column(column, bytes.as_bytes(), n)?,
+                names,
+            })
         };
         let item = match (item, item_names) {
             (Some(bytes), Some(names)) => Some(coded("item", &bytes, names)?),
@@ -77,26 +83,20 @@ impl Columns {
         (0..self.len() as u32).collect()
     }
 
-    /// The interaction log of the rows `rows` (sorted by learner and order, ties in row order).
-    pub(crate) fn build(&self, rows: &[u32]) -> InteractionLog {
+    /// The interaction log of the rows `rows` (sorted by learner and order, ties in row order),
+    /// each distinct name interned once ([`LogBuilder::push_coded`]).
+    pub(crate) fn build(&self, rows: &[u32]) -> pathwise::Result<InteractionLog> {
+        let columns = CodedRows {
+            learner: self.learner.column(),
+            skill: self.skill.column(),
+            item: self.item.as_ref().map(Coded::column),
+            correct: &self.correct,
+            order: &self.order,
+        };
         let mut b = LogBuilder::new();
         b.reserve(rows.len());
-        for &r in rows {
-            let r = r as usize;
-            let skill = [self.skill.names[self.skill.codes[r] as usize].as_str()];
-            b.push(RawRow {
-                learner: &self.learner.names[self.learner.codes[r] as usize],
-                skills: &skill,
-                item: self
-                    .item
-                    .as_ref()
-                    .map(|i| i.names[i.codes[r] as usize].as_str()),
-                correct: self.correct[r] != 0,
-                order: self.order[r],
-                group: None,
-            });
-        }
-        b.build()
+        b.push_coded(&columns, rows.iter().map(|&r| r as usize))?;
+        Ok(b.build())
     }
 
     /// `rows` in the order of `log` (built from them): by learner (in `log`'s id order), then
@@ -125,13 +125,14 @@ impl Columns {
         rows: &[u32],
         correct: &mut [f64],
         known: &mut [f64],
-    ) {
-        let log = self.build(rows);
+    ) -> pathwise::Result<()> {
+        let log = self.build(rows)?;
         let replay = pathwise::predict(model, &log);
         for (&row, out) in self.log_order(&log, rows).iter().zip(&replay.rows) {
             correct[row as usize] = out.step.p_correct;
             known[row as usize] = out.step.p_known_before;
         }
+        Ok(())
     }
 }
 

@@ -39,10 +39,10 @@ pub(crate) fn cross_validate(
                 "fold {fold} holds every row: no rows are left to fit a model on"
             )));
         }
-        let model = pathwise::fit(&columns.build(&train), options, |_| {
+        let model = pathwise::fit(&columns.build(&train)?, options, |_| {
             ControlFlow::Continue(())
         })?;
-        columns.replay_into(&model, &test, &mut predicted, &mut known);
+        columns.replay_into(&model, &test, &mut predicted, &mut known)?;
     }
     Ok(predicted)
 }

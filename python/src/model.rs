@@ -123,7 +123,7 @@ impl Model {
         let model = py.detach(|| {
             let mut options = options;
             options.warm_start = previous.as_deref().cloned();
-            let fitted = pathwise::fit(&columns.build(&columns.all_rows()), &options, |p| {
+            let fitted = pathwise::fit(&columns.build(&columns.all_rows())?, &options, |p| {
                 callback.report(p)
             })?;
             match previous {
@@ -145,12 +145,14 @@ impl Model {
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         let model = Arc::clone(self.fitted()?);
         let columns = Columns::from_py(columns)?;
-        let (correct, known) = py.detach(|| {
-            let mut correct = vec![0.0; columns.len()];
-            let mut known = vec![0.0; columns.len()];
-            columns.replay_into(&model, &columns.all_rows(), &mut correct, &mut known);
-            (f64_bytes(&correct), f64_bytes(&known))
-        });
+        let (correct, known) = py
+            .detach(|| {
+                let mut correct = vec![0.0; columns.len()];
+                let mut known = vec![0.0; columns.len()];
+                columns.replay_into(&model, &columns.all_rows(), &mut correct, &mut known)?;
+                Ok((f64_bytes(&correct), f64_bytes(&known)))
+            })
+            .map_err(to_py)?;
         Ok((PyBytes::new(py, &correct), PyBytes::new(py, &known)))
     }
 

@@ -23,6 +23,10 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
+mod coded;
+
+pub use coded::{CodedColumn, CodedRows};
+
 /// Marks "no item" / "no group" in the id columns.
 pub(crate) const NONE_ID: u32 = u32::MAX;
 
@@ -680,7 +684,7 @@ mod tests {
     use super::*;
 
     /// Everything a reader of the log can see (the interners' lookup caches may differ).
-    fn summary(log: InteractionLog) -> String {
+    pub(super) fn summary(log: InteractionLog) -> String {
         let ids = [&log.learners, &log.skills, &log.items, &log.groups].map(Interner::names);
         let responses: Vec<Response<'_>> =
             (0..log.n_responses()).map(|r| log.response(r)).collect();
