@@ -25,16 +25,12 @@ Table = Any
 
 __all__ = ["DEFAULTS", "LearnerState", "Model", "Recommender", "SkillGraph", "load_graph"]
 
-#: pyBKT's default column names; ``defaults={...}`` in ``fit``/``predict`` overrides any of them.
-#: ``multigs`` / ``multilearn`` name the item column used by those variants.
-DEFAULTS: Dict[str, str] = {
-    "order_id": "order_id",
-    "skill_name": "skill_name",
-    "correct": "correct",
-    "user_id": "user_id",
-    "multigs": "template_id",
-    "multilearn": "template_id",
-}
+#: pyBKT's default column names (ASSISTments'); ``defaults={...}`` in ``fit``/``predict`` overrides
+#: any of them. A role not named takes the first of its names in ``_columns.LAYOUTS`` the table
+#: has, so pyBKT's Cognitive Tutor / KDD Cup names (``Anon Student Id``, ``KC(Default)``,
+#: ``Correct First Attempt``, ``Row``, ``Problem Name``) work too. ``multigs`` / ``multilearn`` name
+#: the item column used by those variants.
+DEFAULTS: Dict[str, str] = {role: names[0] for role, names in _columns.LAYOUTS.items()}
 
 #: pyBKT's parameter names (as in ``fixed``) and pathwise's.
 _PARAM_NAMES = {"prior": "prior", "learns": "learn", "forgets": "forget", "guesses": "guess", "slips": "slip"}
@@ -105,9 +101,10 @@ class Model(_native.Model):
         raises stops the fit and propagates, leaving the model as it was. The caller's table is
         never modified.
         """
-        names = {**DEFAULTS, **(defaults or {})}
+        table = _columns.read(data, data_path)
+        names = _columns.column_names(table, defaults)
         item = _item_column(names, multigs, multilearn)
-        log = _skill_rows(_columns.coded_log(_columns.read(data, data_path), names, item), skills, names)
+        log = _skill_rows(_columns.coded_log(table, names, item), skills, names)
         variant = (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior))
         self._fit_columns(log.native(), variant, _fixed_json(fixed), progress=progress)
         self._item = item
@@ -131,8 +128,9 @@ class Model(_native.Model):
             return self.fit(data, data_path, skills=skills, defaults=defaults, fixed=fixed, progress=progress, **variant)
         if variant:
             raise ValueError(f"partial_fit keeps the fitted variant; drop {sorted(variant)} or call fit()")
-        names = {**DEFAULTS, **(defaults or {})}
-        log = _skill_rows(_columns.coded_log(_columns.read(data, data_path), names, self._item_of(names)), skills, names)
+        table = _columns.read(data, data_path)
+        names = _columns.column_names(table, defaults)
+        log = _skill_rows(_columns.coded_log(table, names, self._item_of(names)), skills, names)
         self._fit_columns(log.native(), self.variant, _fixed_json(fixed), warm_start=True, progress=progress)
         return self
 
@@ -147,13 +145,14 @@ class Model(_native.Model):
         (P(known) before it). Every learner's responses are replayed in time order; skills the
         model does not know are scored with the population-average parameters."""
         table = _columns.read(data, data_path)
-        names = {**DEFAULTS, **(defaults or {})}
-        correct, known = self._predict_columns(_columns.coded_log(table, names, self._item_of(names)).native())
+        names = _columns.column_names(table, defaults)
+        log = _columns.coded_log(table, names, self._item_of(names))
+        correct, known = self._predict_columns(log.native())
         return _columns.with_columns(
             table,
             {
-                "correct_predictions": np.frombuffer(correct, dtype=np.float64),
-                "state_predictions": np.frombuffer(known, dtype=np.float64),
+                "correct_predictions": log.per_table_row(np.frombuffer(correct, dtype=np.float64), len(table)),
+                "state_predictions": log.per_table_row(np.frombuffer(known, dtype=np.float64), len(table)),
             },
         )
 
@@ -169,7 +168,7 @@ class Model(_native.Model):
         ``"auc"``, ``"accuracy"``, ``"log_loss"``, a callable ``f(y_true, y_pred)`` (as
         scikit-learn's metrics), or a list of them (then a list of values)."""
         table = _columns.read(data, data_path)
-        names = {**DEFAULTS, **(defaults or {})}
+        names = _columns.column_names(table, defaults)
         log = _columns.coded_log(table, names, self._item_of(names))
         known = np.isin(log.skill.codes, np.flatnonzero(np.isin(log.skill.names, self.skills)))
         if not known.any():
@@ -200,13 +199,14 @@ class Model(_native.Model):
         by a model fitted on the others. Every learner is tested exactly once. Returns a
         DataFrame indexed by skill with one column per metric, each over the skill's pooled
         out-of-fold predictions. This model is left unchanged."""
-        names = {**DEFAULTS, **(defaults or {})}
-        item = _item_column(names, multigs, multilearn)
         table = _columns.read(data, data_path)
+        names = _columns.column_names(table, defaults)
+        item = _item_column(names, multigs, multilearn)
         log = _columns.coded_log(table, names, item)
         keep = _skill_mask(log, skills, names)
         if isinstance(folds, str):
-            folds = _columns.coded_column(table, folds, "folds").take(keep)
+            labels = _columns.coded_column(table, folds, "folds")
+            folds = (labels if log.rows is None else labels.take(log.rows)).take(keep)
         log = log.take(keep)
         fold_of_row, n_folds = _fold_of_row(log, folds, self.seed if seed is None else seed)
         variant = (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior))

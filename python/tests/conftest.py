@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 CURRICULUM = REPO / "datasets" / "demo" / "curriculum.toml"
 COHORT = REPO / "datasets" / "demo" / "cohort.csv"
 ASSISTMENTS = REPO.parent / "shared" / "datasets" / "assistments2009_skillbuilder_pybkt_subset" / "as.csv"
+KDD_PARTS = [REPO.parent / "shared" / "datasets" / "kddcup2010_algebra_2005_2006_pybkt_head" / f"ct_part{i}.tsv" for i in (1, 2)]
 
 #: The demo cohort's columns under pyBKT's names.
 COHORT_COLUMNS = {"user_id": "learner", "skill_name": "skill", "order_id": "order", "multigs": "item"}
@@ -34,3 +35,16 @@ def assistments() -> pd.DataFrame:
     if not ASSISTMENTS.is_file():
         pytest.skip(f"the shared ASSISTments subset is absent ({ASSISTMENTS.name} beside the clone's ../shared/datasets)")
     return pd.read_csv(ASSISTMENTS, encoding="latin", low_memory=False)
+
+
+@pytest.fixture(scope="session")
+def kdd_ct(tmp_path_factory) -> Path:
+    """pyBKT's Cognitive Tutor sample ``ct.csv`` (KDD Cup 2010 Algebra I step rows, tab-separated
+    under a ``.csv`` name as pyBKT's examples ship it), rebuilt from the shared two parts;
+    skipped when absent."""
+    if not all(p.is_file() for p in KDD_PARTS):
+        pytest.skip("the shared KDD Cup 2010 head (ct_part1.tsv, ct_part2.tsv beside the clone's ../shared/datasets) is absent")
+    path = tmp_path_factory.mktemp("kdd") / "ct.csv"
+    first, second = (p.read_bytes() for p in KDD_PARTS)
+    path.write_bytes(first + second.split(b"\n", 1)[1])
+    return path

@@ -61,10 +61,10 @@ def test_arrow_bad_values_name_column_and_row(cohort):
     correct[7] = 3
     with pytest.raises(ValueError, match=r"column 'correct' \(correct\), row 7: 3 is not 0 or 1"):
         pathwise.Model().fit(table.set_column(table.column_names.index("correct"), "correct", pa.array(correct)), defaults=COHORT_COLUMNS)
-    skills = table.column("skill").to_pylist()
-    skills[11] = None
-    with pytest.raises(ValueError, match=r"column 'skill' \(skill_name\), row 11: missing value"):
-        pathwise.Model().fit(table.set_column(table.column_names.index("skill"), "skill", pa.array(skills)), defaults=COHORT_COLUMNS)
+    learners = table.column("learner").to_pylist()
+    learners[11] = None
+    with pytest.raises(ValueError, match=r"column 'learner' \(user_id\), row 11: missing value"):
+        pathwise.Model().fit(table.set_column(table.column_names.index("learner"), "learner", pa.array(learners)), defaults=COHORT_COLUMNS)
     text = table.set_column(table.column_names.index("correct"), "correct", pa.array(["yes"] * len(cohort)))
     with pytest.raises(ValueError, match=r"column 'correct' \(correct\) holds string"):
         pathwise.Model().fit(text, defaults=COHORT_COLUMNS)
@@ -91,3 +91,13 @@ def test_polars_dataframe_fits_evaluates_and_predicts_as_pandas(cohort, cohort_m
     nulls = frame.with_columns(pl.when(pl.int_range(pl.len()) == 5).then(None).otherwise(pl.col("order")).alias("order"))
     with pytest.raises(ValueError, match=r"column 'order' \(order_id\), row 5: missing value"):
         pathwise.Model().fit(nulls, defaults=COHORT_COLUMNS)
+
+
+def test_arrow_rows_without_a_skill_are_left_out_as_in_pandas(cohort):
+    frame = cohort.copy()
+    frame.loc[[3, 11, 40], "skill"] = None
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    from_arrow = pathwise.Model(seed=1).fit(table, defaults=COHORT_COLUMNS)
+    assert from_arrow.fingerprint == pathwise.Model(seed=1).fit(frame, defaults=COHORT_COLUMNS).fingerprint
+    out = from_arrow.predict(table, defaults=COHORT_COLUMNS).column("correct_predictions").to_numpy()
+    assert np.isnan(out[[3, 11, 40]]).all() and not np.isnan(np.delete(out, [3, 11, 40])).any()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import pathwise
-from conftest import ASSISTMENTS
+from conftest import ASSISTMENTS, KDD_PARTS
 
 
 def small_frame() -> pd.DataFrame:
@@ -102,15 +102,92 @@ def test_bad_input_is_one_clear_error():
     with pytest.raises(ValueError, match=r"column 'correct' \(correct\), row 3: 2 is not 0 or 1"):
         pathwise.Model().fit(bad)
     missing = frame.copy()
-    missing.loc[4, "skill_name"] = None
-    with pytest.raises(ValueError, match=r"column 'skill_name' \(skill_name\), row 4: missing value"):
+    missing.loc[4, "user_id"] = None
+    with pytest.raises(ValueError, match=r"column 'user_id' \(user_id\), row 4: missing value"):
         pathwise.Model().fit(missing)
+    with pytest.raises(ValueError, match=r"no column 'correct' or 'Correct First Attempt' \(correct\)"):
+        pathwise.Model().fit(frame.drop(columns="correct"))
     with pytest.raises(ValueError, match="restarts must be at least 1"):
         pathwise.Model(num_fits=0)
     with pytest.raises(ValueError, match="not fitted"):
         pathwise.Model().predict(frame)
     with pytest.raises(ValueError, match="exactly one of data"):
         pathwise.Model().fit()
+
+
+def test_rows_without_a_skill_are_left_out_and_predicted_as_nan():
+    frame = small_frame()
+    frame["skill_name"] = frame["skill_name"].astype(object)
+    frame.loc[[2, 5], "skill_name"] = np.nan
+    model = pathwise.Model(seed=2).fit(frame)
+    assert model.skills == ["add", "sub"]
+    assert model.fingerprint == pathwise.Model(seed=2).fit(frame.drop(index=[2, 5])).fingerprint
+    out = model.predict(frame)
+    assert out.loc[[2, 5], "correct_predictions"].isna().all()
+    assert out["correct_predictions"].drop(index=[2, 5]).notna().all()
+    assert model.evaluate(frame, metric="auc") == model.evaluate(frame.drop(index=[2, 5]), metric="auc")
+
+
+def test_assistments_scaffolding_rows_are_left_out_as_pybkt_does():
+    frame = small_frame()
+    frame["original"] = 1
+    scaffolds = frame.assign(original=0, correct=1 - frame["correct"], order_id=frame["order_id"] + 1)
+    both = pd.concat([frame, scaffolds], ignore_index=True)
+    model = pathwise.Model(seed=2).fit(both)
+    assert model.fingerprint == pathwise.Model(seed=2).fit(frame).fingerprint
+    assert model.predict(both)["correct_predictions"].iloc[len(frame) :].isna().all()
+
+
+def kdd_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` under the Cognitive Tutor / KDD Cup 2010 names pyBKT also reads."""
+    return frame.rename(
+        columns={"user_id": "Anon Student Id", "skill_name": "KC(Default)", "correct": "Correct First Attempt", "order_id": "Row"}
+    )
+
+
+def test_pybkts_cognitive_tutor_column_names_are_read_without_defaults():
+    frame = small_frame()
+    frame["template_id"] = np.where(frame.order_id % 2 == 0, "even", "odd")
+    expected = pathwise.Model(seed=3).fit(frame, multigs=True)
+    kdd = kdd_names(frame).rename(columns={"template_id": "Problem Name"})
+    model = pathwise.Model(seed=3).fit(kdd, multigs=True)
+    assert model.fingerprint == expected.fingerprint
+    np.testing.assert_array_equal(model.predict(kdd)["correct_predictions"], expected.predict(frame)["correct_predictions"])
+    # A name given in defaults wins over both layouts.
+    assert pathwise.Model(seed=3).fit(kdd.rename(columns={"Row": "t"}), defaults={"order_id": "t"}).fingerprint == (
+        pathwise.Model(seed=3).fit(frame).fingerprint
+    )
+
+
+def test_tab_separated_latin_1_file_with_kdd_names(tmp_path):
+    frame = kdd_names(small_frame())
+    frame["KC(Default)"] = frame["KC(Default)"].map({"add": "Addition é", "sub": "sub"})
+    path = tmp_path / "ct.csv"
+    path.write_bytes(frame.to_csv(sep="\t", index=False).encode("latin-1"))
+    model = pathwise.Model(seed=3).fit(data_path=path)
+    assert model.skills == ["Addition é", "sub"]
+    assert model.fingerprint == pathwise.Model(seed=3).fit(frame).fingerprint
+
+
+def test_pybkts_cognitive_tutor_sample_fits_with_pybkts_calls(kdd_ct):
+    # pyBKT's docstring example on ct.csv: the columns are found by their KDD Cup names.
+    model = pathwise.Model(seed=42, num_fits=1)
+    model.fit(data_path=str(kdd_ct), skills="Calculate unit rate")
+    assert model.skills == ["Calculate unit rate"]
+    frame = pd.concat([pd.read_csv(p, sep="\t") for p in KDD_PARTS], ignore_index=True)
+    assert len(pd.read_csv(kdd_ct, sep="\t")) == len(frame) == 18_220
+    named = {"user_id": "Anon Student Id", "skill_name": "KC(Default)", "correct": "Correct First Attempt", "order_id": "Row"}
+    every = pathwise.Model(seed=42, num_fits=1).fit(data_path=str(kdd_ct))
+    assert every.fingerprint == pathwise.Model(seed=42, num_fits=1).fit(frame, defaults=named).fingerprint
+    # 3,519 step rows have no KC: left out, not fitted as a skill named "nan" as pyBKT does.
+    assert "nan" not in every.skills and len(every.skills) == frame["KC(Default)"].nunique()
+    out = every.predict(frame)
+    assert out["correct_predictions"].isna().sum() == frame["KC(Default)"].isna().sum() == 3_519
+    assert every.evaluate(data_path=str(kdd_ct), metric="auc") > 0.7
+    per_problem = pathwise.Model(seed=42, num_fits=1).fit(data_path=str(kdd_ct), skills="Calculate unit rate", multigs=True)
+    assert ("Calculate unit rate", "guesses", frame["Problem Name"][frame["KC(Default)"] == "Calculate unit rate"].iloc[0]) in (
+        per_problem.params().index
+    )
 
 
 def test_json_and_file_round_trip(tmp_path):
