@@ -9,7 +9,9 @@ Run with a Python that has both packages (pyBKT from benches/pybkt/setup.sh, pat
 It measures, each with both libraries from their Python API:
 
   quickstart  pyBKT's README quick start on its sample data (the shared ASSISTments subset as.csv):
-              the same calls with only the import changed; training AUC of each, and the gap.
+              the same calls with only the import changed; training AUC of each, and the gap;
+              also pyBKT with its EM run to convergence (its own test stops EM early, see
+              pybkt_run_to_convergence) and every model's log-likelihood on the same rows.
   fit         Model(seed=0, num_fits=5).fit(data=DataFrame) on the ASSISTments 2009 split of
               benches/pybkt (AKT folds 2-5 train, fold 1 test), standard and with forgetting:
               wall time from the DataFrame in memory to the fitted model (median of --repeat
@@ -70,20 +72,84 @@ QUICKSTART = [
 ]
 
 
+def bkt_log_likelihood(frame: pd.DataFrame, params: pd.DataFrame, item: str) -> float:
+    """The log-likelihood of ``frame`` (each learner's rows in time order) under fitted
+    parameters in pyBKT's ``params()`` layout, per-item parameters read from column ``item``: the
+    forward algorithm both libraries predict with, written once here so that both models are
+    scored by the same code."""
+    total = 0.0
+    for skill, rows in frame.groupby("skill_name", sort=False):
+        p = params.loc[skill, "value"]
+
+        def per_row(param: str) -> np.ndarray:
+            if param not in p.index.get_level_values(0):
+                return np.zeros(len(rows))
+            values = p.loc[param]
+            if list(values.index) == ["default"]:
+                return np.full(len(rows), float(values.iloc[0]))
+            return rows[item].astype(str).map(values).to_numpy(dtype=float)
+
+        learn, forget, guess, slip = (per_row(k) for k in ("learns", "forgets", "guesses", "slips"))
+        prior = float(p.loc[("prior", "default")])
+        users, correct = rows["user_id"].to_numpy(), rows["correct"].to_numpy()
+        known = prior
+        for t in range(len(rows)):
+            if t == 0 or users[t] != users[t - 1]:
+                known = prior
+            p_correct = known * (1 - slip[t]) + (1 - known) * guess[t]
+            total += np.log(p_correct if correct[t] else 1 - p_correct)
+            posterior = known * (1 - slip[t]) / p_correct if correct[t] else known * slip[t] / (1 - p_correct)
+            known = posterior * (1 - forget[t]) + (1 - posterior) * learn[t]
+    return float(total)
+
+
+def pybkt_run_to_convergence(pybkt_model, init: dict, fit: dict, path: str, iterations: int = 1000):
+    """pyBKT's fit with EM run for ``iterations`` iterations instead of its convergence test.
+    pyBKT 1.4.3's C++ E-step returns the log-likelihood as an integer (``PyLong_FromLong``), so
+    its test (change below 1e-3) stops EM as soon as the integer part repeats, after 7 and 13
+    iterations on as.csv."""
+    from pyBKT.fit import EM_fit
+
+    original = EM_fit.EM_fit
+
+    def without_early_stop(model, data, tol=None, maxiter=None, parallel=True, fixed={}):
+        return original(model, data, tol=-1.0, maxiter=iterations, parallel=parallel, fixed=fixed)
+
+    EM_fit.EM_fit = without_early_stop
+    try:
+        model = pybkt_model(**init)
+        model.fit(data_path=path, **fit)
+    finally:
+        EM_fit.EM_fit = original
+    return model
+
+
 def quickstart(as_csv: Path, pybkt_model, pathwise_model) -> list[dict]:
+    """Training AUC and log-likelihood of each quick-start case, for pyBKT as shipped, pyBKT with
+    EM run to convergence, pathwise (defaults) and pathwise with pyBKT's objective (plain maximum
+    likelihood)."""
+    path = str(as_csv)
+    # pyBKT's row order: by order_id, then (stably) by user_id.
+    frame = pd.read_csv(path, low_memory=False, encoding="latin").sort_values("order_id").sort_values("user_id", kind="mergesort")
     rows = []
     for name, init, fit in QUICKSTART:
         row = {"case": name}
+        models = {}
         for tool, cls, extra in (
             ("pybkt", pybkt_model, {}),
             ("pathwise", pathwise_model, {}),
             ("pathwise_ml", pathwise_model, {"pseudo_counts": 0, "bounds": "none"}),
         ):
-            model = cls(**init, **extra)
-            model.fit(data_path=str(as_csv), **fit)
-            row[tool] = float(model.evaluate(data_path=str(as_csv), metric="auc"))
+            models[tool] = cls(**init, **extra)
+            models[tool].fit(data_path=path, **fit)
+        models["pybkt_converged"] = pybkt_run_to_convergence(pybkt_model, init, fit, path)
+        for tool, model in models.items():
+            row[tool] = float(model.evaluate(data_path=path, metric="auc"))
+            fitted = frame[frame["skill_name"].isin(model.params().index.get_level_values(0))]
+            row[f"{tool}_loglik"] = bkt_log_likelihood(fitted, model.params(), "template_id")
         row["gap"] = row["pathwise"] - row["pybkt"]
         row["gap_ml"] = row["pathwise_ml"] - row["pybkt"]
+        row["gap_ml_converged"] = row["pathwise_ml"] - row["pybkt_converged"]
         rows.append(row)
     return rows
 
@@ -182,6 +248,19 @@ def markdown(result: dict) -> str:
             lines.append(
                 f"| {r['case']} | {r['pybkt']:.4f} | {r['pathwise']:.4f} | {r['gap']:+.4f} | "
                 f"{r['pathwise_ml']:.4f} | {r['gap_ml']:+.4f} |"
+            )
+        lines += [
+            "",
+            "the same cases with pyBKT's EM run to convergence (1000 iterations), and the log-likelihood of",
+            "each fitted model on the same rows (one forward pass, bkt_log_likelihood):",
+            "",
+            "| case | pyBKT converged AUC | pathwise ML − converged | LL pyBKT | LL pyBKT converged | LL pathwise | LL pathwise ML |",
+            "|---|--:|--:|--:|--:|--:|--:|",
+        ]
+        for r in result["quickstart"]:
+            lines.append(
+                f"| {r['case']} | {r['pybkt_converged']:.4f} | {r['gap_ml_converged']:+.4f} | {r['pybkt_loglik']:.2f} | "
+                f"{r['pybkt_converged_loglik']:.2f} | {r['pathwise_loglik']:.2f} | {r['pathwise_ml_loglik']:.2f} |"
             )
     if "fit" in result:
         lines += [

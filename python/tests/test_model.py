@@ -235,24 +235,45 @@ def test_maximum_likelihood_settings():
         pathwise.Model(bounds="wide")
 
 
-#: pyBKT 1.4.3's training AUC (C++ build) on pyBKT's README quick-start calls on as.csv, measured by
-#: benches/python/compare_api.py: (Model kwargs, fit kwargs, pyBKT's AUC).
-PYBKT_QUICKSTART_AUC = [
-    ({"seed": 42, "num_fits": 1}, {}, 0.64555),
-    ({"seed": 42, "num_fits": 1}, {"skills": "Box and Whisker", "forgets": True}, 0.65443),
-    ({"seed": 42, "num_fits": 1}, {"skills": "Box and Whisker", "multilearn": True}, 0.64126),
-    ({"seed": 42, "num_fits": 1}, {"skills": ["Box and Whisker", "Table"], "multigs": True}, 0.69024),
-    ({"seed": 42, "num_fits": 5}, {}, 0.64566),
+#: pyBKT 1.4.3 (C++ build) on its README quick-start calls on as.csv, measured by
+#: benches/python/compare_api.py (benches/README.md explains the gaps): Model kwargs, fit kwargs,
+#: pyBKT's training AUC, the log-likelihood of its model on the fitted rows, and for the models
+#: whose E-step pyBKT computes correctly, its AUC with EM run to convergence (1000 iterations;
+#: pyBKT's own test stops EM early because its E-step returns the log-likelihood as an integer).
+PYBKT_QUICKSTART = [
+    ({"seed": 42, "num_fits": 1}, {}, 0.64555, -5756.42, 0.64036),
+    ({"seed": 42, "num_fits": 1}, {"skills": "Box and Whisker", "forgets": True}, 0.65443, -2090.22, 0.65800),
+    ({"seed": 42, "num_fits": 1}, {"skills": "Box and Whisker", "multilearn": True}, 0.64126, -2095.76, None),
+    ({"seed": 42, "num_fits": 1}, {"skills": ["Box and Whisker", "Table"], "multigs": True}, 0.69024, -5578.39, None),
+    ({"seed": 42, "num_fits": 5}, {}, 0.64566, -5755.20, 0.64036),
 ]
 
 
-@pytest.mark.parametrize("init, fit, pybkt_auc", PYBKT_QUICKSTART_AUC)
-def test_pybkt_quickstart_runs_unchanged_and_its_auc_is_close_to_pybkts(assistments, init, fit, pybkt_auc):
+def log_likelihood(model: pathwise.Model, path: str) -> float:
+    """The log-likelihood of the rows of the model's skills in ``path``."""
+    frame = pd.read_csv(path, low_memory=False)
+    rows = int(frame["skill_name"].isin(model.skills).sum())
+    return -model.evaluate(data_path=path, metric="log_loss") * rows
+
+
+@pytest.mark.parametrize("init, fit, pybkt_auc, pybkt_loglik, converged_auc", PYBKT_QUICKSTART)
+def test_pybkt_quickstart_runs_unchanged_and_fits_at_least_as_well(assistments, init, fit, pybkt_auc, pybkt_loglik, converged_auc):
     model = pathwise.Model(**init)
     model.fit(data_path=str(ASSISTMENTS), **fit)
     auc = model.evaluate(data_path=str(ASSISTMENTS), metric="auc")
-    # The issue's target is 0.002; measured gaps are -0.0037 to +0.038 (benches/README.md).
-    assert auc >= pybkt_auc - 0.004
+    # A higher likelihood than pyBKT's fit in every case, regularised as it is.
+    assert log_likelihood(model, str(ASSISTMENTS)) > pybkt_loglik
+    # The AUC is within 0.002 of pyBKT's or above it, except in the two all-skill fits, where
+    # pyBKT's EM stops early (measured gaps -0.0028 and -0.0037; against pyBKT run to
+    # convergence see the next test).
+    assert auc >= pybkt_auc - (0.004 if converged_auc is not None and "skills" not in fit else 0.002)
+
+
+@pytest.mark.parametrize("init, fit, pybkt_auc, pybkt_loglik, converged_auc", [c for c in PYBKT_QUICKSTART if c[4] is not None])
+def test_with_pybkts_objective_the_auc_is_within_0_002_of_pybkt_run_to_convergence(assistments, init, fit, pybkt_auc, pybkt_loglik, converged_auc):
+    model = pathwise.Model(**init, pseudo_counts=0, bounds="none")
+    model.fit(data_path=str(ASSISTMENTS), **fit)
+    assert abs(model.evaluate(data_path=str(ASSISTMENTS), metric="auc") - converged_auc) <= 0.002
 
 
 def test_progress_is_called_per_skill_and_an_exception_stops_the_fit(cohort):
