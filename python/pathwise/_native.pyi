@@ -100,6 +100,11 @@ def learner_folds(learners: int, folds: int, seed: int) -> bytes:
 def metric(metric: str, p: bytes, y: bytes) -> float:
     """``auc``, ``rmse``, ``accuracy`` or ``log_loss`` of float64 predictions against 0/1 bytes."""
 
+def combine_models(parts: List[str]) -> str:
+    """The JSON model of one fit of all their skills, from JSON models fitted apart to disjoint
+    skills with the same settings; ``ValueError`` names a skill found twice or the settings that
+    differ."""
+
 class Recommender:
     """The native recommender; ``pathwise.Recommender`` decodes its JSON."""
 

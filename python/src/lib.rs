@@ -7,6 +7,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod columns;
+mod combine;
 mod evaluate;
 mod model;
 mod objects;
@@ -37,5 +38,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(recommend::load_graph, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::learner_folds, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::metric, m)?)?;
+    m.add_function(wrap_pyfunction!(combine::combine_models, m)?)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! filter and prediction. The model, EM, variants, bounds and fallbacks are described with
 //! formulas in `docs/bkt.md`.
 
+mod combine;
 mod filter;
 mod fit;
 mod fit_flags;
