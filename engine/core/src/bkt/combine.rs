@@ -69,7 +69,10 @@ impl Model {
             .map(|m| m.fit_info().iterations)
             .max()
             .unwrap_or(0);
-        let mut skills: Vec<_> = parts.into_iter().flat_map(|m| m.skills().to_vec()).collect();
+        let mut skills: Vec<_> = parts
+            .into_iter()
+            .flat_map(|m| m.skills().to_vec())
+            .collect();
         skills.sort_by(|a, b| a.id().cmp(b.id()));
         let info = FitInfo {
             restarts,
@@ -143,7 +146,10 @@ mod tests {
         assert_eq!(combined.skills(), whole.skills());
         assert_eq!(combined.fingerprint(), whole.fingerprint());
         let (a, b) = (combined.fit_info(), whole.fit_info());
-        assert_eq!((a.iterations, a.converged, a.seed), (b.iterations, b.converged, b.seed));
+        assert_eq!(
+            (a.iterations, a.converged, a.seed),
+            (b.iterations, b.converged, b.seed)
+        );
         assert!((a.log_likelihood - b.log_likelihood).abs() <= 1e-9 * b.log_likelihood.abs());
     }
 
@@ -163,7 +169,10 @@ mod tests {
             },
         );
         let settings = Model::combine(vec![model.clone(), reseeded]).unwrap_err();
-        assert!(settings.to_string().contains("different settings"), "{settings}");
+        assert!(
+            settings.to_string().contains("different settings"),
+            "{settings}"
+        );
         let classes = FitOptions {
             variant: Variant {
                 learner_prior: true,
