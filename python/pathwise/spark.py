@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 import numpy as np
 import pandas as pd
 
-from . import DEFAULTS, LearnerState, Model, Recommender, _columns, _item_column, _native, load_graph
+from . import LearnerState, Model, Recommender, _columns, _item_column, _native, load_graph
 
 __all__ = ["fit", "predict", "recommend"]
 
@@ -76,10 +76,11 @@ def fit(
         )
     settings = dict(seed=seed, num_fits=num_fits, max_iter=max_iter, tol=tol, pseudo_counts=pseudo_counts, bounds=bounds)
     Model(**settings)  # checks the settings before any Spark job
-    names = {**DEFAULTS, **(defaults or {})}
+    names = _columns.column_names(df, defaults)
     item = _item_column(names, multigs, multilearn)
     skill_column = names["skill_name"]
     frame = _selected(_numbered(df, _roles(names, item)), names, item)
+    frame = frame.filter(_has_value(frame, skill_column))  # left out on one machine too
     wanted = None
     if skills is not None:
         wanted = [skills] if isinstance(skills, str) else list(skills)
@@ -112,7 +113,7 @@ def predict(df: Any, model: Model, defaults: Optional[Mapping[str, str]] = None)
     from pyspark.sql.types import DoubleType, StructField, StructType
 
     text, item = model.to_json(), model._item
-    names = {**DEFAULTS, **(defaults or {})}
+    names = _columns.column_names(df, defaults)
     frame = _numbered(df, _roles(names, model._item_of(names)))
     learner_column = names["user_id"]
     schema = StructType(
@@ -151,7 +152,7 @@ def recommend(
     df.sparkSession.sparkContext.addFile(path)
     graph_name = os.path.basename(path)
     text, goals = model.to_json(), list(goals)
-    names = {**DEFAULTS, **(defaults or {})}
+    names = _columns.column_names(df, defaults)
     item = model._item_of(names)
     frame = _selected(_numbered(df, _roles(names, item)), names, item)
     learner_column = names["user_id"]
@@ -241,10 +242,22 @@ def _numbered(df: Any, roles: Mapping[str, str]) -> Any:
 
 
 def _selected(frame: Any, names: Mapping[str, str], item: Optional[str]) -> Any:
-    """Only the columns the per-group work reads (the roles, the order column when present,
-    the row number), so that no other column crosses to the executors' Python."""
-    wanted = [*_roles(names, item).values(), names["order_id"], ROW]
+    """Only the columns the per-group work reads (the roles, the order column and ASSISTments'
+    ``original`` when present, the row number), so that no other column crosses to the
+    executors' Python."""
+    wanted = [*_roles(names, item).values(), names["order_id"], "original", ROW]
     return frame.select(*[c for c in dict.fromkeys(wanted) if c in frame.columns])
+
+
+def _has_value(frame: Any, column: str) -> Any:
+    """The rows of ``frame`` where ``column`` holds a value (not null, not NaN)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DoubleType, FloatType
+
+    present = F.col(column).isNotNull()
+    if isinstance(frame.schema[column].dataType, (DoubleType, FloatType)):
+        present = present & ~F.isnan(F.col(column))
+    return present
 
 
 def _name(value: Any) -> str:

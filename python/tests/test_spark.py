@@ -127,3 +127,13 @@ def test_spark_fit_refuses_multiprior_and_a_skill_without_rows(cohort_df):
         pathwise.spark.fit(cohort_df, multiprior=True, defaults=COHORT_COLUMNS)
     with pytest.raises(ValueError, match="no rows for skill\\(s\\) \\['no.such'\\]"):
         pathwise.spark.fit(cohort_df, skills=["ns.count_100", "no.such"], num_fits=1, defaults=COHORT_COLUMNS)
+
+
+def test_spark_fit_leaves_out_rows_without_a_skill_and_scaffolding_as_one_machine_does(spark):
+    rows = [(l, s, (l + t + k) % 3 != 0, t, int(t != 2)) for l in range(6) for k, s in enumerate(("x", "y")) for t in range(5)]
+    data = pd.DataFrame(rows, columns=["user_id", "skill_name", "correct", "order_id", "original"])
+    data.loc[[3, 17], "skill_name"] = None
+    fitted = pathwise.spark.fit(spark.createDataFrame(data), num_fits=2)
+    local = pathwise.Model(num_fits=2).fit(data=data)
+    assert fitted.skills == ["x", "y"]
+    assert fitted.fingerprint == local.fingerprint
