@@ -53,13 +53,16 @@ def auc(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def timed(repeat: int, run):
-    """Median wall time of ``repeat`` calls of ``run`` (with the range) and the last result."""
-    times, result = [], None
+    """Median wall time of ``repeat`` calls of ``run`` (with the range), the median CPU time of
+    the process over each call (every thread, so a library on two threads counts both), and the
+    last result."""
+    times, cpu, result = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = run()
         times.append(time.perf_counter() - start)
-    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}, result
+        cpu.append(time.process_time() - start_cpu)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times), "cpu_s": statistics.median(cpu)}, result
 
 
 #: pyBKT's README quick start on as.csv: (name, Model kwargs, fit kwargs).
@@ -78,6 +81,7 @@ def bkt_log_likelihood(frame: pd.DataFrame, params: pd.DataFrame, item: str) -> 
     forward algorithm both libraries predict with, written once here so that both models are
     scored by the same code."""
     total = 0.0
+    params = params.sort_index()
     for skill, rows in frame.groupby("skill_name", sort=False):
         p = params.loc[skill, "value"]
 
@@ -172,6 +176,7 @@ def fit_speed(datasets: Path, work: Path, repeat: int, pybkt_model, pathwise_mod
         rows.append(
             {
                 "model": variant,
+                "cpu_ratio": pybkt_time["cpu_s"] / ours_time["cpu_s"],
                 "train_rows": len(train),
                 "test_rows": len(test),
                 "pybkt_fit": pybkt_time,
@@ -236,7 +241,17 @@ def online(pathwise_module, calls: int) -> dict:
 
 
 def markdown(result: dict) -> str:
-    lines = []
+    m = result.get("machine", {})
+    lines = [
+        f"machine: {m.get('cpus')} CPUs, Python {m.get('python')}, OMP_NUM_THREADS={m.get('omp_threads')}, "
+        f"OMP_WAIT_POLICY={m.get('omp_wait_policy')}, RAYON_NUM_THREADS={m.get('rayon_threads')}",
+    ]
+    for part, when in result.get("measured", {}).items():
+        lines.append(
+            f"{part}: measured {when['utc']} UTC, 1-minute load average {when['load_average_before']} before, "
+            f"{when['load_average_after']} after (other processes slow both libraries' wall times)"
+        )
+    lines.append("")
     if "quickstart" in result:
         lines += [
             "quick start (training AUC, as.csv):",
@@ -267,16 +282,22 @@ def markdown(result: dict) -> str:
             "",
             "fit from a DataFrame (ASSISTments 2009 split):",
             "",
-            "| model | pyBKT fit s | pathwise fit s | of which columns s | speed-up | pyBKT test AUC | pathwise test AUC |",
-            "|---|--:|--:|--:|--:|--:|--:|",
+            "| model | pyBKT fit s | pathwise fit s | of which columns s | speed-up | CPU s pyBKT / pathwise | pyBKT test AUC | pathwise test AUC |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for r in result["fit"]:
             p, q, c = r["pybkt_fit"], r["pathwise_fit"], r["pathwise_conversion"]
             lines.append(
                 f"| {r['model']} | {p['median_s']:.2f} ({p['min_s']:.2f}–{p['max_s']:.2f}) | "
                 f"{q['median_s']:.3f} ({q['min_s']:.3f}–{q['max_s']:.3f}) | {c['median_s']:.3f} | "
-                f"{r['speedup']:.1f}× | {r['pybkt_test_auc']:.4f} | {r['pathwise_test_auc']:.4f} |"
+                f"{r['speedup']:.1f}× | {p.get('cpu_s', float('nan')):.2f} / {q.get('cpu_s', float('nan')):.3f} "
+                f"({r.get('cpu_ratio', float('nan')):.1f}×) | {r['pybkt_test_auc']:.4f} | {r['pathwise_test_auc']:.4f} |"
             )
+        lines += [
+            "",
+            "speed-up: pyBKT's median wall time over pathwise's, each from the DataFrame in memory to the fitted",
+            "model; CPU s: median CPU time of the process per fit (all threads), less sensitive to other load.",
+        ]
     if "conversion" in result:
         c = result["conversion"]
         lines += ["", f"fit from {c['rows']:,} rows in memory (pathwise, standard BKT, 5 fits):", ""]
@@ -331,9 +352,21 @@ def main() -> None:
         result = {}
         if args.only and args.out and Path(args.out).is_file():
             result = json.loads(Path(args.out).read_text())
-        result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "omp_threads": os.environ["OMP_NUM_THREADS"]}
         for name in chosen:
+            before = os.getloadavg()
             result[name] = parts[name]()
+            result.setdefault("measured", {})[name] = {
+                "utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+                "load_average_before": round(before[0], 2),
+                "load_average_after": round(os.getloadavg()[0], 2),
+            }
+        result["machine"] = {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "omp_threads": os.environ["OMP_NUM_THREADS"],
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(unset: spinning)"),
+            "rayon_threads": os.environ.get("RAYON_NUM_THREADS", f"(unset: {os.cpu_count()})"),
+        }
     print(markdown(result))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
