@@ -13,6 +13,7 @@ mod graph_format;
 mod limited;
 mod log_format;
 mod log_stats;
+pub mod xapi;
 
 pub use curriculum::{DEMO_CURRICULUM_TOML, demo_curriculum, demo_curriculum_path};
 pub use demo_cohort::{DEMO_COHORT_CSV, DEMO_SEED, demo_world, write_demo_cohort};
@@ -20,7 +21,9 @@ pub use graph_format::{
     GraphFormat, GraphOptions, LoadedGraph, MAX_GRAPH_FILE_BYTES, load_graph, parse_graph,
 };
 pub use limited::read_limited;
-pub use log_format::{Encoding, LoadedLog, LogOptions, Preset, Role, load_logs, parse_delimiter};
+pub use log_format::{
+    Encoding, LoadedLog, LogOptions, MAX_XAPI_FILE_BYTES, Preset, Role, load_logs, parse_delimiter,
+};
 pub use log_stats::LogStats;
 
 /// The README's code blocks, compiled as doctests so that its "Platforms" snippet (which also needs

@@ -215,7 +215,7 @@ fn unknown_preset() {
     assert!(matches!(e, pathwise::Error::Input { .. }));
     assert_eq!(
         e.to_string(),
-        "preset 'kdd': unknown preset; expected one of assistments, datashop, pybkt, dkt, generic"
+        "preset 'kdd': unknown preset; expected one of assistments, datashop, pybkt, dkt, generic, xapi"
     );
 }
 

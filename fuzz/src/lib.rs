@@ -23,7 +23,7 @@ pub const MAX_MESSAGE_CHARS: usize = 4000;
 pub enum Target {
     /// A CSV/TSV interaction log through `pathwise_datasets::load_logs`. The first byte picks
     /// the options: bits 0–1 the delimiter (detected, `,`, tab, `;`), bit 2 Latin-1, bits 3–5 the
-    /// preset (0–4 one of `Preset::ALL`, else detected), bit 6 a `.tsv` name, bit 7 an item→skill
+    /// preset (0–5 one of `Preset::ALL`, else detected), bit 6 a `.tsv` name, bit 7 an item→skill
     /// map (the bytes after the first NUL).
     LogCsv,
     /// A DKT line-format log (`--preset dkt`) through `load_logs`.
@@ -155,6 +155,7 @@ fn log_csv(data: &[u8]) -> Result<(), String> {
             encoding,
             delimiter,
             item_skills,
+            ..LogOptions::default()
         },
     )
 }

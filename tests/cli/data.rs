@@ -189,7 +189,7 @@ fn unknown_preset_lists_the_valid_ones() {
     assert_eq!(
         fails(&["data", "stats", "--preset", "kdd", &fixture("generic.csv")]),
         "pathwise: error: --preset: preset 'kdd': unknown preset; expected one of assistments, \
-         datashop, pybkt, dkt, generic"
+         datashop, pybkt, dkt, generic, xapi"
     );
 }
 

@@ -27,3 +27,4 @@ mod serve_routes;
 mod simulate;
 mod terminal;
 mod usage;
+mod xapi_logs;

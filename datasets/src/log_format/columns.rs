@@ -51,7 +51,7 @@ pub(crate) fn resolve(
     let Some(spec) = preset::spec(preset) else {
         return Err(Error::input(
             Location::file(file).line(1),
-            "the dkt preset reads the DKT line format, not a file with a header",
+            format!("the {preset} preset reads a format without a header, not a file with one"),
         ));
     };
     try_resolve(header, &spec, overrides, item_map)

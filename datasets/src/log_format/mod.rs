@@ -1,4 +1,4 @@
-//! Interaction-log files (CSV, TSV, Parquet, the DKT line format) read into a
+//! Interaction-log files (CSV, TSV, Parquet, the DKT line format, xAPI statements) read into a
 //! [`pathwise::InteractionLog`], with column presets, `--col ROLE=NAME` overrides, preset
 //! detection, Latin-1 input and errors that name file:line:column.
 //!
@@ -16,6 +16,7 @@ mod delimiter;
 mod dkt;
 mod files;
 mod item_map;
+mod json_spans;
 #[cfg(feature = "parquet")]
 mod parquet;
 #[cfg(feature = "parquet")]
@@ -24,14 +25,17 @@ mod preset;
 mod rows;
 mod sniff;
 mod values;
+mod xapi_log;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use pathwise::{Error, InteractionLog, Result};
+use pathwise::{Error, InteractionLog, Result, SkillGraph};
 
 pub use delimiter::parse_delimiter;
 pub use preset::{Preset, Role};
 pub use values::Encoding;
+pub use xapi_log::MAX_XAPI_FILE_BYTES;
 
 use rows::{RowReader, Sink};
 use sniff::Kind;
@@ -53,6 +57,30 @@ pub struct LogOptions {
     /// row's skills are its item's skills from the map, and the log's own skill column (or the
     /// middle line of a 3-line DKT record, then read as item ids) is not used.
     pub item_skills: Option<PathBuf>,
+    /// The skills of each activity of a skill graph (activity id → skill ids): how the items of
+    /// xAPI statements map to skills when `item_skills` is not given. Other formats name their
+    /// skills and do not use it. Set it with [`LogOptions::with_graph_activities`].
+    pub activity_skills: Option<HashMap<String, Vec<String>>>,
+}
+
+impl LogOptions {
+    /// These options, with `graph`'s activities as the item→skill map of xAPI statements.
+    pub fn with_graph_activities(mut self, graph: &SkillGraph) -> Self {
+        let skills = |a: &pathwise::graph::Activity| {
+            a.skills
+                .iter()
+                .map(|&s| graph.skill(s).id.clone())
+                .collect()
+        };
+        self.activity_skills = Some(
+            graph
+                .activities()
+                .iter()
+                .map(|a| (a.id.clone(), skills(a)))
+                .collect(),
+        );
+        self
+    }
 }
 
 /// A loaded log and how it was read.
@@ -84,8 +112,18 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
     let item_map = item_skills.is_some();
     let mut sink = Sink::new(options.encoding, item_skills);
     let mut chosen = options.preset.map(|p| (p, false));
+    let mut statements: Option<xapi_log::Statements> = None;
     for path in paths {
+        if chosen.is_some_and(|(p, _)| p == Preset::Xapi) {
+            statements_of(&mut statements, &sink, options)?.read(path)?;
+            continue;
+        }
         let kind = sniff::sniff(path, options.delimiter)?;
+        if chosen.is_none() && kind == Kind::Statements {
+            chosen = Some((Preset::Xapi, true));
+            statements_of(&mut statements, &sink, options)?.read(path)?;
+            continue;
+        }
         if chosen.is_none() && kind == Kind::Lines {
             chosen = Some((Preset::Dkt, true));
         }
@@ -96,7 +134,7 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
         let file = path.display().to_string();
         match kind {
             Kind::Parquet => read_parquet(path, &file, options, item_map, &mut chosen, &mut sink)?,
-            Kind::Lines => {
+            Kind::Statements | Kind::Lines => {
                 let table =
                     delimited::open(path, options.delimiter.unwrap_or(b','), options.encoding)?;
                 read_table(table, options, item_map, &mut chosen, &mut sink)?;
@@ -110,11 +148,33 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
     let Some((preset, preset_detected)) = chosen else {
         return Err(Error::config("no interaction log file given"));
     };
+    if let Some(statements) = statements {
+        let file = sink.item_skills.clone();
+        let map = match (file.as_deref(), &options.activity_skills) {
+            (Some(file), _) => xapi_log::SkillMap::File(file),
+            (None, Some(activities)) => xapi_log::SkillMap::Activities(activities),
+            (None, None) => return Err(xapi_log::no_skill_map()),
+        };
+        statements.finish(&mut sink, map)?;
+    }
     Ok(LoadedLog {
         log: sink.builder.build(),
         preset,
         preset_detected,
     })
+}
+
+/// The statements read so far, made on the first file of xAPI statements, once it is clear that
+/// their items can be mapped to skills.
+fn statements_of<'s>(
+    statements: &'s mut Option<xapi_log::Statements>,
+    sink: &Sink,
+    options: &LogOptions,
+) -> Result<&'s mut xapi_log::Statements> {
+    if sink.item_skills.is_none() && options.activity_skills.is_none() {
+        return Err(xapi_log::no_skill_map());
+    }
+    Ok(statements.get_or_insert_default())
 }
 
 /// Maps `header` with the chosen preset, or detects one (and remembers it) on the first file.

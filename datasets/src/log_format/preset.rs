@@ -22,16 +22,21 @@ pub enum Preset {
     Dkt,
     /// `learner,skill,item,correct,order` (+ optional `group`).
     Generic,
+    /// xAPI statements (a JSON array, NDJSON or LRS pages, e.g. an LRS export), read as
+    /// `pathwise serve` reads them; items map to skills through an item→skill map or a skill
+    /// graph's activities.
+    Xapi,
 }
 
 impl Preset {
     /// Every preset, in the order they are listed to users.
-    pub const ALL: [Preset; 5] = [
+    pub const ALL: [Preset; 6] = [
         Preset::Assistments,
         Preset::Datashop,
         Preset::Pybkt,
         Preset::Dkt,
         Preset::Generic,
+        Preset::Xapi,
     ];
 
     /// The preset's name as typed on the command line.
@@ -42,6 +47,7 @@ impl Preset {
             Preset::Pybkt => "pybkt",
             Preset::Dkt => "dkt",
             Preset::Generic => "generic",
+            Preset::Xapi => "xapi",
         }
     }
 }
@@ -185,7 +191,7 @@ impl Spec {
 /// The separator DataShop (and the generic layout) use between several skills in one field.
 pub(crate) const SKILL_SEPARATOR: &str = "~~";
 
-/// The column layout of `preset`, or `None` for the line format (`dkt`).
+/// The column layout of `preset`, or `None` for the formats without a header (`dkt`, `xapi`).
 pub(crate) fn spec(preset: Preset) -> Option<Spec> {
     match preset {
         Preset::Assistments => Some(Spec {
@@ -225,7 +231,7 @@ pub(crate) fn spec(preset: Preset) -> Option<Spec> {
             drop_rule: None,
             markers: &[],
         }),
-        Preset::Dkt => None,
+        Preset::Dkt | Preset::Xapi => None,
         Preset::Generic => Some(Spec {
             learner: &[&["learner"]],
             skill: &[&["skill"]],
@@ -270,7 +276,7 @@ mod tests {
         let e = "assistment".parse::<Preset>().unwrap_err();
         assert_eq!(
             e.to_string(),
-            "preset 'assistment': unknown preset; expected one of assistments, datashop, pybkt, dkt, generic"
+            "preset 'assistment': unknown preset; expected one of assistments, datashop, pybkt, dkt, generic, xapi"
         );
         let e = "student".parse::<Role>().unwrap_err();
         assert_eq!(

@@ -1,5 +1,5 @@
-//! What kind of file a log is (Parquet, the DKT line format, or CSV/TSV and its delimiter), from
-//! its name and first bytes.
+//! What kind of file a log is (Parquet, xAPI statements, the DKT line format, or CSV/TSV and its
+//! delimiter), from its name and first bytes.
 
 use std::path::Path;
 
@@ -15,6 +15,8 @@ pub(crate) enum Kind {
     Parquet,
     /// The DKT line format.
     Lines,
+    /// xAPI statements in JSON.
+    Statements,
     /// CSV or TSV with this delimiter.
     Delimited(u8),
 }
@@ -33,6 +35,11 @@ pub(crate) fn sniff(path: &Path, delimiter: Option<u8>) -> Result<Kind> {
             Location::file(path.display().to_string()),
             "the file is empty; expected a header line",
         ));
+    }
+    if matches!(ext.as_str(), "json" | "ndjson" | "jsonl")
+        && super::xapi_log::looks_like_statements(&head)
+    {
+        return Ok(Kind::Statements);
     }
     if dkt::looks_like_dkt(&head) {
         return Ok(Kind::Lines);

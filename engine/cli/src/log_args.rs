@@ -10,12 +10,13 @@ use pathwise_datasets::{Encoding, LoadedLog, LogOptions, Preset, Role, parse_del
 /// Interaction-log inputs and how to read them.
 #[derive(Debug, Clone, clap::Args)]
 pub struct LogArgs {
-    /// Interaction log files (CSV, TSV, Parquet or the DKT line format), read as one log.
+    /// Interaction log files (CSV, TSV, Parquet, the DKT line format or xAPI statements in JSON),
+    /// read as one log.
     #[arg(required = true, value_name = "LOG")]
     pub logs: Vec<PathBuf>,
 
-    /// Column preset: assistments, datashop, pybkt, dkt or generic [default: detected from the
-    /// first file's header or line shape].
+    /// Column preset: assistments, datashop, pybkt, dkt, generic or xapi [default: detected from
+    /// the first file's header, line shape, or xAPI statements in a .json/.ndjson/.jsonl file].
     #[arg(long, value_name = "P")]
     pub preset: Option<String>,
 
@@ -36,7 +37,7 @@ pub struct LogArgs {
 
     /// Item→skill map (CSV/TSV with a header: item, skill; one row per pair). Each row's skills
     /// are then its item's skills; needed for DKVMN-style 3-line files, whose middle line holds
-    /// question ids.
+    /// question ids, and for xAPI statements unless the command reads a graph with activities.
     #[arg(long, value_name = "FILE")]
     pub item_skills: Option<PathBuf>,
 }
@@ -74,12 +75,19 @@ impl LogArgs {
             encoding,
             delimiter,
             item_skills: self.item_skills.clone(),
+            activity_skills: None,
         })
     }
 
     /// Loads the log; when the preset was detected, says which one on stderr.
     pub fn load(&self) -> anyhow::Result<LoadedLog> {
         self.load_with(&self.options()?)
+    }
+
+    /// [`LogArgs::load`] for a command that reads `graph`: its activities map the items of xAPI
+    /// statements to skills (unless `--item-skills` is given).
+    pub fn load_with_graph(&self, graph: &pathwise::SkillGraph) -> anyhow::Result<LoadedLog> {
+        self.load_with(&self.options()?.with_graph_activities(graph))
     }
 
     /// [`LogArgs::load`] with options a command has adjusted (from [`LogArgs::options`]).

@@ -4,14 +4,16 @@
 
 use serde_json::{Map, Value};
 
+use pathwise_datasets::xapi::{self, Statement};
+
 use crate::error::ApiError;
-use crate::xapi::{self, Statement};
+
+/// The id rule of every id a request names (learner, item, skill, event, goal): shared with the
+/// xAPI statement reader.
+pub use pathwise_datasets::xapi::{MAX_ID_CHARS, check_id};
 
 /// At most this many events in one request.
 pub const MAX_BATCH: usize = 1000;
-
-/// At most this many characters in an id (learner, item, skill or event id).
-pub const MAX_ID_CHARS: usize = 256;
 
 /// One response of a learner, as posted and as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,9 +96,23 @@ impl Body {
             self.from_xapi.push(false);
             return Ok(());
         }
-        match xapi::parse_statement(map, at)? {
-            Statement::Answer(e) => {
-                self.events.push(e);
+        let statement = xapi::parse_statement(map)
+            .map_err(|e| ApiError::field(path(at, &e.field), e.message))?;
+        match statement {
+            Statement::Answer(a) => {
+                self.events.push(Event {
+                    id: a.id,
+                    learner: a.learner,
+                    item: Some(a.item),
+                    skill: None,
+                    correct: a.correct,
+                    // A statement without a timestamp happened when it arrives.
+                    time: a.time.unwrap_or_else(|| {
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0.0, |d| d.as_millis() as f64)
+                    }),
+                });
                 self.from_xapi.push(true);
             }
             Statement::Void(id) => self.voids.push(id),
@@ -168,19 +184,6 @@ fn id(map: &Map<String, Value>, at: &str, name: &str) -> Result<Option<String>, 
             .map(|()| Some(s.clone()))
             .map_err(|m| ApiError::field(path(at, name), m)),
         Some(_) => Err(ApiError::field(path(at, name), "must be a string")),
-    }
-}
-
-/// Why `s` is not an acceptable id, if it is not.
-pub fn check_id(s: &str) -> Result<(), String> {
-    if s.is_empty() {
-        Err("must not be empty".into())
-    } else if s.chars().nth(MAX_ID_CHARS).is_some() {
-        Err(format!("longer than {MAX_ID_CHARS} characters"))
-    } else if s.chars().any(char::is_control) {
-        Err("holds a control character".into())
-    } else {
-        Ok(())
     }
 }
 

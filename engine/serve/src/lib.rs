@@ -1,7 +1,8 @@
 //! `pathwise serve`: the recommender as a durable HTTP/JSON service for learning platforms in
 //! any language (see `docs/serve.md`).
 //!
-//! - [`events`] reads posted events ([`xapi`] statements too), [`store`] keeps them durably ([`store::SqliteStore`]),
+//! - [`events`] reads posted events (xAPI statements too, with
+//!   [`pathwise_datasets::xapi`], the reader the `xapi` log preset shares), [`store`] keeps them durably ([`store::SqliteStore`]),
 //! - [`service::Service`] holds the recommender and the learners' states ([`learners`]); one
 //!   writer thread commits the changes of concurrent requests together,
 //! - [`routes::router`] is the HTTP surface, [`auth::Tokens`] its bearer tokens.
@@ -19,7 +20,6 @@ pub mod routes;
 pub mod service;
 pub mod store;
 mod writer;
-pub mod xapi;
 
 pub use auth::Tokens;
 pub use error::ApiError;

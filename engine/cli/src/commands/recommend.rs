@@ -134,7 +134,7 @@ impl Inputs {
                 edges.join(", ")
             );
         }
-        let log = self.log.load()?.log;
+        let log = self.log.load_with_graph(&loaded.graph)?.log;
         let mut graph = loaded.graph;
         overlap::refuse_disjoint_graph(&model, &self.model, &graph, &self.graph)?;
         overlap::check_log(&model, &self.model, &log, &self.log.logs)?;

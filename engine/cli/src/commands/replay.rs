@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use pathwise::{
-    FitOptions, InteractionLog, LearnerState, Policy, Recommender,
+    FitOptions, InteractionLog, LearnerState, Policy, Recommender, SkillGraph,
     eval::{Metrics, ReplayOptions, ReplayReport, model_family, replay_with},
     fit,
 };
@@ -76,7 +76,23 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let family = model_family(&args.model_kind).context("--model-kind")?;
     let path = args.output.as_deref().unwrap_or(Path::new("-"));
     check_writable(path)?;
-    let loaded = args.log.load()?;
+    let graph = match &args.graph {
+        Some(path) => Some(
+            load_graph(
+                path,
+                &GraphOptions {
+                    drop_cycle_edges: args.drop_cycle_edges,
+                    ..GraphOptions::default()
+                },
+            )?
+            .graph,
+        ),
+        None => None,
+    };
+    let loaded = match &graph {
+        Some(graph) => args.log.load_with_graph(graph)?,
+        None => args.log.load()?,
+    };
     let log = &loaded.log;
     let options = ReplayOptions {
         warmup_learners: args
@@ -92,8 +108,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         ControlFlow::Continue(())
     })?;
     bar.finish_and_clear();
-    let hits = match &args.graph {
-        Some(path) => Some(hit_rate(log, &report, path, args)?),
+    let hits = match graph {
+        Some(graph) => Some(hit_rate(log, &report, graph, args)?),
         None => None,
     };
     write_atomic(path, |out| {
@@ -121,17 +137,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 fn hit_rate(
     log: &InteractionLog,
     report: &ReplayReport,
-    graph_path: &Path,
+    graph: SkillGraph,
     args: &Args,
 ) -> anyhow::Result<HitRate> {
-    let graph = load_graph(
-        graph_path,
-        &GraphOptions {
-            drop_cycle_edges: args.drop_cycle_edges,
-            ..GraphOptions::default()
-        },
-    )?
-    .graph;
     let graph = if graph.n_activities() == 0 {
         graph.with_log_items(log)
     } else {

@@ -101,12 +101,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let Some(column) = &args.group_by {
         log_args.columns.push(format!("group={column}"));
     }
-    let log = log_args.load()?.log;
     let graph_options = GraphOptions {
         drop_cycle_edges: args.drop_cycle_edges,
         ..GraphOptions::default()
     };
     let graph = load_graph(&args.graph, &graph_options)?.graph;
+    let log = log_args.load_with_graph(&graph)?.log;
     overlap::refuse_disjoint_graph(&model, &args.model, &graph, &args.graph)?;
     overlap::check_log(&model, &args.model, &log, &args.log.logs)?;
     let graph = if graph.n_activities() == 0 {

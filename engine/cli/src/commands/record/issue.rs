@@ -92,7 +92,7 @@ pub(super) fn run(args: &IssueArgs) -> anyhow::Result<Outcome> {
         ),
     };
     let rule = args.mastery.rule()?;
-    let loaded = args.log.load()?;
+    let loaded = args.log.load_with_graph(&graph)?;
     let log = &loaded.log;
     let by_graph = overlap::refuse_disjoint_graph(&model, &args.model, &graph, &args.graph)?;
     let log_file = Other::Log(&args.log.logs);
