@@ -105,6 +105,22 @@ def combine_models(parts: List[str]) -> str:
     skills with the same settings; ``ValueError`` names a skill found twice or the settings that
     differ."""
 
+class PartitionedFit:
+    """EM of one skill whose learners are spread over partitions: ``pending()`` gives the points
+    (JSON) EM waits for, ``receive`` adds the partitions' counts at them, ``finish()`` gives the
+    one-skill model (JSON)."""
+
+    def __init__(self, model: Model, skill: str, forgets: bool, fixed_json: Optional[str] = None) -> None: ...
+    def pending(self) -> str:
+        """The points EM waits for, as a JSON list of parameter objects; ``"[]"`` once it has ended."""
+    def receive(self, parts: List[str]) -> None:
+        """Adds the partitions' counts (JSON from ``partition_counts``) and moves EM on by one E-step."""
+    def finish(self) -> str:
+        """The fitted one-skill model as JSON, once ``pending()`` is empty."""
+
+def partition_counts(columns: _Columns, skill: str, points_json: str, forgets: bool) -> str:
+    """One partition's expected counts (JSON) of ``skill`` at the points ``points_json``."""
+
 class Recommender:
     """The native recommender; ``pathwise.Recommender`` decodes its JSON."""
 

@@ -21,9 +21,9 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 import numpy as np
 import pandas as pd
 
-from . import LearnerState, Model, Recommender, _columns, _item_column, _native, load_graph
+from . import LearnerState, Model, Recommender, _columns, _fixed_json, _item_column, _native, load_graph
 
-__all__ = ["fit", "predict", "recommend"]
+__all__ = ["fit", "fit_large_skill", "predict", "recommend"]
 
 #: The row-number column added before grouping (dropped from every result).
 ROW = "__pathwise_row"
@@ -61,6 +61,8 @@ def fit(
     multiprior: bool = False,
     defaults: Optional[Mapping[str, str]] = None,
     fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+    large_skills: Optional[Union[str, Sequence[str]]] = None,
+    partitions: Optional[int] = None,
 ) -> Model:
     """Fits one BKT model per skill of the Spark DataFrame ``df`` (pyBKT's columns, renamed with
     ``defaults``), the skills in parallel across the executors, and returns the model assembled
@@ -68,7 +70,9 @@ def fit(
     result equals ``pathwise.Model(seed=seed, ...).fit(data=df.toPandas(), ...)``.
 
     ``multiprior`` is refused: its learner classes are fitted across every skill, so its skills
-    cannot be fitted apart. Each skill's rows must fit in one executor's memory."""
+    cannot be fitted apart. Each skill's rows must fit in one executor's memory, except those of
+    ``large_skills``: they are fitted by ``fit_large_skill`` over ``partitions`` partitions of
+    their learners (equal to the one-machine fit to rounding, not bit for bit)."""
     if multiprior:
         raise ValueError(
             "multiprior=True cannot be fitted per skill on Spark: its learner classes are fitted "
@@ -85,6 +89,11 @@ def fit(
     if skills is not None:
         wanted = [skills] if isinstance(skills, str) else list(skills)
         frame = frame.filter(frame[skill_column].isin(wanted))
+    large = [s for s in _listed(large_skills) if wanted is None or s in _listed(wanted)]
+    if large and (multigs or multilearn):
+        raise ValueError("large_skills are fitted with one parameter set per skill: not with multigs or multilearn")
+    if large:
+        frame = frame.filter(~_skill_text(skill_column).isin(large))
     options = dict(forgets=forgets, multigs=multigs, multilearn=multilearn, defaults=names, fixed=fixed)
 
     def fit_skill(rows: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +104,9 @@ def fit(
         return pd.DataFrame({"skill": [str(skill)], "model": [model.to_json()]})
 
     parts = _collect(frame.groupBy(skill_column).applyInPandas(fit_skill, schema="skill string, model string"))
+    for skill in large:
+        one = fit_large_skill(df, skill, partitions=partitions, forgets=forgets, defaults=defaults, fixed=fixed, **settings)
+        parts.append({"skill": skill, "model": one.to_json()})
     if wanted is not None:
         missing = sorted({str(w) for w in wanted} - {p["skill"] for p in parts})
         if missing:
@@ -104,6 +116,63 @@ def fit(
     model = Model.from_json(_native.combine_models([p["model"] for p in parts]))
     model._item = item
     return model
+
+
+def fit_large_skill(
+    df: Any,
+    skill: str,
+    partitions: Optional[int] = None,
+    seed: int = 0,
+    num_fits: int = 5,
+    max_iter: int = 200,
+    tol: float = 1e-6,
+    pseudo_counts: float = 5.0,
+    bounds: str = "default",
+    forgets: bool = False,
+    defaults: Optional[Mapping[str, str]] = None,
+    fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+) -> Model:
+    """Fits the one skill ``skill`` of ``df`` (matched as text) when its rows are too many for
+    one executor: its rows are split into ``partitions`` partitions by learner (default: Spark's
+    default parallelism) and cached; each EM iteration, every partition computes the expected
+    counts of its learners at the points EM waits for (one Spark job), and the driver adds them
+    and takes the M-step, as the one-machine fit does from the same starting points. Returns the
+    one-skill model (``pathwise.spark.fit(..., large_skills=[...])`` combines it with the
+    others). Equal to ``pathwise.Model(...).fit`` of the skill up to the order of the
+    floating-point additions (within 1e-9). Variants: ``forgets`` or not; per-item parameters
+    and learner classes are not partitioned yet."""
+    from pyspark.sql import functions as F
+
+    settings = dict(seed=seed, num_fits=num_fits, max_iter=max_iter, tol=tol, pseudo_counts=pseudo_counts, bounds=bounds)
+    names = _columns.column_names(df, defaults)
+    skill = str(skill)
+    frame = _selected(_numbered(df, _roles(names, None)), names, None)
+    frame = frame.filter(_skill_text(names["skill_name"]) == F.lit(skill))
+    count = partitions or df.sparkSession.sparkContext.defaultParallelism
+    frame = frame.repartition(count, names["user_id"]).sortWithinPartitions(ROW).cache()
+    em = _native.PartitionedFit(Model(**settings), skill, bool(forgets), _fixed_json(fixed))
+    try:
+        while True:
+            points = em.pending()
+            if points == "[]":
+                break
+
+            def counts_of(batches: Iterable[pd.DataFrame], points: str = points) -> Iterable[pd.DataFrame]:
+                rows = list(batches)
+                if rows:
+                    table = pd.concat(rows, ignore_index=True).drop(columns=ROW)
+                    with _marked(f"skill {skill!r}"):
+                        log = _columns.coded_log(table, names, None)
+                        counts = _native.partition_counts(log.native(), skill, points, bool(forgets))
+                    yield pd.DataFrame({"counts": [counts]})
+
+            parts = _collect(frame.mapInPandas(counts_of, "counts string"))
+            if not parts:
+                raise ValueError(f"no rows for skill {skill!r} in column {names['skill_name']!r}")
+            em.receive([p["counts"] for p in parts])
+    finally:
+        frame.unpersist()
+    return Model.from_json(em.finish())
 
 
 def predict(df: Any, model: Model, defaults: Optional[Mapping[str, str]] = None) -> Any:
@@ -247,6 +316,20 @@ def _selected(frame: Any, names: Mapping[str, str], item: Optional[str]) -> Any:
     executors' Python."""
     wanted = [*_roles(names, item).values(), names["order_id"], "original", ROW]
     return frame.select(*[c for c in dict.fromkeys(wanted) if c in frame.columns])
+
+
+def _listed(names: Optional[Union[str, Sequence[str]]]) -> List[str]:
+    """A name or a list of names as a list of texts."""
+    if names is None:
+        return []
+    return [str(names)] if isinstance(names, str) else [str(n) for n in names]
+
+
+def _skill_text(column: str) -> Any:
+    """The column as text, as the skill names of a fit read it."""
+    from pyspark.sql import functions as F
+
+    return F.col(column).cast("string")
 
 
 def _has_value(frame: Any, column: str) -> Any:

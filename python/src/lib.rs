@@ -11,6 +11,7 @@ mod combine;
 mod evaluate;
 mod model;
 mod objects;
+mod partitioned;
 mod progress;
 mod recommend;
 mod state;
@@ -39,5 +40,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate::learner_folds, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::metric, m)?)?;
     m.add_function(wrap_pyfunction!(combine::combine_models, m)?)?;
+    m.add_class::<partitioned::PartitionedFit>()?;
+    m.add_function(wrap_pyfunction!(partitioned::partition_counts, m)?)?;
     Ok(())
 }

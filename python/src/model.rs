@@ -23,7 +23,7 @@ pub struct Model {
 
 impl Model {
     /// This model's fit settings with `variant` and the parameters held by `fixed_json`.
-    fn fit_options(
+    pub(crate) fn fit_options(
         &self,
         variant: (bool, bool, bool, bool),
         fixed_json: Option<&str>,

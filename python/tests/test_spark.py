@@ -137,3 +137,24 @@ def test_spark_fit_leaves_out_rows_without_a_skill_and_scaffolding_as_one_machin
     local = pathwise.Model(num_fits=2).fit(data=data)
     assert fitted.skills == ["x", "y"]
     assert fitted.fingerprint == local.fingerprint
+
+
+def test_spark_large_skill_fitted_over_partitions_equals_the_one_machine_fit(cohort_df, cohort):
+    # max_iter bounds the Spark jobs (one per EM round); both fits stop at the same point.
+    settings = dict(seed=2, num_fits=2, max_iter=8)
+    skill = "ns.count_100"
+    one = pathwise.spark.fit_large_skill(cohort_df, skill, partitions=3, forgets=True, defaults=COHORT_COLUMNS, **settings)
+    local = pathwise.Model(**settings).fit(data=cohort, skills=[skill], forgets=True, defaults=COHORT_COLUMNS)
+    assert one.skills == [skill]
+    assert_same_params(one, local)
+    # Within fit: the large skill over partitions, the others one task each, one model.
+    skills = [skill, "as.add_20"]
+    both = pathwise.spark.fit(cohort_df, skills=skills, large_skills=[skill], forgets=True, defaults=COHORT_COLUMNS, **settings)
+    assert_same_params(both, pathwise.Model(**settings).fit(data=cohort, skills=skills, forgets=True, defaults=COHORT_COLUMNS))
+
+
+def test_spark_large_skill_refuses_per_item_variants_and_a_skill_without_rows(cohort_df):
+    with pytest.raises(ValueError, match="one parameter set per skill"):
+        pathwise.spark.fit(cohort_df, large_skills=["ns.count_100"], multigs=True, defaults=COHORT_COLUMNS)
+    with pytest.raises(ValueError, match="no rows for skill 'no.such' in column 'skill'"):
+        pathwise.spark.fit_large_skill(cohort_df, "no.such", num_fits=1, defaults=COHORT_COLUMNS)

@@ -97,26 +97,12 @@ mod tests {
     use std::ops::ControlFlow;
 
     use super::*;
-    use crate::bkt::testdata::cohort;
-    use crate::{FitOptions, LogBuilder, RawRow, Variant, fit};
+    use crate::bkt::testdata::{cohort, split_by_learner};
+    use crate::{FitOptions, Variant, fit};
 
     /// The rows of `log`'s skill `skill` alone, as a log.
     fn only(log: &crate::InteractionLog, skill: &str) -> crate::InteractionLog {
-        let mut b = LogBuilder::new();
-        let id = log.skills().id(skill).unwrap();
-        for seq in log.skill_sequences(id) {
-            for (t, &c) in seq.correct.iter().enumerate() {
-                b.push(RawRow {
-                    learner: log.learners().name(seq.learner),
-                    skills: &[skill],
-                    item: None,
-                    correct: c == 1,
-                    order: t as i64,
-                    group: None,
-                });
-            }
-        }
-        b.build()
+        split_by_learner(log, skill, 1).remove(0)
     }
 
     fn fit_with(log: &crate::InteractionLog, options: &FitOptions) -> Model {

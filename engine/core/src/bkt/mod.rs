@@ -18,7 +18,10 @@ mod state_file;
 mod testdata;
 
 pub use filter::{Fallback, Step};
-pub use fit::{DEFAULT_PSEUDO_COUNTS, FitOptions, MAX_RESTARTS, Progress, PseudoCounts, fit};
+pub use fit::{
+    DEFAULT_PSEUDO_COUNTS, FitOptions, MAX_RESTARTS, PartitionCounts, PartitionedFit, Progress,
+    PseudoCounts, fit,
+};
 pub use fit_flags::{EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, FitFlag};
 pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};

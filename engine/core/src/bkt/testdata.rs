@@ -49,3 +49,23 @@ pub(crate) fn cohort(
     }
     b.build()
 }
+
+/// `log`'s responses of skill `skill` dealt into `n` logs by learner (learner id modulo `n`),
+/// each response at its position in the learner's sequence.
+pub(crate) fn split_by_learner(log: &InteractionLog, skill: &str, n: usize) -> Vec<InteractionLog> {
+    let mut parts: Vec<LogBuilder> = (0..n).map(|_| LogBuilder::new()).collect();
+    let id = log.skills().id(skill).expect("the skill is in the log");
+    for seq in log.skill_sequences(id) {
+        for (t, &c) in seq.correct.iter().enumerate() {
+            parts[seq.learner as usize % n].push(RawRow {
+                learner: log.learners().name(seq.learner),
+                skills: &[skill],
+                item: None,
+                correct: c == 1,
+                order: t as i64,
+                group: None,
+            });
+        }
+    }
+    parts.into_iter().map(LogBuilder::build).collect()
+}

@@ -2,7 +2,7 @@
 //! with few logarithms.
 
 /// Expected counts of one E-step (summed over sequences, weighted).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct Counts {
     /// Log-likelihood of the data (for the standard model; the mixture computes its own).
     pub ll: f64,

@@ -5,7 +5,8 @@
 //! One module per stage: the settings ([`options`]), the data layout of a skill ([`skill_data`]),
 //! the starting points ([`start`]), the E-step ([`e_step`] over the kernels of [`em`] and
 //! [`trie`], producing [`counts`]), the M-step ([`m_step`], with [`pseudo_counts`]), one EM run ([`em_run`], with
-//! [`squarem`]), a skill's restarts ([`restarts`]), and the learner-prior mixture ([`mixture`]).
+//! [`squarem`]), a skill's restarts ([`restarts`]), the learner-prior mixture ([`mixture`]), and
+//! one skill's EM over partitions of its learners ([`partitioned`]).
 
 use std::ops::ControlFlow;
 
@@ -22,6 +23,7 @@ mod em_run;
 mod m_step;
 mod mixture;
 mod options;
+mod partitioned;
 mod progress;
 mod pseudo_counts;
 mod restarts;
@@ -34,6 +36,7 @@ mod tests;
 mod trie;
 
 pub use options::{FitOptions, MAX_RESTARTS};
+pub use partitioned::{PartitionCounts, PartitionedFit};
 pub use progress::Progress;
 pub use pseudo_counts::{DEFAULT_PSEUDO_COUNTS, PseudoCounts};
 

@@ -44,25 +44,7 @@ pub(super) fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
             runs[r].receive(e, options, fixed);
         }
     }
-    let runs: Vec<(SlotParams, EmResult)> = runs
-        .into_iter()
-        .map(|run| {
-            let result = run
-                .result()
-                .ok_or_else(|| Error::config("EM ended without a result"))?;
-            Ok((run.sp, result))
-        })
-        .collect::<Result<_>>()?;
-    let mut best: Option<(SlotParams, EmResult)> = None;
-    for run in runs {
-        if best
-            .as_ref()
-            .is_none_or(|b| run.1.objective > b.1.objective)
-        {
-            best = Some(run);
-        }
-    }
-    let (sp, result) = best.ok_or_else(|| Error::config("no restarts"))?;
+    let (sp, result) = best_run(runs)?;
     let EmResult {
         ll,
         iterations,
@@ -71,6 +53,23 @@ pub(super) fn fit_skill<F: Fn(Progress) -> ControlFlow<()> + Sync>(
     } = result;
     let stats = data.stats(ll, iterations, done);
     Ok(skill_model(data, log, &sp, &[1.0], stats))
+}
+
+/// The best of a skill's ended EM runs: the highest objective, ties to the earlier restart.
+pub(super) fn best_run(runs: Vec<EmRun>) -> Result<(SlotParams, EmResult)> {
+    let mut best: Option<(SlotParams, EmResult)> = None;
+    for run in runs {
+        let result = run
+            .result()
+            .ok_or_else(|| Error::config("EM ended without a result"))?;
+        if best
+            .as_ref()
+            .is_none_or(|b| result.objective > b.1.objective)
+        {
+            best = Some((run.sp, result));
+        }
+    }
+    best.ok_or_else(|| Error::config("no restarts"))
 }
 
 /// The E-step's counts at each of `points` (a skill's restarts waiting for one), with EM's

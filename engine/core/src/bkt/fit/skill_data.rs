@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::em;
 use super::slot_params::SlotParams;
 use super::trie::PatternTrie;
@@ -118,6 +120,27 @@ impl<'a> SkillData<'a> {
         iterations: u32,
         converged: bool,
     ) -> SkillStats {
+        let responses = Responses {
+            observations: self.observations,
+            correct: self.correct,
+            learners: self.seqs.len() as u64,
+        };
+        responses.stats(log_likelihood, iterations, converged)
+    }
+}
+
+/// How many responses (and correct ones) a skill's fit read, from how many learners.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct Responses {
+    pub observations: u64,
+    pub correct: u64,
+    pub learners: u64,
+}
+
+impl Responses {
+    /// The skill's statistics after a fit of these responses that ended at this log-likelihood,
+    /// with the flags that need the responses ([`SkillModel::new`] adds the others).
+    pub(super) fn stats(self, log_likelihood: f64, iterations: u32, converged: bool) -> SkillStats {
         let flags = if self.correct == self.observations {
             vec![FitFlag::AllCorrect]
         } else if self.correct == 0 {
@@ -128,11 +151,18 @@ impl<'a> SkillData<'a> {
         SkillStats {
             log_likelihood,
             observations: self.observations,
-            learners: self.seqs.len() as u64,
+            learners: self.learners,
             iterations,
             converged,
             flags,
         }
+    }
+
+    /// Adds `other`'s counts (another partition's learners) to these.
+    pub(super) fn add(&mut self, other: Responses) {
+        self.observations += other.observations;
+        self.correct += other.correct;
+        self.learners += other.learners;
     }
 }
 

@@ -21,7 +21,42 @@ pub(super) fn start_params(
     restart: u32,
     classes: usize,
 ) -> SlotParams {
-    let skill_name = log.skills().name(data.skill);
+    let items: Vec<Option<&str>> = data
+        .items
+        .iter()
+        .map(|&item| (item != NONE_ID).then(|| log.items().name(item)))
+        .collect();
+    let slots = Slots {
+        items: &items,
+        emit: data.n_emit(),
+        trans: data.n_trans(),
+    };
+    start_point(
+        log.skills().name(data.skill),
+        slots,
+        options,
+        restart,
+        classes,
+    )
+}
+
+/// The item slots of a skill's parameters: the item of each slot (`None` for slot 0, the
+/// responses without an item), and how many emission and transition slots there are.
+#[derive(Clone, Copy)]
+pub(super) struct Slots<'a> {
+    pub items: &'a [Option<&'a str>],
+    pub emit: usize,
+    pub trans: usize,
+}
+
+/// [`start_params`] of the skill `skill_name` with these slots.
+pub(super) fn start_point(
+    skill_name: &str,
+    slots: Slots<'_>,
+    options: &FitOptions,
+    restart: u32,
+    classes: usize,
+) -> SlotParams {
     let forgets = options.variant.forgets;
     let warm = options
         .warm_start
@@ -72,16 +107,14 @@ pub(super) fn start_params(
     for p in &mut priors {
         *p = settle(ParamName::Prior, *p);
     }
-    let n_emit = data.n_emit();
-    let n_trans = data.n_trans();
+    let (n_emit, n_trans) = (slots.emit, slots.trans);
     let item_warm = |slot: usize| -> Option<&ItemParams> {
         let w = warm?;
-        let item = *data.items.get(slot)?;
-        if item == NONE_ID || restart != 0 {
+        let item = (*slots.items.get(slot)?)?;
+        if restart != 0 {
             return None;
         }
-        w.item_index(log.items().name(item))
-            .and_then(|i| w.items().get(i))
+        w.item_index(item).and_then(|i| w.items().get(i))
     };
     let mut sp = SlotParams {
         prior: priors,
