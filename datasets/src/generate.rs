@@ -3,10 +3,19 @@
 //!
 //! Each learner practises every skill a number of times drawn from `attempts`; the attempts of
 //! different skills are interleaved at random. On each attempt the learner answers from their
-//! hidden state (correct with probability `1 − slip` if they know the skill, `guess` otherwise,
-//! with the item's own guess/slip when the skill has items), then may learn (`learn`) or forget
-//! (`forget`). Everything is drawn from one ChaCha8 generator per learner, seeded from the cohort
-//! seed, so the same spec gives the same rows.
+//! hidden state and then may learn or forget, drawn by [`Params::simulate_attempt`] (with the
+//! item's own guess/slip when the skill has items): the same answer-and-transition step as the
+//! policy simulator `pathwise::eval::simulate`. Everything is drawn from one ChaCha8 generator
+//! per learner, seeded from the cohort seed, so the same spec gives the same rows.
+//!
+//! What surrounds that step differs from the policy simulator on purpose, because these logs
+//! exist to test parameter recovery: [`draw_skill_truths`] draws wide priors (0.1–0.7) and
+//! forgetting large enough to be identified (0.01–0.08), where the policy simulator's
+//! `draw_params` keeps priors low (0.05–0.35) and forgetting small (0–0.02) so that policies
+//! have a curriculum left to teach; skills here are independent (as the fitted model assumes)
+//! where the policy simulator slows learning behind unknown prerequisites; and each attempt
+//! picks an item at random (so item and practice count are not confounded) where the policy
+//! simulator presents a skill's activities in turn.
 //!
 //! ```
 //! use pathwise_datasets::generate::{CohortSpec, draw_skill_truths, TruthOptions};
@@ -26,6 +35,7 @@
 use std::io::Write;
 use std::ops::RangeInclusive;
 
+use pathwise::bkt::Params;
 use pathwise::{InteractionLog, LogBuilder, RawRow};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -188,27 +198,29 @@ impl CohortSpec {
             let mut known: Vec<Option<bool>> = vec![None; self.skills.len()];
             for (order, &s) in slots.iter().enumerate() {
                 let truth = &self.skills[s as usize];
-                let prior = match class {
-                    Some(c) => truth.class_priors.get(c).copied().unwrap_or(truth.prior),
-                    None => truth.prior,
+                let mut params = Params {
+                    prior: match class {
+                        Some(c) => truth.class_priors.get(c).copied().unwrap_or(truth.prior),
+                        None => truth.prior,
+                    },
+                    learn: truth.learn,
+                    forget: truth.forget,
+                    guess: truth.guess,
+                    slip: truth.slip,
                 };
-                let k = *known[s as usize].get_or_insert_with(|| rng.random_bool(prior));
+                let k = match known[s as usize] {
+                    Some(k) => k,
+                    None => params.draw_initial_knowledge(&mut rng),
+                };
                 let item = (!truth.items.is_empty())
                     .then(|| rng.random_range(0..truth.items.len() as u32));
-                let (guess, slip) = match item {
-                    Some(i) => {
-                        let it = &truth.items[i as usize];
-                        (it.guess, it.slip)
-                    }
-                    None => (truth.guess, truth.slip),
-                };
-                let correct = rng.random_bool(if k { 1.0 - slip } else { guess });
-                let next = if k {
-                    !rng.random_bool(truth.forget)
-                } else {
-                    rng.random_bool(truth.learn)
-                };
-                known[s as usize] = Some(next);
+                if let Some(i) = item {
+                    let it = &truth.items[i as usize];
+                    (params.guess, params.slip) = (it.guess, it.slip);
+                }
+                let attempt = params.simulate_attempt(k, &mut rng);
+                known[s as usize] = Some(attempt.known_after);
+                let correct = attempt.correct;
                 out.push(GeneratedRow {
                     learner: l,
                     skill: s,

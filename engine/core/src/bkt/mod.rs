@@ -6,6 +6,7 @@ mod combine;
 mod filter;
 mod fit;
 mod fit_flags;
+mod generative;
 pub mod mastery;
 mod model;
 mod model_file;
@@ -23,6 +24,7 @@ pub use fit::{
     PseudoCounts, fit,
 };
 pub use fit_flags::{EDGE_TOLERANCE, FEW_LEARNERS, FEW_OBSERVATIONS, FitFlag};
+pub use generative::SimulatedAttempt;
 pub use model::{FitInfo, ItemParams, Model, SkillModel, SkillStats};
 pub use model_file::{MODEL_FORMAT, MODEL_VERSION};
 pub use overlap::Overlap;

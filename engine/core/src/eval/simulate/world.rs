@@ -1,5 +1,20 @@
 //! The simulated world: true BKT parameters per skill, prerequisite structure, and how a learner's
 //! true knowledge evolves when they practise.
+//!
+//! Each attempt is drawn by [`Params::simulate_attempt`], the same answer-and-transition step as
+//! the synthetic logs of `pathwise_datasets::generate`. The two differ on purpose in what
+//! surrounds that step, because they serve different questions:
+//!
+//! - **Parameter ranges.** [`draw_params`] draws low priors (0.05–0.35), little forgetting
+//!   (0–0.02) and modest slips: a world in which policies are compared must leave most of the
+//!   curriculum to teach and must let mastery last, or every policy looks alike. The synthetic
+//!   logs draw wide priors (0.1–0.7) and larger forgetting (0.01–0.08) so that EM's parameter
+//!   recovery is tested across the range and forgetting is large enough to be identified.
+//! - **Prerequisites.** Here learning is slowed while a prerequisite is unknown; the synthetic
+//!   logs have independent skills, as the fitted BKT model assumes.
+//! - **Items.** Here a skill's activities come in turn (as a course presents them); the synthetic
+//!   logs pick an item at random on each attempt so that item and practice count are not
+//!   confounded when item-level guess and slip are recovered.
 
 use rand::Rng;
 use rand::SeedableRng;
@@ -215,13 +230,13 @@ impl World {
     pub(crate) fn new_learner(&self, rng: &mut ChaCha8Rng) -> Vec<bool> {
         self.skills
             .iter()
-            .map(|s| rng.random_bool(s.prior))
+            .map(|s| s.draw_initial_knowledge(rng))
             .collect()
     }
 
-    /// The `k`-th attempt at skill `s`: draws the response from the true state (the item's guess
-    /// and slip), then the transition (learning, slowed while a prerequisite is unknown; or
-    /// forgetting). Returns whether it was correct.
+    /// The `k`-th attempt at skill `s`: [`Params::simulate_attempt`] with the item's guess and
+    /// slip and, while a prerequisite is unknown, the slowed learn rate. Returns whether it was
+    /// correct.
     pub(crate) fn attempt(
         &self,
         known: &mut [bool],
@@ -236,27 +251,21 @@ impl World {
         } else {
             items[k as usize % items.len()]
         };
-        let correct = if known[s] {
-            !rng.random_bool(slip)
+        let blocked = self.prerequisites[s].iter().any(|&p| !known[p as usize]);
+        let learn = if blocked {
+            truth.learn * self.blocked_learn_factor
         } else {
-            rng.random_bool(guess)
+            truth.learn
         };
-        if known[s] {
-            if rng.random_bool(truth.forget) {
-                known[s] = false;
-            }
-        } else {
-            let blocked = self.prerequisites[s].iter().any(|&p| !known[p as usize]);
-            let learn = if blocked {
-                truth.learn * self.blocked_learn_factor
-            } else {
-                truth.learn
-            };
-            if rng.random_bool(learn) {
-                known[s] = true;
-            }
-        }
-        correct
+        let params = Params {
+            guess,
+            slip,
+            learn,
+            ..*truth
+        };
+        let attempt = params.simulate_attempt(known[s], rng);
+        known[s] = attempt.known_after;
+        attempt.correct
     }
 }
 
