@@ -12,10 +12,6 @@ use crate::{Error, InteractionLog, Model, OrderKind, Recommender, Result, recomm
 /// The name of the one cohort of a report that is not split by group.
 pub const ALL_LEARNERS: &str = "All learners";
 
-/// The flag of a report skill the model does not know (its P(known) is the population
-/// average's).
-pub const NOT_IN_MODEL: &str = "not_in_model";
-
 /// Which learners a report covers and how they are split into cohorts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CohortSelection {

@@ -5,11 +5,14 @@
 //! skills they never attempted (those are *not assessed*, whatever the model's prior says). So a
 //! cohort's input grows with the log, not with learners × skills.
 
-use super::cohort::NOT_IN_MODEL;
 use crate::bkt::FitFlag;
 use crate::bkt::mastery::{Evidence, MasteryRule, Status};
 use crate::recommend::SkillKnowledge;
 use crate::{Error, Kind, OrderKind, Result};
+
+/// The flag of a report skill the model does not know (its P(known) is the population
+/// average's).
+pub const NOT_IN_MODEL: &str = "not_in_model";
 
 /// One skill of the report, in curriculum order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -49,9 +49,11 @@ mod readiness;
 mod rules;
 
 pub use activity::{LearnerActivity, learner_activity};
-pub use cohort::{ALL_LEARNERS, Cohort, CohortSelection, NOT_IN_MODEL, cohort_reports};
+pub use cohort::{ALL_LEARNERS, Cohort, CohortSelection, cohort_reports};
 pub use groups::{GROUP_FEATURES, Group, GroupRule, Grouping, KScore, SELECTION_SAMPLE};
-pub use input::{CohortInput, LearnerInput, ReportSettings, SkillEvidence, SkillRef, TopPick};
+pub use input::{
+    CohortInput, LearnerInput, NOT_IN_MODEL, ReportSettings, SkillEvidence, SkillRef, TopPick,
+};
 pub use orders::{format_gap, format_order};
 pub use rules::{Inactive, InactiveRule, Stuck};
 
