@@ -181,7 +181,8 @@ impl Bounds {
         }
         let mut bounds = Bounds::default();
         for part in spec.split(',') {
-            let bad = |why: &str| Error::config(format!("--bounds {}: {why}", quoted(part)));
+            let bad =
+                |why: &str| Error::setting("bounds", format!("--bounds {}: {why}", quoted(part)));
             let (name, range) = part
                 .split_once('=')
                 .ok_or_else(|| bad("expected PARAM=MAX or PARAM=MIN:MAX, 'default' or 'none'"))?;

@@ -19,6 +19,9 @@ use crate::{Error, InteractionLog, Result};
 /// Default share of each learner's responses tested by the time split: the last 20 %.
 pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
 
+/// The setting [`group_folds`]' errors name: the column the groups come from.
+const SPLIT_COLUMN: &str = "split_column";
+
 /// The most splits (folds) an evaluation makes: each fits every model once.
 pub const MAX_FOLDS: usize = 1000;
 
@@ -53,22 +56,29 @@ impl Split {
         }
     }
 
-    /// Checks the settings against a log of `learners` learners.
+    /// Checks the settings against a log of `learners` learners: an [`Error::Config`] whose
+    /// `setting` is `folds` or `test_fraction`.
     pub fn validate(&self, learners: usize) -> Result<()> {
         match *self {
-            Split::Learner { folds } if folds < 2 => Err(Error::config(format!(
-                "--folds must be at least 2, got {folds}"
-            ))),
-            Split::Learner { folds } if folds > MAX_FOLDS => Err(Error::config(format!(
-                "--folds must be at most {MAX_FOLDS}, got {folds}"
-            ))),
-            Split::Learner { folds } if folds > learners => Err(Error::config(format!(
-                "--folds {folds} needs at least {folds} learners, the log has {learners}"
-            ))),
+            Split::Learner { folds } if folds < 2 => Err(Error::setting(
+                "folds",
+                format!("--folds must be at least 2, got {folds}"),
+            )),
+            Split::Learner { folds } if folds > MAX_FOLDS => Err(Error::setting(
+                "folds",
+                format!("--folds must be at most {MAX_FOLDS}, got {folds}"),
+            )),
+            Split::Learner { folds } if folds > learners => Err(Error::setting(
+                "folds",
+                format!("--folds {folds} needs at least {folds} learners, the log has {learners}"),
+            )),
             Split::Time { test_fraction } if !(test_fraction > 0.0 && test_fraction < 1.0) => {
-                Err(Error::config(format!(
-                    "the test fraction must be strictly between 0 and 1, got {test_fraction}"
-                )))
+                Err(Error::setting(
+                    "test_fraction",
+                    format!(
+                        "the test fraction must be strictly between 0 and 1, got {test_fraction}"
+                    ),
+                ))
             }
             _ => Ok(()),
         }
@@ -95,17 +105,21 @@ pub fn learner_folds(learners: usize, folds: usize, seed: u64) -> Vec<u32> {
 /// named `test`: its test responses are those labelled `test` (fold 0), the others are never
 /// tested (`None`). Otherwise each label is one fold, in numeric order when every label is an
 /// integer (`1`, `2`, …, `10`), else in text order; there must be 2 to [`MAX_FOLDS`] labels.
-/// A response without a label is an error naming its learner and order.
+/// A response without a label is an error naming its learner and order. Each error is an
+/// [`Error::Config`] whose `setting` is `split_column` (the command line's `--split-column`).
 pub fn group_folds(log: &InteractionLog) -> Result<(Vec<Option<u32>>, Vec<String>)> {
     if let Some(r) = (0..log.n_responses())
         .map(|i| log.response(i))
         .find(|r| r.group.is_none())
     {
-        return Err(Error::config(format!(
-            "learner {} has a response (order {}) without a split label",
-            quoted(log.learners().name(r.learner)),
-            r.order
-        )));
+        return Err(Error::setting(
+            SPLIT_COLUMN,
+            format!(
+                "learner {} has a response (order {}) without a split label",
+                quoted(log.learners().name(r.learner)),
+                r.order
+            ),
+        ));
     }
     let groups = log.groups();
     let mut fold_of_group: Vec<Option<u32>> = vec![None; groups.len()];
@@ -121,10 +135,13 @@ pub fn group_folds(log: &InteractionLog) -> Result<(Vec<Option<u32>>, Vec<String
         }
         vec!["test".to_owned()]
     } else if roles.iter().all(Option::is_some) {
-        return Err(Error::config(format!(
-            "the split column's only label is {}: a train/test split needs both labels",
-            quoted(groups.names().first().map_or("", String::as_str))
-        )));
+        return Err(Error::setting(
+            SPLIT_COLUMN,
+            format!(
+                "the split column's only label is {}: a train/test split needs both labels",
+                quoted(groups.names().first().map_or("", String::as_str))
+            ),
+        ));
     } else {
         let mut order: Vec<u32> = (0..groups.len() as u32).collect();
         let numbers: Option<Vec<i64>> = groups.names().iter().map(|n| n.parse().ok()).collect();
@@ -133,11 +150,14 @@ pub fn group_folds(log: &InteractionLog) -> Result<(Vec<Option<u32>>, Vec<String
             None => order.sort_by(|&a, &b| groups.name(a).cmp(groups.name(b))),
         }
         if !(2..=MAX_FOLDS).contains(&order.len()) {
-            return Err(Error::config(format!(
-                "the split column has {} distinct label(s); it needs 2 to {MAX_FOLDS} folds, or \
-                 the labels train and test",
-                order.len()
-            )));
+            return Err(Error::setting(
+                SPLIT_COLUMN,
+                format!(
+                    "the split column has {} distinct label(s); it needs 2 to {MAX_FOLDS} folds, \
+                     or the labels train and test",
+                    order.len()
+                ),
+            ));
         }
         for (fold, &g) in order.iter().enumerate() {
             fold_of_group[g as usize] = Some(fold as u32);
@@ -166,6 +186,18 @@ pub fn time_cut(n: usize, test_fraction: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_out_of_range_names_its_setting() {
+        let setting = |split: Split, learners| match split.validate(learners) {
+            Err(Error::Config { setting, .. }) => setting,
+            other => panic!("{split:?}: expected a config error, got {other:?}"),
+        };
+        assert_eq!(setting(Split::Learner { folds: 1 }, 10), Some("folds"));
+        assert_eq!(setting(Split::Learner { folds: 5 }, 3), Some("folds"));
+        let time = Split::Time { test_fraction: 1.0 };
+        assert_eq!(setting(time, 10), Some("test_fraction"));
+    }
 
     #[test]
     fn every_learner_is_in_exactly_one_fold_of_balanced_size() {

@@ -83,10 +83,13 @@ pub fn model_family(name: &str) -> Result<Box<dyn ModelFamily>> {
         _ => match Bkt::named(name) {
             Some(bkt) => Box::new(bkt),
             None => {
-                return Err(Error::config(format!(
-                    "unknown model '{name}'; known models: {} (and each bkt one ending in -ml)",
-                    MODEL_NAMES.join(", ")
-                )));
+                return Err(Error::setting(
+                    "models",
+                    format!(
+                        "unknown model '{name}'; known models: {} (and each bkt one ending in -ml)",
+                        MODEL_NAMES.join(", ")
+                    ),
+                ));
             }
         },
     })
@@ -96,7 +99,10 @@ pub fn model_family(name: &str) -> Result<Box<dyn ModelFamily>> {
 pub fn model_families(names: &[&str]) -> Result<Vec<Box<dyn ModelFamily>>> {
     for (i, name) in names.iter().enumerate() {
         if names[..i].contains(name) {
-            return Err(Error::config(format!("model '{name}' is listed twice")));
+            return Err(Error::setting(
+                "models",
+                format!("model '{name}' is listed twice"),
+            ));
         }
     }
     names.iter().map(|n| model_family(n)).collect()

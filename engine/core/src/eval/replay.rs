@@ -102,18 +102,25 @@ pub fn replay_with(
     progress: impl Fn(EvalProgress) -> ControlFlow<()>,
 ) -> Result<ReplayReport> {
     if options.slices == 0 || options.slices > MAX_REPLAY_SLICES {
-        return Err(Error::config(format!(
-            "replay: slices must be between 1 and {MAX_REPLAY_SLICES}, got {}",
-            options.slices
-        )));
+        return Err(Error::setting(
+            "slices",
+            format!(
+                "replay: slices must be between 1 and {MAX_REPLAY_SLICES}, got {}",
+                options.slices
+            ),
+        ));
     }
     let order = walk_order(log);
     let n_learners = log.learners().len();
     if options.warmup_learners == 0 || options.warmup_learners >= n_learners {
-        return Err(Error::config(format!(
-            "replay: --warmup-learners must be between 1 and {} (the log has {n_learners} learners)",
-            n_learners.saturating_sub(1)
-        )));
+        return Err(Error::setting(
+            "warmup_learners",
+            format!(
+                "replay: --warmup-learners must be between 1 and {} (the log has {n_learners} \
+                 learners)",
+                n_learners.saturating_sub(1)
+            ),
+        ));
     }
     let mut warm = vec![false; n_learners];
     let mut seen = 0;

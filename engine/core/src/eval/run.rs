@@ -167,7 +167,8 @@ where
         })
         .collect();
     if scored.is_empty() {
-        return Err(Error::config(
+        return Err(Error::setting(
+            "test_fraction",
             "nothing to test: with the time split every learner needs at least 5 responses for \
              the last 20% to hold one (or raise the test fraction)",
         ));

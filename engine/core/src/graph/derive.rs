@@ -69,10 +69,13 @@ pub fn derive_graph(log: &InteractionLog, options: &DeriveOptions) -> Result<Ski
         )));
     }
     if !(options.precedence > 0.5 && options.precedence <= 1.0) {
-        return Err(Error::config(format!(
-            "deriving a graph: the precedence must be in (0.5, 1], got {}",
-            options.precedence
-        )));
+        return Err(Error::setting(
+            "precedence",
+            format!(
+                "deriving a graph: the precedence must be in (0.5, 1], got {}",
+                options.precedence
+            ),
+        ));
     }
     // before[a * n + b]: learners who first attempted a before b.
     let mut before = vec![0u32; n * n];

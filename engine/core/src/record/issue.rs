@@ -121,7 +121,7 @@ fn validate(input: &CredentialInput) -> Result<()> {
         )
     };
     if input.learner_id.is_empty() {
-        return Err(Error::config("the learner id is empty"));
+        return Err(Error::setting("learner_id", "the learner id is empty"));
     }
     if let Some(did) = &input.learner_did {
         let ok = did.strip_prefix("did:").and_then(|r| r.split_once(':'));
@@ -133,10 +133,13 @@ fn validate(input: &CredentialInput) -> Result<()> {
         }
     }
     if !(input.mastery_threshold > 0.0 && input.mastery_threshold <= 1.0) {
-        return Err(Error::config(format!(
-            "the mastery threshold must be in (0, 1], found {}",
-            input.mastery_threshold
-        )));
+        return Err(Error::setting(
+            "mastery_threshold",
+            format!(
+                "the mastery threshold must be in (0, 1], found {}",
+                input.mastery_threshold
+            ),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for claim in &input.claims {

@@ -275,39 +275,60 @@ impl Default for ReportSettings {
 }
 
 impl ReportSettings {
-    /// Checks every setting against its range; the message states the rule.
+    /// Checks every setting against its range: an [`Error::Config`] whose `setting` is the
+    /// field at fault (`inactive_days`, `max_groups`, ...) and whose message states the rule.
     pub fn validate(&self) -> Result<()> {
         self.rule.validate()?;
         if !(self.inactive_days.is_finite() && self.inactive_days > 0.0) {
-            return Err(Error::config(format!(
-                "inactive days must be a positive number, got {}",
-                self.inactive_days
-            )));
+            return Err(Error::setting(
+                "inactive_days",
+                format!(
+                    "inactive days must be a positive number, got {}",
+                    self.inactive_days
+                ),
+            ));
         }
         if !(self.inactive_share > 0.0 && self.inactive_share < 1.0) {
-            return Err(Error::config(format!(
-                "inactive share must be in (0, 1), got {}",
-                self.inactive_share
-            )));
+            return Err(Error::setting(
+                "inactive_share",
+                format!(
+                    "inactive share must be in (0, 1), got {}",
+                    self.inactive_share
+                ),
+            ));
         }
         if self.groups == Some(0) {
-            return Err(Error::config("groups must be at least 1"));
+            return Err(Error::setting("groups", "groups must be at least 1"));
         }
         if self.max_groups < 2 {
-            return Err(Error::config("max groups must be at least 2"));
+            return Err(Error::setting(
+                "max_groups",
+                "max groups must be at least 2",
+            ));
         }
         let finite_share = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
         if !(self.silhouette_tolerance >= 0.0 && self.silhouette_tolerance.is_finite()) {
-            return Err(Error::config(
+            return Err(Error::setting(
+                "silhouette_tolerance",
                 "silhouette tolerance must be a non-negative number",
             ));
         }
         if !(self.min_silhouette.is_finite() && (-1.0..=1.0).contains(&self.min_silhouette)) {
-            return Err(Error::config("minimum silhouette must be in [-1, 1]"));
+            return Err(Error::setting(
+                "min_silhouette",
+                "minimum silhouette must be in [-1, 1]",
+            ));
         }
-        if self.min_group_size == 0 || !finite_share(self.min_group_share) {
-            return Err(Error::config(
-                "minimum group size must be at least 1 and its share in [0, 1]",
+        if self.min_group_size == 0 {
+            return Err(Error::setting(
+                "min_group_size",
+                "minimum group size must be at least 1",
+            ));
+        }
+        if !finite_share(self.min_group_share) {
+            return Err(Error::setting(
+                "min_group_share",
+                "minimum group share must be in [0, 1]",
             ));
         }
         Ok(())
@@ -317,5 +338,80 @@ impl ReportSettings {
     pub fn min_group(&self, learners: usize) -> usize {
         let share = (self.min_group_share * learners as f64).ceil() as usize;
         self.min_group_size.max(share)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_report_setting_out_of_range_names_its_field() {
+        let d = ReportSettings::default;
+        assert!(d().validate().is_ok());
+        let cases = [
+            (
+                ReportSettings {
+                    inactive_days: f64::NAN,
+                    ..d()
+                },
+                "inactive_days",
+            ),
+            (
+                ReportSettings {
+                    inactive_share: 1.0,
+                    ..d()
+                },
+                "inactive_share",
+            ),
+            (
+                ReportSettings {
+                    groups: Some(0),
+                    ..d()
+                },
+                "groups",
+            ),
+            (
+                ReportSettings {
+                    max_groups: 1,
+                    ..d()
+                },
+                "max_groups",
+            ),
+            (
+                ReportSettings {
+                    silhouette_tolerance: -0.1,
+                    ..d()
+                },
+                "silhouette_tolerance",
+            ),
+            (
+                ReportSettings {
+                    min_silhouette: 2.0,
+                    ..d()
+                },
+                "min_silhouette",
+            ),
+            (
+                ReportSettings {
+                    min_group_size: 0,
+                    ..d()
+                },
+                "min_group_size",
+            ),
+            (
+                ReportSettings {
+                    min_group_share: 1.5,
+                    ..d()
+                },
+                "min_group_share",
+            ),
+        ];
+        for (settings, field) in cases {
+            match settings.validate() {
+                Err(Error::Config { setting, .. }) => assert_eq!(setting, Some(field)),
+                other => panic!("{field}: expected a config error, got {other:?}"),
+            }
+        }
     }
 }

@@ -70,11 +70,20 @@ impl Default for SimOptions {
 
 impl SimOptions {
     /// Checks the options against a world with `n_skills` skills (and learners × steps × runs
-    /// against [`MAX_LEARNER_STEPS`], before anything is allocated).
+    /// against [`MAX_LEARNER_STEPS`], before anything is allocated). A broken rule is an
+    /// [`Error::Config`] naming the field at fault (`learners`, `runs`, `goals`, or the mastery
+    /// rule's); the product limit, a rule of three settings together, names none.
     pub fn validate(&self, n_skills: usize) -> Result<()> {
-        if self.learners == 0 || self.runs == 0 {
-            return Err(Error::config(
-                "simulate: --learners and --runs must be at least 1",
+        if self.learners == 0 {
+            return Err(Error::setting(
+                "learners",
+                "simulate: --learners must be at least 1",
+            ));
+        }
+        if self.runs == 0 {
+            return Err(Error::setting(
+                "runs",
+                "simulate: --runs must be at least 1",
             ));
         }
         let total = self
@@ -90,9 +99,10 @@ impl SimOptions {
         }
         self.rule.validate()?;
         if let Some(g) = self.goals.iter().find(|&&g| g >= n_skills) {
-            return Err(Error::config(format!(
-                "simulate: goal index {g} out of range"
-            )));
+            return Err(Error::setting(
+                "goals",
+                format!("simulate: goal index {g} out of range"),
+            ));
         }
         Ok(())
     }
@@ -400,6 +410,33 @@ fn curriculum(prerequisites: &[Vec<u32>], goals: &[usize]) -> Result<Vec<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_out_of_range_name_their_setting() {
+        let setting = |options: SimOptions| match options.validate(3) {
+            Err(Error::Config { setting, .. }) => setting,
+            other => panic!("expected a config error, got {other:?}"),
+        };
+        let d = SimOptions::default;
+        assert!(d().validate(3).is_ok());
+        let learners = SimOptions { learners: 0, ..d() };
+        assert_eq!(setting(learners), Some("learners"));
+        assert_eq!(setting(SimOptions { runs: 0, ..d() }), Some("runs"));
+        let goals = SimOptions {
+            goals: vec![3],
+            ..d()
+        };
+        assert_eq!(setting(goals), Some("goals"));
+        let too_many = SimOptions {
+            steps: MAX_LEARNER_STEPS,
+            ..d()
+        };
+        assert_eq!(
+            setting(too_many),
+            None,
+            "a rule of three settings names none"
+        );
+    }
 
     fn chain(n: usize) -> (World, Model, Vec<usize>) {
         let skill = Params {

@@ -169,10 +169,13 @@ impl FromStr for PolicyName {
             .find(|p| p.to_string() == text)
             .ok_or_else(|| {
                 let names: Vec<String> = PolicyName::ALL.iter().map(|p| p.to_string()).collect();
-                Error::config(format!(
-                    "unknown policy `{text}`; expected one of: {}",
-                    names.join(", ")
-                ))
+                Error::setting(
+                    "policy",
+                    format!(
+                        "unknown policy `{text}`; expected one of: {}",
+                        names.join(", ")
+                    ),
+                )
             })
     }
 }

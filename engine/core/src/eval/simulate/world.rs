@@ -76,9 +76,10 @@ impl World {
         }
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         if !unit(blocked_learn_factor) {
-            return Err(Error::config(format!(
-                "blocked learn factor must be in [0, 1], got {blocked_learn_factor}"
-            )));
+            return Err(Error::setting(
+                "blocked_factor",
+                format!("blocked learn factor must be in [0, 1], got {blocked_learn_factor}"),
+            ));
         }
         for (index, s) in skills.iter().enumerate() {
             let all = [s.prior, s.learn, s.forget, s.guess, s.slip];
@@ -292,6 +293,14 @@ mod tests {
 
     #[test]
     fn rejects_inconsistent_worlds() {
+        let factor = World::new(vec![skill(0.2)], vec![vec![]], 2.0).unwrap_err();
+        assert!(matches!(
+            factor,
+            Error::Config {
+                setting: Some("blocked_factor"),
+                ..
+            }
+        ));
         assert!(World::new(vec![], vec![], 0.1).is_err());
         assert!(World::new(vec![skill(0.2)], vec![], 0.1).is_err());
         assert!(World::new(vec![skill(0.2)], vec![vec![3]], 0.1).is_err());
