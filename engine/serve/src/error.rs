@@ -82,7 +82,76 @@ impl From<crate::store::StoreError> for ApiError {
 }
 
 impl From<pathwise::Error> for ApiError {
+    /// By the library's error kind: bad input (named by the kind of id it is about: `skill`,
+    /// `item`, ...) and a setting out of its range (named by the setting) are the request's
+    /// fault, a 422; everything else (a file, a state of another model, a cancelled
+    /// computation) is the service's, a 500.
     fn from(e: pathwise::Error) -> Self {
-        Self::internal(e)
+        use pathwise::Error;
+        let field = match &e {
+            Error::Input { location, .. } => {
+                Some(location.subject.as_ref().map(|s| s.kind.as_str()))
+            }
+            Error::Config { setting, .. } => Some(*setting),
+            _ => None,
+        };
+        match field {
+            Some(field) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                field.map(str::to_owned),
+                e.to_string(),
+            ),
+            None => Self::internal(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pathwise::{Error, Location, SubjectKind};
+
+    use super::*;
+
+    #[test]
+    fn library_input_and_setting_errors_are_the_requests_fault_and_name_the_field() {
+        let e = ApiError::from(Error::input(
+            Location::subject(SubjectKind::Skill, "frac"),
+            "the goal is not a skill of the graph",
+        ));
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.field.as_deref(), Some("skill"));
+        assert_eq!(
+            e.message,
+            "skill 'frac': the goal is not a skill of the graph"
+        );
+        let e = ApiError::from(Error::setting(
+            "ready",
+            "the ready threshold must be in (0, 1)",
+        ));
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.field.as_deref(), Some("ready"));
+        let e = ApiError::from(Error::config("two settings disagree"));
+        assert_eq!(
+            (e.status, e.field),
+            (StatusCode::UNPROCESSABLE_ENTITY, None)
+        );
+    }
+
+    #[test]
+    fn other_library_errors_are_internal() {
+        let io = Error::io("state.db", std::io::Error::other("disk full"));
+        assert_eq!(ApiError::from(io).status, StatusCode::INTERNAL_SERVER_ERROR);
+        let mismatch = Error::StateMismatch {
+            state: "aaaaaaaaaaaa".into(),
+            model: "bbbbbbbbbbbb".into(),
+        };
+        assert_eq!(
+            ApiError::from(mismatch).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            ApiError::from(Error::Cancelled).status,
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }
