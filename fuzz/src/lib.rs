@@ -30,6 +30,9 @@ pub enum Target {
     LogDkt,
     /// A Parquet log (`log.parquet`, preset detected) through `load_logs`.
     LogParquet,
+    /// A file of xAPI statements (`log.json`, `--preset xapi`) through `load_logs`, the items
+    /// `q1`, `q2` mapped to skills as a graph's activities would map them.
+    LogXapi,
     /// A native TOML skill graph through `pathwise_datasets::load_graph`.
     GraphToml,
     /// A native JSON skill graph through `load_graph`.
@@ -49,10 +52,11 @@ pub enum Target {
 
 impl Target {
     /// Every target, in the order they are listed in `docs/fuzzing.md`.
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 10] = [
         Target::LogCsv,
         Target::LogDkt,
         Target::LogParquet,
+        Target::LogXapi,
         Target::GraphToml,
         Target::GraphJson,
         Target::GraphTable,
@@ -67,6 +71,7 @@ impl Target {
             Target::LogCsv => "log_csv",
             Target::LogDkt => "log_dkt",
             Target::LogParquet => "log_parquet",
+            Target::LogXapi => "log_xapi",
             Target::GraphToml => "graph_toml",
             Target::GraphJson => "graph_json",
             Target::GraphTable => "graph_table",
@@ -92,6 +97,20 @@ pub fn run(target: Target, data: &[u8]) -> Option<String> {
             },
         ),
         Target::LogParquet => log(data, "log.parquet", LogOptions::default()),
+        Target::LogXapi => log(
+            data,
+            "log.json",
+            LogOptions {
+                preset: Some(Preset::Xapi),
+                activity_skills: Some(
+                    [("q1", "add"), ("q2", "sub")]
+                        .into_iter()
+                        .map(|(item, skill)| (item.to_owned(), vec![skill.to_owned()]))
+                        .collect(),
+                ),
+                ..LogOptions::default()
+            },
+        ),
         Target::GraphToml => graph(data, "graph.toml", None, false),
         Target::GraphJson => graph(data, "graph.json", None, false),
         Target::GraphTable => graph_table(data),

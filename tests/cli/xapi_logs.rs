@@ -78,6 +78,21 @@ fn data_stats_counts_skipped_and_voided_statements_as_dropped_rows() {
 }
 
 #[test]
+fn xapi_statements_read_alike_on_one_thread_and_two() {
+    let run = |threads: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pathwise"))
+            .args(["data", "stats", "--format", "json", "--item-skills"])
+            .args([repo_file(ITEMS), repo_file(NDJSON)])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        o.stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
 fn a_voiding_statement_in_a_later_file_voids_an_answer_of_an_earlier_one() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(repo_file(NDJSON)).unwrap();

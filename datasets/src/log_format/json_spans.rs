@@ -180,7 +180,10 @@ fn string_end(text: &[u8], start: usize) -> Result<usize, SpanError> {
         }
         i = j + 2;
     }
-    fail(start, "the string starting here is not closed")
+    fail(
+        start,
+        "the string starting here is not closed; is the file cut short?",
+    )
 }
 
 fn skip_space(text: &[u8], mut i: usize) -> usize {
@@ -269,6 +272,28 @@ mod tests {
     fn deep_nesting_is_matched_without_recursion() {
         let deep = format!("[{}{}]", "[".repeat(1_000_000), "]".repeat(1_000_000));
         assert_eq!(statement_spans(deep.as_bytes()).unwrap().len(), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_give_ordered_spans_inside_the_file_or_an_offset_inside_it(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"[]{},:\"\\ \nab1".to_vec()),
+                0..64,
+            )
+        ) {
+            match statement_spans(&text) {
+                Ok(spans) => {
+                    let mut end = 0;
+                    for span in spans {
+                        proptest::prop_assert!(end <= span.start && span.start < span.end);
+                        proptest::prop_assert!(span.end <= text.len());
+                        end = span.end;
+                    }
+                }
+                Err(e) => proptest::prop_assert!(e.offset <= text.len()),
+            }
+        }
     }
 
     #[test]

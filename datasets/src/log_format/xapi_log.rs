@@ -5,11 +5,12 @@
 //! it is in the files; statements that are no answer, voided statements, repeats of a statement
 //! id and items the map does not know are dropped and counted.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use pathwise::text::quoted;
 use pathwise::{Error, Location, OrderKind, RawRow, Result};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 
 use super::json_spans::{Positions, statement_spans};
@@ -42,14 +43,15 @@ pub(crate) enum SkillMap<'a> {
 #[derive(Default)]
 pub(crate) struct Statements {
     answers: Vec<(Answer, i64)>,
-    by_id: HashMap<String, usize>,
-    voided: HashSet<String>,
+    by_id: FxHashMap<String, usize>,
+    voided: FxHashSet<String>,
     repeated: u64,
     skipped: u64,
 }
 
 impl Statements {
-    /// Reads the statements of `path`.
+    /// Reads the statements of `path`: parsed on all threads, then added in file order (so the
+    /// log, the counts and the first error reported are those of a sequential read).
     pub fn read(&mut self, path: &Path) -> Result<()> {
         let file = path.display().to_string();
         super::sniff::refuse_special_file(path)?;
@@ -66,33 +68,37 @@ impl Statements {
                 "the file holds no xAPI statement",
             ));
         }
-        for span in spans {
+        let parsed: Vec<_> = spans
+            .par_iter()
+            .map(|span| parse(&text[span.clone()]))
+            .collect();
+        for (span, statement) in spans.iter().zip(parsed) {
             let (line, column) = positions.at(span.start);
-            let map: Map<String, Value> = serde_json::from_slice(&text[span]).map_err(|e| {
-                if e.is_data() {
-                    return Error::input(at((line, column)), "a statement must be a JSON object");
-                }
+            let statement = statement.map_err(|failure| match failure {
+                Failure::Here(message) => Error::input(at((line, column)), message),
                 // serde_json counts from the statement's start.
-                let (l, c) = (e.line() as u64, e.column() as u64);
-                let place = if l <= 1 {
-                    (line, column + c.saturating_sub(1))
-                } else {
-                    (line + l - 1, c)
-                };
-                Error::input(at(place), format!("malformed JSON: {}", bare(&e)))
+                Failure::Json {
+                    line: l,
+                    column: c,
+                    message,
+                } => {
+                    let place = if l <= 1 {
+                        (line, column + c.saturating_sub(1))
+                    } else {
+                        (line + l - 1, c)
+                    };
+                    Error::input(at(place), message)
+                }
             })?;
-            self.add(&map)
+            self.add(statement)
                 .map_err(|m| Error::input(at((line, column)), m))?;
         }
         Ok(())
     }
 
     /// Adds one statement; an error is the message for the statement's place.
-    fn add(&mut self, map: &Map<String, Value>) -> std::result::Result<(), String> {
-        if !xapi::is_statement(map) {
-            return Err("not an xAPI statement: it has no actor and verb".to_owned());
-        }
-        let answer = match xapi::parse_statement(map).map_err(|e| e.to_string())? {
+    fn add(&mut self, statement: Statement) -> std::result::Result<(), String> {
+        let answer = match statement {
             Statement::Answer(answer) => answer,
             Statement::Void(id) => {
                 self.voided.insert(id);
@@ -103,9 +109,8 @@ impl Statements {
                 return Ok(());
             }
         };
-        let Some(time) = answer.time else {
-            return Err("timestamp: missing; each answer in a log needs its time".to_owned());
-        };
+        // `parse` refuses an answer without a time.
+        let time = answer.time.unwrap_or_default();
         if let Some(id) = &answer.id {
             if let Some(&earlier) = self.by_id.get(id) {
                 if self.answers[earlier].0 != answer {
@@ -163,6 +168,44 @@ impl Statements {
         }
         Ok(())
     }
+}
+
+/// Why one statement cannot be read.
+enum Failure {
+    /// At the statement's start.
+    Here(String),
+    /// A JSON syntax error, at a line and column counted from the statement's start.
+    Json {
+        line: u64,
+        column: u64,
+        message: String,
+    },
+}
+
+/// Parses one statement (the bytes of one span); an answer always has its time.
+fn parse(bytes: &[u8]) -> std::result::Result<Statement, Failure> {
+    let map: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_data() {
+            return Failure::Here("a statement must be a JSON object".to_owned());
+        }
+        Failure::Json {
+            line: e.line() as u64,
+            column: e.column() as u64,
+            message: format!("malformed JSON: {}", bare(&e)),
+        }
+    })?;
+    if !xapi::is_statement(&map) {
+        return Err(Failure::Here(
+            "not an xAPI statement: it has no actor and verb".to_owned(),
+        ));
+    }
+    let statement = xapi::parse_statement(&map).map_err(|e| Failure::Here(e.to_string()))?;
+    if matches!(&statement, Statement::Answer(a) if a.time.is_none()) {
+        return Err(Failure::Here(
+            "timestamp: missing; each answer in a log needs its time".to_owned(),
+        ));
+    }
+    Ok(statement)
 }
 
 /// The error when xAPI statements have no item→skill map.
