@@ -226,6 +226,30 @@ fn xapi_without_an_item_skill_map_or_a_graph_says_what_to_pass() {
 }
 
 #[test]
+fn xapi_with_table_options_that_would_be_ignored_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.json");
+    std::fs::write(&path, format!("[{GOOD}]")).unwrap();
+    let path = path.display().to_string();
+    let items = repo_file(ITEMS);
+    let base = ["data", "stats", "--item-skills", &items, &path];
+    let with = |extra: [&str; 2]| {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        fails(&args)
+    };
+    assert_eq!(
+        with(["--col", "learner=user"]),
+        "pathwise: error: xAPI statements have no columns to map (--col learner=..., or report \
+         --group-by); they give learner, item, correctness and time themselves"
+    );
+    assert_eq!(
+        with(["--encoding", "latin1"]),
+        "pathwise: error: xAPI statements are JSON, which is UTF-8: --encoding latin1 does not apply"
+    );
+}
+
+#[test]
 fn xapi_score_out_of_range_is_refused_naming_the_field() {
     let scaled = GOOD.replace(r#"{"success":true}"#, r#"{"score":{"scaled":1.5}}"#);
     assert_eq!(

@@ -165,7 +165,8 @@ pub fn load_logs(paths: &[PathBuf], options: &LogOptions) -> Result<LoadedLog> {
 }
 
 /// The statements read so far, made on the first file of xAPI statements, once it is clear that
-/// their items can be mapped to skills.
+/// their items can be mapped to skills and that no option meant for tables is given (it would
+/// be ignored).
 fn statements_of<'s>(
     statements: &'s mut Option<xapi_log::Statements>,
     sink: &Sink,
@@ -173,6 +174,17 @@ fn statements_of<'s>(
 ) -> Result<&'s mut xapi_log::Statements> {
     if sink.item_skills.is_none() && options.activity_skills.is_none() {
         return Err(xapi_log::no_skill_map());
+    }
+    if let Some((role, _)) = options.columns.first() {
+        return Err(Error::config(format!(
+            "xAPI statements have no columns to map (--col {role}=..., or report --group-by); \
+             they give learner, item, correctness and time themselves"
+        )));
+    }
+    if options.encoding != Encoding::Utf8 {
+        return Err(Error::config(
+            "xAPI statements are JSON, which is UTF-8: --encoding latin1 does not apply",
+        ));
     }
     Ok(statements.get_or_insert_default())
 }
