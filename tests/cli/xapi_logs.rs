@@ -161,6 +161,24 @@ fn commands_with_a_graph_map_statement_objects_through_its_activities() {
     assert_eq!(replay.status.code(), Some(0), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
     assert!(json["hit_rate"].is_number(), "{json}");
+    let dir = tempfile::tempdir().unwrap();
+    let report = pathwise(&[
+        "report",
+        "--model",
+        &repo_file(MODEL),
+        "--graph",
+        &repo_file(GRAPH),
+        &repo_file(ARRAY),
+        "-o",
+        &dir.path().join("report").display().to_string(),
+    ]);
+    let stdout = String::from_utf8_lossy(&report.stdout);
+    assert_eq!(report.status.code(), Some(0), "{stdout}");
+    // 60 answers, one of them on frac-1, which is no activity of the graph.
+    assert!(
+        stdout.contains("4 learners, 5 skills, 59 attempts"),
+        "{stdout}"
+    );
 }
 
 /// Writes `text` as `name` in a fresh folder and runs `data stats --preset xapi` on it with the
