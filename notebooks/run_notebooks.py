@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Execute every notebook in this folder top to bottom, headless, so they never rot.
 
-Usage: python notebooks/run_notebooks.py [--pathwise PATH] [NOTEBOOK...]
+Usage: python notebooks/run_notebooks.py [NOTEBOOK...]
 
-The notebooks call the `pathwise` binary; its path is passed to them in the PATHWISE_BIN environment
-variable (default: `target/release/pathwise`, else `target/debug/pathwise`, relative to the repository, or
-$CARGO_TARGET_DIR). Committed notebooks must carry no outputs: this script fails if one does.
-Executed copies are written to a temporary folder, never back into the repository.
+The notebooks use the `pathwise` Python package, which must be installed in the Python that runs
+this script (`pip install ./python`, or `maturin develop -m python/Cargo.toml`); the repository's
+path reaches them in PATHWISE_REPO. Committed notebooks must carry no outputs: this script fails if
+one does. Executed copies are written to a temporary folder, never back into the repository.
 """
 import argparse
 import os
@@ -21,26 +21,15 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 
 
-def find_binary(explicit):
-    if explicit:
-        return pathlib.Path(explicit).resolve()
-    roots = [pathlib.Path(os.environ["CARGO_TARGET_DIR"])] if "CARGO_TARGET_DIR" in os.environ else []
-    roots.append(REPO / "target")
-    for root in roots:
-        for profile in ("release", "debug"):
-            candidate = root / profile / "pathwise"
-            if candidate.exists():
-                return candidate
-    sys.exit("run_notebooks: no pathwise binary found; build it (cargo build -p pathwise-cli) or pass --pathwise")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pathwise", help="path of the pathwise binary")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path)
     args = parser.parse_args()
-    os.environ["PATHWISE_BIN"] = str(find_binary(args.pathwise))
+    try:
+        import pathwise  # noqa: F401  (the notebooks import it: fail here, once, if it is missing)
+    except ImportError:
+        sys.exit("run_notebooks: the pathwise package is not installed; pip install ./python")
     os.environ["PATHWISE_REPO"] = str(REPO)
     notebooks = args.notebooks or sorted(HERE.glob("*.ipynb"))
     if not notebooks:

@@ -18,12 +18,28 @@ import pandas as pd
 
 from . import _columns, _metrics, _native
 from ._metrics import Metric
-from ._native import LearnerState, SkillGraph, load_graph
+from ._eval import DEFAULT_MODELS, cross_validate, read_log
+from ._native import LearnerState, Log, SkillGraph, load_graph
+from ._simulate import POLICIES, Simulation, simulate
 
 #: A table of responses: a pandas DataFrame, a pyarrow Table or a polars DataFrame.
 Table = Any
 
-__all__ = ["DEFAULTS", "LearnerState", "Model", "Recommender", "SkillGraph", "load_graph"]
+__all__ = [
+    "DEFAULTS",
+    "DEFAULT_MODELS",
+    "LearnerState",
+    "Log",
+    "Model",
+    "POLICIES",
+    "Recommender",
+    "Simulation",
+    "SkillGraph",
+    "cross_validate",
+    "load_graph",
+    "read_log",
+    "simulate",
+]
 
 #: pyBKT's default column names (ASSISTments'); ``defaults={...}`` in ``fit``/``predict`` overrides
 #: any of them. A role not named takes the first of its names in ``_columns.LAYOUTS`` the table

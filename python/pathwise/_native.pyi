@@ -136,3 +136,65 @@ class Recommender:
         """The top ``k`` recommendations, best first, as dicts."""
     def path(self, state: LearnerState, goals: List[str]) -> Dict[str, Any]:
         """The learning path of ``state`` to ``goals`` as a dict."""
+
+def simulate(
+    graph: SkillGraph,
+    model: Optional[Model],
+    policies: str = "pathwise",
+    learners: int = 100,
+    steps: int = 100,
+    runs: int = 1,
+    seed: int = 0,
+    goals: List[str] = ...,
+    mastery: float = 0.95,
+    streak: int = 3,
+    spinning: int = 10,
+    blocked_factor: float = 0.1,
+    advance_after: int = 3,
+    keep_log: bool = False,
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> Dict[str, Any]:
+    """Simulated learners under each policy (comma-separated names or ``all``), GIL released:
+    ``policies`` (the figures of ``pathwise simulate --format json``), ``differences``
+    (pathwise's paired difference to the others) and ``log`` (columns, or ``None``)."""
+
+class Log:
+    """An interaction log: responses by learner in time order, with their skills and items."""
+
+    @property
+    def n_responses(self) -> int:
+        """The number of responses."""
+    @property
+    def learners(self) -> List[str]:
+        """The learner ids, in the log's order."""
+    @property
+    def skills(self) -> List[str]:
+        """The skill ids, in the log's order."""
+    @property
+    def dropped(self) -> List[Tuple[str, int]]:
+        """Rows dropped on purpose while reading, by reason."""
+    @staticmethod
+    def _from_columns(columns: _Columns) -> "Log": ...
+
+def read_log(
+    paths: List[str],
+    preset: Optional[str] = None,
+    columns: List[Tuple[str, str]] = ...,
+    encoding: str = "utf8",
+    delimiter: Optional[str] = None,
+    item_skills: Optional[str] = None,
+) -> Log:
+    """Reads log files as one log, as the ``pathwise`` CLI does; errors name file, line, column."""
+
+def cross_validate_models(
+    log: Log,
+    models: List[str],
+    split: str = "learner",
+    folds: int = 5,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    per_skill: bool = False,
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> Tuple[List[str], List[Dict[str, Any]]]:
+    """The fold names and one report per model (``model``, ``pooled``, ``folds``, ``spread``,
+    ``per_skill``), as ``pathwise eval`` computes them; GIL released."""

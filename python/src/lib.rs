@@ -8,12 +8,15 @@
 
 mod columns;
 mod combine;
+mod eval;
 mod evaluate;
+mod log;
 mod model;
 mod objects;
 mod partitioned;
 mod progress;
 mod recommend;
+mod simulate;
 mod state;
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
@@ -42,5 +45,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(combine::combine_models, m)?)?;
     m.add_class::<partitioned::PartitionedFit>()?;
     m.add_function(wrap_pyfunction!(partitioned::partition_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate::simulate, m)?)?;
+    m.add_class::<log::Log>()?;
+    m.add_function(wrap_pyfunction!(log::read_log, m)?)?;
+    m.add_function(wrap_pyfunction!(eval::cross_validate_models, m)?)?;
     Ok(())
 }

@@ -55,7 +55,9 @@ impl Model {
     /// A model to fit: `seed` of the restarts' generator, `num_fits` starting points per skill,
     /// EM's `max_iter` and relative tolerance `tol`; `pseudo_counts` pseudo-observations per
     /// parameter at the textbook values (0: maximum likelihood, as pyBKT fits) and `bounds`
-    /// (`"default"`: guess and slip below 0.5; `"none"`: every parameter free, as in pyBKT).
+    /// (`"default"`: guess and slip below 0.5; `"none"`: every parameter free, as in pyBKT; or
+    /// `PARAM=MAX` / `PARAM=MIN:MAX` changes of the defaults, e.g. `"guess=0.3,slip=0.3"`, as
+    /// `pathwise fit --bounds`).
     #[new]
     #[pyo3(signature = (seed = 0, num_fits = 5, max_iter = 200, tol = 1e-6, pseudo_counts = DEFAULT_PSEUDO_COUNTS, bounds = "default"))]
     fn new(
@@ -71,15 +73,7 @@ impl Model {
                 "pseudo_counts must be a finite number at least 0, got {pseudo_counts}"
             )));
         }
-        let bounds = match bounds {
-            "default" => Bounds::default(),
-            "none" => Bounds::none(),
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "bounds must be 'default' or 'none', got {other:?}"
-                )));
-            }
-        };
+        let bounds = Bounds::parse(bounds).map_err(to_py)?;
         let options = FitOptions {
             seed,
             restarts: num_fits,

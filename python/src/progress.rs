@@ -29,27 +29,31 @@ impl SkillCallback {
 
     /// The fit's progress report: calls the callback when more skills are done than last time.
     pub(crate) fn report(&self, p: Progress) -> ControlFlow<()> {
+        self.count(p.skills_done, p.skills_total)
+    }
+
+    /// Calls the callback with `(done, total)` when `done` is above the last count passed (any
+    /// work counted in steps: skills fitted, model fits of an evaluation).
+    pub(crate) fn count(&self, done: usize, total: usize) -> ControlFlow<()> {
         let Some(callback) = &self.callback else {
             return ControlFlow::Continue(());
         };
         let Ok(mut reported) = self.reported.lock() else {
             return ControlFlow::Break(());
         };
-        if p.skills_done <= *reported {
+        if done <= *reported {
             return ControlFlow::Continue(());
         }
-        *reported = p.skills_done;
-        Python::attach(
-            |py| match callback.call1(py, (p.skills_done, p.skills_total)) {
-                Ok(_) => ControlFlow::Continue(()),
-                Err(error) => {
-                    if let Ok(mut slot) = self.error.lock() {
-                        slot.get_or_insert(error);
-                    }
-                    ControlFlow::Break(())
+        *reported = done;
+        Python::attach(|py| match callback.call1(py, (done, total)) {
+            Ok(_) => ControlFlow::Continue(()),
+            Err(error) => {
+                if let Ok(mut slot) = self.error.lock() {
+                    slot.get_or_insert(error);
                 }
-            },
-        )
+                ControlFlow::Break(())
+            }
+        })
     }
 
     /// The exception the callback raised, if it did.

@@ -15,7 +15,7 @@ use crate::to_py;
 /// A checked, acyclic skill graph: skills, prerequisites and activities.
 #[pyclass(frozen, module = "pathwise._native")]
 pub struct SkillGraph {
-    inner: Arc<pathwise::SkillGraph>,
+    pub(crate) inner: Arc<pathwise::SkillGraph>,
 }
 
 #[pymethods]

@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's demo files and the shared ASSISTments subset (when present)."""
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -48,3 +49,16 @@ def kdd_ct(tmp_path_factory) -> Path:
     first, second = (p.read_bytes() for p in KDD_PARTS)
     path.write_bytes(first + second.split(b"\n", 1)[1])
     return path
+
+
+@pytest.fixture(scope="session")
+def pathwise_cli() -> Path:
+    """The ``pathwise`` binary, to check that the package gives the CLI's numbers: $PATHWISE_BIN,
+    else ``debug/pathwise`` under $CARGO_TARGET_DIR or the repository's ``target``; skipped when
+    none is built."""
+    candidates = [os.environ.get("PATHWISE_BIN")]
+    candidates += [str(Path(root) / "debug" / "pathwise") for root in (os.environ.get("CARGO_TARGET_DIR"), REPO / "target") if root]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    pytest.skip("no pathwise binary built (cargo build -p pathwise-cli, or set PATHWISE_BIN)")

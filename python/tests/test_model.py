@@ -231,8 +231,18 @@ def test_maximum_likelihood_settings():
         pathwise.Model(pseudo_counts=-1)
     with pytest.raises(ValueError, match="pseudo_counts must be a finite number at least 0, got NaN"):
         pathwise.Model(pseudo_counts=float("nan"))
-    with pytest.raises(ValueError, match="bounds must be 'default' or 'none', got \"wide\""):
+    with pytest.raises(ValueError, match="--bounds 'wide': expected PARAM=MAX or PARAM=MIN:MAX, 'default' or 'none'"):
         pathwise.Model(bounds="wide")
+
+
+def test_per_parameter_bounds_hold_the_fit_within_them():
+    frame = small_frame()
+    params = pathwise.Model(seed=1, bounds="guess=0.05,slip=0.02:0.04").fit(frame).params()["value"]
+    assert (params.xs("guesses", level="param") <= 0.05 + 1e-12).all()
+    slips = params.xs("slips", level="param")
+    assert ((slips >= 0.02 - 1e-12) & (slips <= 0.04 + 1e-12)).all()
+    with pytest.raises(ValueError, match="PARAM must be prior, learn, forget, guess or slip"):
+        pathwise.Model(bounds="luck=0.3")
 
 
 #: pyBKT 1.4.3 (C++ build) on its README quick-start calls on as.csv, measured by

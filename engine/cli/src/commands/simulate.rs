@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
+use pathwise::eval::MeanStd;
 use pathwise::eval::simulate::{
-    DEFAULT_BLOCKED_LEARN_FACTOR, Difference, Policy, PolicyName, SimAttempt, SimOptions, Summary,
-    Tutor, World, recommender_policy,
+    DEFAULT_BLOCKED_LEARN_FACTOR, Difference, GraphSimulation, PolicyName, SimAttempt, SimOptions,
+    Summary,
 };
 use pathwise::text::quoted;
-use pathwise::{Recommender, SkillGraph, eval::MeanStd};
 use pathwise_datasets::{GraphOptions, load_graph};
 use serde_json::{Value, json};
 
@@ -89,7 +89,7 @@ pub struct Args {
 
 /// Runs the simulation.
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let policies = policy_names(&args.policy)?;
+    let policies = PolicyName::list(&args.policy).context("--policy")?;
     if args.output.is_some() && policies.len() > 1 {
         anyhow::bail!("--output: the simulated log is written for one --policy at a time");
     }
@@ -121,9 +121,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Some(path) => Some(read_model(path)?),
         None => None,
     };
-    let world = World::from_graph(&graph, fitted.as_ref(), args.seed, args.blocked_factor)?;
-    let (tutor_model, skill_index) = world.tutor_for(&graph)?;
-    let tutor_model = Arc::new(tutor_model);
     let goals = args
         .goals
         .iter()
@@ -146,34 +143,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         goals,
         streak_to_advance: args.advance_after,
     };
-    let tutor = Tutor {
-        model: &tutor_model,
-        skill_index: &skill_index,
-    };
-    let recommender = Recommender::new(
-        graph.clone(),
-        tutor_model.clone(),
-        pathwise::Policy {
-            goals: args.goals.clone(),
-            ..pathwise::Policy::default()
-        },
-    )?;
-    let pathwise_policy = recommender_policy(&recommender);
+    let simulation = GraphSimulation::new(graph, fitted.as_ref(), args.blocked_factor, options)?;
 
     let mut attempts: Vec<SimAttempt> = Vec::new();
     let keep_log = args.output.is_some();
     let mut results: Vec<(PolicyName, Summary)> = Vec::with_capacity(policies.len());
     for name in &policies {
-        let policy: &dyn Policy = match name {
-            PolicyName::Pathwise => &pathwise_policy,
-            PolicyName::Baseline(b) => b,
-        };
         crate::status!(
             "simulating {name}: {} runs of {} learners",
             args.runs,
             args.learners
         );
-        let summary = pathwise::eval::simulate::run(&world, tutor, policy, &options, |a| {
+        let summary = simulation.run(*name, |a| {
             if keep_log {
                 attempts.push(*a)
             }
@@ -181,7 +162,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         results.push((*name, summary));
     }
     if let Some(path) = &args.output {
-        write_atomic(path, |w| write_log(w, &graph, &attempts))?;
+        write_atomic(path, |w| write_log(w, &simulation, &attempts))?;
     }
     // With the log on standard output, the summary goes to stderr.
     let mut out: Box<dyn Write> = match &args.output {
@@ -203,37 +184,19 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// `pathwise,random` or `all`, without repeats, in the order given.
-fn policy_names(text: &str) -> anyhow::Result<Vec<PolicyName>> {
-    if text.trim() == "all" {
-        return Ok(PolicyName::ALL.to_vec());
-    }
-    let mut names = Vec::new();
-    for part in text.split(',') {
-        let name: PolicyName = part.trim().parse().context("--policy")?;
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    Ok(names)
-}
-
-/// The simulated log in the generic schema; the item is the skill's activities in turn (the skill
-/// id when it has none), the learner `r<run>-l<learner>`, the order the step.
-fn write_log(w: &mut dyn Write, graph: &SkillGraph, attempts: &[SimAttempt]) -> anyhow::Result<()> {
+/// The simulated log in the generic schema (see [`GraphSimulation::skill_and_item`] and
+/// [`GraphSimulation::learner_id`]); the order is the step.
+fn write_log(
+    w: &mut dyn Write,
+    simulation: &GraphSimulation,
+    attempts: &[SimAttempt],
+) -> anyhow::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(["learner", "skill", "item", "correct", "order"])?;
     for a in attempts {
-        let skill = &graph.skill(a.skill).id;
-        let activities = graph.skill_activities(a.skill);
-        let item = if activities.is_empty() {
-            skill.as_str()
-        } else {
-            let pick = activities[a.attempt_on_skill as usize % activities.len()];
-            graph.activity(pick).id.as_str()
-        };
+        let (skill, item) = simulation.skill_and_item(a);
         csv.write_record([
-            format!("r{}-l{:05}", a.run, a.learner).as_str(),
+            GraphSimulation::learner_id(a).as_str(),
             skill,
             item,
             if a.correct { "1" } else { "0" },
@@ -283,25 +246,7 @@ fn differences(results: &[(PolicyName, Summary)]) -> Vec<String> {
 fn summary_json(results: &[(PolicyName, Summary)], args: &Args) -> Value {
     let policies: Vec<Value> = results
         .iter()
-        .map(|(name, summary)| {
-            json!({
-                "policy": name.to_string(),
-                "mean_mastered": summary.mastered.mean,
-                "std_mastered": std_or_zero(&summary.mastered),
-                "mean_steps_to_goals": summary.steps_to_goals.mean,
-                "std_steps_to_goals": std_or_zero(&summary.steps_to_goals),
-                "reached_goals": summary.reached_goals.mean,
-                "learning_gain": summary.learning_gain.mean,
-                "std_learning_gain": std_or_zero(&summary.learning_gain),
-                "curve": summary.curve,
-                "per_run": summary.runs.iter().map(|r| json!({
-                    "mastered": r.mastered,
-                    "steps_to_goals": r.steps_to_goals,
-                    "reached_goals": r.reached_goals,
-                    "learning_gain": r.learning_gain,
-                })).collect::<Vec<_>>(),
-            })
-        })
+        .map(|(name, summary)| summary.to_json(*name))
         .collect();
     json!({
         "learners": args.learners,

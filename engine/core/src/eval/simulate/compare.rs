@@ -1,10 +1,38 @@
 //! Comparing policies: the paired difference of two summaries, and the recommender as a policy.
 
-use super::{RecommenderPolicy, RunFigures, Summary};
+use serde_json::{Value, json};
+
+use super::{PolicyName, RecommenderPolicy, RunFigures, Summary};
 use crate::bkt::LearnerState;
 use crate::eval::MeanStd;
 
 impl Summary {
+    /// The summary of `policy` as the JSON object `pathwise simulate --format json` prints per
+    /// policy: `policy`, `mean_mastered`, `std_mastered`, `mean_steps_to_goals`,
+    /// `std_steps_to_goals`, `reached_goals`, `learning_gain`, `std_learning_gain` (a standard
+    /// deviation is 0 with one run), `curve` and `per_run` (`mastered`, `steps_to_goals`,
+    /// `reached_goals`, `learning_gain` of each run).
+    pub fn to_json(&self, policy: PolicyName) -> Value {
+        let std = |m: &MeanStd| m.std.unwrap_or(0.0);
+        json!({
+            "policy": policy.to_string(),
+            "mean_mastered": self.mastered.mean,
+            "std_mastered": std(&self.mastered),
+            "mean_steps_to_goals": self.steps_to_goals.mean,
+            "std_steps_to_goals": std(&self.steps_to_goals),
+            "reached_goals": self.reached_goals.mean,
+            "learning_gain": self.learning_gain.mean,
+            "std_learning_gain": std(&self.learning_gain),
+            "curve": self.curve,
+            "per_run": self.runs.iter().map(|r| json!({
+                "mastered": r.mastered,
+                "steps_to_goals": r.steps_to_goals,
+                "reached_goals": r.reached_goals,
+                "learning_gain": r.learning_gain,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
     /// The paired difference `self − other` of one figure over runs (the runs of both summaries
     /// share their seeds, so the difference removes the seed's own variation): its mean and its
     /// standard error (sample standard deviation / √runs; `None` with one run). `None` when the

@@ -14,10 +14,12 @@
 //! gives mean ± std of each over runs, and a learning curve (mean goal skills known per step).
 
 mod compare;
+mod on_graph;
 mod policy;
 mod world;
 
 pub use compare::{Difference, recommender_policy};
+pub use on_graph::GraphSimulation;
 pub use policy::{BaselinePolicy, Policy, PolicyName, RecommenderPolicy, View};
 pub use world::{DEFAULT_BLOCKED_LEARN_FACTOR, World, draw_params};
 

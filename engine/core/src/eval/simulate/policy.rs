@@ -148,6 +148,24 @@ impl PolicyName {
     ];
 }
 
+impl PolicyName {
+    /// The policies named in `text`: comma-separated names (see [`PolicyName::ALL`]), or `all`;
+    /// without repeats, in the order given.
+    pub fn list(text: &str) -> Result<Vec<PolicyName>, Error> {
+        if text.trim() == "all" {
+            return Ok(PolicyName::ALL.to_vec());
+        }
+        let mut names = Vec::new();
+        for part in text.split(',') {
+            let name: PolicyName = part.trim().parse()?;
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+}
+
 impl fmt::Display for PolicyName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -268,5 +286,20 @@ mod tests {
             RecommenderPolicy(|_: &LearnerState| None).choose(&v, &mut rng),
             2
         );
+    }
+
+    #[test]
+    fn a_policy_list_keeps_the_order_given_without_repeats_and_names_an_unknown_one() {
+        let listed = PolicyName::list("random, pathwise,random").unwrap();
+        assert_eq!(
+            listed,
+            [
+                PolicyName::Baseline(BaselinePolicy::Random),
+                PolicyName::Pathwise
+            ]
+        );
+        assert_eq!(PolicyName::list("all").unwrap(), PolicyName::ALL);
+        let e = PolicyName::list("pathwise,best").unwrap_err().to_string();
+        assert!(e.contains("unknown policy `best`"), "{e}");
     }
 }
