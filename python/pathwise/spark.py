@@ -85,11 +85,10 @@ def fit(
     skill_column = names["skill_name"]
     frame = _selected(_numbered(df, _roles(names, item)), names, item)
     frame = frame.filter(_has_value(frame, skill_column))  # left out on one machine too
-    wanted = None
-    if skills is not None:
-        wanted = [skills] if isinstance(skills, str) else list(skills)
-        frame = frame.filter(frame[skill_column].isin(wanted))
-    large = [s for s in _listed(large_skills) if wanted is None or s in _listed(wanted)]
+    wanted = None if skills is None else _listed(skills)
+    if wanted is not None:
+        frame = frame.filter(_skill_text(skill_column).isin(wanted))
+    large = [s for s in _listed(large_skills) if wanted is None or s in wanted]
     if large and (multigs or multilearn):
         raise ValueError("large_skills are fitted with one parameter set per skill: not with multigs or multilearn")
     if large:
@@ -108,7 +107,7 @@ def fit(
         one = fit_large_skill(df, skill, partitions=partitions, forgets=forgets, defaults=defaults, fixed=fixed, **settings)
         parts.append({"skill": skill, "model": one.to_json()})
     if wanted is not None:
-        missing = sorted({str(w) for w in wanted} - {p["skill"] for p in parts})
+        missing = sorted(set(wanted) - {p["skill"] for p in parts})
         if missing:
             raise ValueError(f"no rows for skill(s) {missing} in column {skill_column!r}")
     if not parts:
@@ -134,23 +133,24 @@ def fit_large_skill(
 ) -> Model:
     """Fits the one skill ``skill`` of ``df`` (matched as text) when its rows are too many for
     one executor: its rows are split into ``partitions`` partitions by learner (default: Spark's
-    default parallelism) and cached; each EM iteration, every partition computes the expected
-    counts of its learners at the points EM waits for (one Spark job), and the driver adds them
-    and takes the M-step, as the one-machine fit does from the same starting points. Returns the
-    one-skill model (``pathwise.spark.fit(..., large_skills=[...])`` combines it with the
-    others). Equal to ``pathwise.Model(...).fit`` of the skill up to the order of the
-    floating-point additions (within 1e-9). Variants: ``forgets`` or not; per-item parameters
-    and learner classes are not partitioned yet."""
+    default parallelism, which needs a classic session, not Spark Connect) and cached; each EM
+    iteration, every partition computes the expected counts of its learners at the points EM
+    waits for (one Spark job), and the driver adds them and takes the M-step, as the one-machine
+    fit does from the same starting points. Returns the one-skill model
+    (``pathwise.spark.fit(..., large_skills=[...])`` combines it with the others). Equal to
+    ``pathwise.Model(...).fit`` of the skill up to the order of the floating-point additions
+    (within 1e-9). Variants: ``forgets`` or not; per-item parameters and learner classes are
+    not partitioned yet."""
     from pyspark.sql import functions as F
 
     settings = dict(seed=seed, num_fits=num_fits, max_iter=max_iter, tol=tol, pseudo_counts=pseudo_counts, bounds=bounds)
     names = _columns.column_names(df, defaults)
     skill = str(skill)
+    em = _native.PartitionedFit(Model(**settings), skill, bool(forgets), _fixed_json(fixed))
     frame = _selected(_numbered(df, _roles(names, None)), names, None)
     frame = frame.filter(_skill_text(names["skill_name"]) == F.lit(skill))
     count = partitions or df.sparkSession.sparkContext.defaultParallelism
     frame = frame.repartition(count, names["user_id"]).sortWithinPartitions(ROW).cache()
-    em = _native.PartitionedFit(Model(**settings), skill, bool(forgets), _fixed_json(fixed))
     try:
         while True:
             points = em.pending()
