@@ -20,6 +20,7 @@ from . import _columns, _metrics, _native
 from ._metrics import Metric
 from ._eval import DEFAULT_MODELS, cross_validate, read_log
 from ._native import LearnerState, Log, SkillGraph, load_graph
+from ._report import report
 from ._simulate import POLICIES, Simulation, simulate
 
 #: A table of responses: a pandas DataFrame, a pyarrow Table or a polars DataFrame.
@@ -38,6 +39,7 @@ __all__ = [
     "cross_validate",
     "load_graph",
     "read_log",
+    "report",
     "simulate",
 ]
 

@@ -198,3 +198,23 @@ def cross_validate_models(
 ) -> Tuple[List[str], List[Dict[str, Any]]]:
     """The fold names and one report per model (``model``, ``pooled``, ``folds``, ``spread``,
     ``per_skill``), as ``pathwise eval`` computes them; GIL released."""
+
+def write_report(
+    log: Log,
+    graph: SkillGraph,
+    model: Model,
+    dir: Union[str, PathLike],
+    shown: Union[str, PathLike],
+    sources: str,
+    by_group: bool = False,
+    learners: Optional[List[str]] = None,
+    groups: Optional[int] = None,
+    mastery: float = 0.95,
+    streak: int = 3,
+    spinning: int = 10,
+    inactive_days: float = 14.0,
+    inactive_share: float = 0.25,
+    format: str = "csv",
+) -> List[str]:
+    """Writes the cohort report into the empty folder ``dir`` as ``pathwise report`` does; GIL
+    released. Returns the recommender's warnings."""

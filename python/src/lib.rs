@@ -16,6 +16,7 @@ mod objects;
 mod partitioned;
 mod progress;
 mod recommend;
+mod report;
 mod simulate;
 mod state;
 
@@ -49,5 +50,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<log::Log>()?;
     m.add_function(wrap_pyfunction!(log::read_log, m)?)?;
     m.add_function(wrap_pyfunction!(eval::cross_validate_models, m)?)?;
+    m.add_function(wrap_pyfunction!(report::write_report, m)?)?;
     Ok(())
 }

@@ -7,8 +7,9 @@
 //! the files, so they agree to the digit. The rules behind the figures and every column are
 //! documented in `docs/report.md`.
 //!
-//! This crate renders into memory or into any [`std::io::Write`]r, one per file; it never decides
-//! where files go. A report folder holds `index.html` and the tables `learners`, `skills`,
+//! This crate renders into memory or into any [`std::io::Write`]r, one per file, or writes a
+//! whole report into a folder the caller chose ([`write_cohorts`]); it never decides where files
+//! go. A report folder holds `index.html` and the tables `learners`, `skills`,
 //! `groups`, `stuck`, `inactive`, `evidence` and (up to [`sheets::WIDE_MASTERY_CELLS`] cells)
 //! `mastery` ([`RenderedFolder::files`] lists them); the per-cell tables are made while they
 //! are written, so rendering never holds a learners × skills table. A report of
@@ -48,6 +49,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod colors;
+mod folder;
 pub mod heatmap;
 pub mod html;
 pub mod sheets;
@@ -57,6 +59,7 @@ use std::io::Write;
 
 use pathwise::report::{CohortInput, CohortReport, ReportSettings};
 
+pub use folder::write_cohorts;
 pub use html::PageContext;
 use sheets::{Kind, LazySheet, Sheet};
 

@@ -3,21 +3,16 @@
 //! [`OutputDir`], which refuses a folder it did not write.
 //! The rules and every column are documented in `docs/report.md`.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use pathwise::text::terminal_safe;
 use pathwise::{
     InteractionLog, Location, Policy, Recommender,
     report::{Cohort, CohortSelection, ReportSettings, cohort_reports},
 };
 use pathwise_datasets::{GraphOptions, load_graph};
-use pathwise_report::{
-    CohortEntry, FileFormat, PageContext, RenderedFolder, cohort_dir_name, cohorts_sheet,
-    render_cohort, render_index,
-};
+use pathwise_report::{CohortEntry, FileFormat, cohorts_sheet, write_cohorts};
 
 use crate::Outcome;
 use crate::commands::fit::read_model;
@@ -195,7 +190,8 @@ fn select_learners(path: &Path, log: &InteractionLog) -> anyhow::Result<Vec<u32>
     Ok(ids)
 }
 
-/// Writes the report folder: one cohort, or one sub-folder per group plus an index.
+/// Writes the report folder ([`write_cohorts`]) through [`OutputDir`]: into a temporary folder
+/// that replaces the target once everything is written.
 fn write_report(
     out: &OutputDir,
     cohorts: &[Cohort],
@@ -205,55 +201,18 @@ fn write_report(
     format: FileFormat,
 ) -> anyhow::Result<Vec<CohortEntry>> {
     out.write(|dir| {
-        let mut entries = Vec::with_capacity(cohorts.len());
-        for cohort in cohorts {
-            let (target, folder) = if grouped {
-                let folder = cohort_dir_name(&cohort.name);
-                let target = dir.join(&folder);
-                std::fs::create_dir(&target)
-                    .with_context(|| format!("{}: cannot create", target.display()))?;
-                (target, folder)
-            } else {
-                (dir.to_path_buf(), String::new())
-            };
-            let ctx = PageContext {
-                title: &cohort.name,
-                sources,
-                back_link: grouped,
-            };
-            let rendered = render_cohort(&ctx, &cohort.input, &cohort.report, settings);
-            write_folder(&target, &out.path().join(&folder), &rendered, format)?;
-            crate::temporary::checkpoint("cohort-written");
-            entries.push(CohortEntry {
-                name: cohort.name.clone(),
-                dir: folder,
-                report: cohort.report.clone(),
-            });
-        }
-        if grouped {
-            let index = render_index("cohorts", sources, &entries);
-            write_folder(dir, out.path(), &index, format)?;
-        }
+        let entries = write_cohorts(
+            dir,
+            out.path(),
+            cohorts,
+            grouped,
+            sources,
+            settings,
+            format,
+            || crate::temporary::checkpoint("cohort-written"),
+        )?;
         Ok(entries)
     })
-}
-
-/// Writes every file of a rendered folder into `dir`, a folder of the temporary report folder;
-/// errors name the file at its final place, `shown`.
-fn write_folder(
-    dir: &Path,
-    shown: &Path,
-    folder: &RenderedFolder,
-    format: FileFormat,
-) -> anyhow::Result<()> {
-    for file in folder.files(format) {
-        let cannot = || format!("{}: cannot write", shown.join(&file.name).display());
-        let mut w = BufWriter::new(File::create(dir.join(&file.name)).with_context(cannot)?);
-        file.write_to(&mut w)
-            .and_then(|()| w.flush())
-            .with_context(cannot)?;
-    }
-    Ok(())
 }
 
 /// The short terminal summary: per cohort, its size, attempts, groups and watch lists.
