@@ -94,3 +94,14 @@ def test_neither_or_both_inputs_is_an_error(cohort):
         pathwise.cross_validate()
     with pytest.raises(ValueError, match="split_column"):
         pathwise.cross_validate(cohort, split_column="fold", defaults=COHORT_COLUMNS)
+
+
+def test_read_log_takes_the_cli_s_reading_options(tmp_path):
+    path = tmp_path / "custom.csv"
+    path.write_text("who;what;ok;when\nann;add;1;1\nann;add;0;2\nbob;sub;1;1\n")
+    log = pathwise.read_log(path, preset="generic", columns={"learner": "who", "skill": "what", "correct": "ok", "order": "when"}, delimiter=";")
+    assert (log.n_responses, sorted(log.learners), sorted(log.skills)) == (3, ["ann", "bob"], ["add", "sub"])
+    with pytest.raises(ValueError, match="preset"):
+        pathwise.read_log(path, preset="moodle")
+    with pytest.raises(ValueError, match="tutor"):
+        pathwise.read_log(path, columns={"tutor": "who"})
