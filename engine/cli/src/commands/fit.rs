@@ -5,13 +5,12 @@
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use pathwise::{
     FitOptions, FixedParams, Model, PseudoCounts, Variant,
     bkt::{Bounds, FitFlag},
 };
+use pathwise_datasets::files_sha256;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::input::{MODEL_LIMIT, read_text};
 use crate::log_args::LogArgs;
@@ -150,18 +149,6 @@ impl Args {
     }
 }
 
-/// SHA-256 over the bytes of every input file, in order.
-pub fn input_sha256(paths: &[PathBuf]) -> anyhow::Result<String> {
-    let mut hasher = Sha256::new();
-    for path in paths {
-        let mut f = std::fs::File::open(path)
-            .map_err(|e| pathwise::Error::io(path.display().to_string(), e))?;
-        std::io::copy(&mut f, &mut hasher)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-    }
-    Ok(format!("{:x}", hasher.finalize()))
-}
-
 /// A skill's flags as the report shows them: names separated by spaces.
 fn flag_names(flags: &[FitFlag]) -> String {
     flags
@@ -215,7 +202,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     crate::output::refuse_stdout(&args.out, "-o", "fit prints its report on standard output")?;
     crate::output::check_writable(&args.out)?;
     // The input's digest is computed while the log is read (the reader leaves a core idle at times).
-    let (loaded, sha) = rayon::join(|| args.log.load(), || input_sha256(&args.log.logs));
+    let (loaded, sha) = rayon::join(|| args.log.load(), || files_sha256(&args.log.logs));
     let loaded = loaded?;
     let log = &loaded.log;
     let sha = sha?;
