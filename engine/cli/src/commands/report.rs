@@ -21,6 +21,7 @@ use crate::mastery_args::MasteryArgs;
 use crate::output::{Format, write_json};
 use crate::output_dir::OutputDir;
 use crate::overlap;
+use crate::status::progress_bar;
 
 /// Arguments of `pathwise report`.
 #[derive(Debug, clap::Args)]
@@ -124,7 +125,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if selection.by_group && log.groups().is_empty() {
         anyhow::bail!("--group-by: no response of the log has a value in that column");
     }
-    let cohorts = cohort_reports(&log, &model, &recommender, &selection, &settings)?;
+    // The library reports no progress here: a spinner shows the work goes on.
+    let spinner = progress_bar("{spinner} building the report");
+    let cohorts = cohort_reports(&log, &model, &recommender, &selection, &settings);
+    spinner.finish_and_clear();
+    let cohorts = cohorts?;
     let name = |p: &Path| {
         p.file_name().map_or_else(
             || p.display().to_string(),

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use crate::commands::fit::read_model;
 use crate::mastery_args::MasteryArgs;
 use crate::output::{Format, Table, check_writable, is_stdout, write_atomic, write_json};
+use crate::status::progress_bar;
 use crate::{Outcome, limits};
 
 /// Arguments of `pathwise simulate`.
@@ -148,19 +149,33 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let mut attempts: Vec<SimAttempt> = Vec::new();
     let keep_log = args.output.is_some();
     let mut results: Vec<(PolicyName, Summary)> = Vec::with_capacity(policies.len());
-    for name in &policies {
-        crate::status!(
-            "simulating {name}: {} runs of {} learners",
-            args.runs,
-            args.learners
-        );
+    let bar = progress_bar("{spinner} simulating {msg} [{bar:30}] {pos}/{len} runs");
+    bar.set_length((policies.len() * args.runs) as u64);
+    for (i, name) in policies.iter().enumerate() {
+        bar.suspend(|| {
+            crate::status!(
+                "simulating {name}: {} runs of {} learners",
+                args.runs,
+                args.learners
+            )
+        });
+        bar.set_message(name.to_string());
+        let runs_before = (i * args.runs) as u64;
+        let mut reported_run = None;
         let summary = simulation.run(*name, |a| {
+            // A run's attempts are handed over once the run is simulated.
+            if reported_run != Some(a.run) {
+                reported_run = Some(a.run);
+                bar.set_position(runs_before + u64::from(a.run) + 1);
+            }
             if keep_log {
                 attempts.push(*a)
             }
         })?;
+        bar.set_position(runs_before + args.runs as u64);
         results.push((*name, summary));
     }
+    bar.finish_and_clear();
     if let Some(path) = &args.output {
         write_atomic(path, |w| write_log(w, &simulation, &attempts))?;
     }
