@@ -71,11 +71,13 @@ class Model(_native.Model):
     ``evaluate``, ``crossvalidate``, read ``params()``, ``save``/``load`` it as pathwise's JSON
     model file.
 
-    ``Model(seed=0, num_fits=5, max_iter=200, tol=1e-6, pseudo_counts=5.0, bounds="default")``:
+    ``Model(seed=0, num_fits=5, max_iter=200, tol=1e-6, pseudo_counts=None, bounds="default")``:
     ``num_fits`` starting points per skill from the seeded generator; the same data and seed give
     the same model whatever the thread count. ``pseudo_counts`` regularises EM with that many
-    pseudo-observations per parameter at the textbook values; ``pseudo_counts=0,
-    bounds="none"`` is plain maximum-likelihood EM with guess and slip free, as pyBKT fits. Tables (``data=``) are pandas DataFrames, pyarrow Tables or polars
+    pseudo-observations per parameter at the textbook values (default 5, or 0 with
+    ``bounds="none"``, as ``pathwise fit``); ``bounds="none"`` alone is plain maximum-likelihood
+    EM with guess and slip free, as pyBKT fits; ``bounds`` also takes ``pathwise fit --bounds``'s
+    per-parameter specs (``"guess=0.3,slip=0.3"``). Tables (``data=``) are pandas DataFrames, pyarrow Tables or polars
     DataFrames; ``data_path=`` reads a CSV file.
     """
 
@@ -87,7 +89,7 @@ class Model(_native.Model):
         num_fits: int = 5,
         max_iter: int = 200,
         tol: float = 1e-6,
-        pseudo_counts: float = 5.0,
+        pseudo_counts: Optional[float] = None,
         bounds: str = "default",
     ) -> None:
         self.seed = seed

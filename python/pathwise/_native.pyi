@@ -15,7 +15,7 @@ class Model:
         num_fits: int = 5,
         max_iter: int = 200,
         tol: float = 1e-6,
-        pseudo_counts: float = 5.0,
+        pseudo_counts: Optional[float] = None,
         bounds: str = "default",
     ) -> None: ...
     def _fit_columns(

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use pathwise::bkt::{Bounds, DEFAULT_PSEUDO_COUNTS};
+use pathwise::bkt::Bounds;
 use pathwise::{FitOptions, FixedParams, PseudoCounts, Variant};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -54,21 +54,22 @@ impl Model {
 impl Model {
     /// A model to fit: `seed` of the restarts' generator, `num_fits` starting points per skill,
     /// EM's `max_iter` and relative tolerance `tol`; `pseudo_counts` pseudo-observations per
-    /// parameter at the textbook values (0: maximum likelihood, as pyBKT fits) and `bounds`
+    /// parameter at the textbook values (0: maximum likelihood, as pyBKT fits; `None`: 5, or 0
+    /// with `bounds="none"`, as `pathwise fit`) and `bounds`
     /// (`"default"`: guess and slip below 0.5; `"none"`: every parameter free, as in pyBKT; or
     /// `PARAM=MAX` / `PARAM=MIN:MAX` changes of the defaults, e.g. `"guess=0.3,slip=0.3"`, as
     /// `pathwise fit --bounds`).
     #[new]
-    #[pyo3(signature = (seed = 0, num_fits = 5, max_iter = 200, tol = 1e-6, pseudo_counts = DEFAULT_PSEUDO_COUNTS, bounds = "default"))]
+    #[pyo3(signature = (seed = 0, num_fits = 5, max_iter = 200, tol = 1e-6, pseudo_counts = None, bounds = "default"))]
     fn new(
         seed: u64,
         num_fits: u32,
         max_iter: u32,
         tol: f64,
-        pseudo_counts: f64,
+        pseudo_counts: Option<f64>,
         bounds: &str,
     ) -> PyResult<Self> {
-        if !(pseudo_counts.is_finite() && pseudo_counts >= 0.0) {
+        if let Some(pseudo_counts) = pseudo_counts.filter(|k| !(k.is_finite() && *k >= 0.0)) {
             return Err(PyValueError::new_err(format!(
                 "pseudo_counts must be a finite number at least 0, got {pseudo_counts}"
             )));
@@ -79,7 +80,7 @@ impl Model {
             restarts: num_fits,
             max_iter,
             tol,
-            pseudo_counts: PseudoCounts::with_weight(pseudo_counts),
+            pseudo_counts: PseudoCounts::chosen(pseudo_counts, &bounds),
             bounds,
             ..FitOptions::default()
         };

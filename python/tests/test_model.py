@@ -235,6 +235,16 @@ def test_maximum_likelihood_settings():
         pathwise.Model(bounds="wide")
 
 
+def test_unbounded_alone_is_maximum_likelihood_as_pathwise_fit():
+    frame = small_frame()
+    alone = pathwise.Model(seed=1, bounds="none").fit(frame).params()
+    explicit = pathwise.Model(seed=1, bounds="none", pseudo_counts=0).fit(frame).params()
+    default = pathwise.Model(seed=1).fit(frame).params()
+    five = pathwise.Model(seed=1, pseudo_counts=5).fit(frame).params()
+    pd.testing.assert_frame_equal(alone, explicit)
+    pd.testing.assert_frame_equal(default, five)
+
+
 def test_per_parameter_bounds_hold_the_fit_within_them():
     frame = small_frame()
     params = pathwise.Model(seed=1, bounds="guess=0.05,slip=0.02:0.04").fit(frame).params()["value"]

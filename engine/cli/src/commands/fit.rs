@@ -118,6 +118,7 @@ impl Args {
             None => FixedParams::default(),
         };
         let warm_start = self.warm_start.as_deref().map(read_model).transpose()?;
+        let bounds = Bounds::parse(&self.bounds)?;
         let options = FitOptions {
             variant: Variant {
                 forgets: self.forgets,
@@ -125,12 +126,8 @@ impl Args {
                 item_learn: self.item_learn,
                 learner_prior: self.learner_prior,
             },
-            bounds: Bounds::parse(&self.bounds)?,
-            pseudo_counts: match self.pseudo_counts {
-                Some(k) => PseudoCounts::with_weight(k),
-                None if self.bounds.trim() == "none" => PseudoCounts::none(),
-                None => PseudoCounts::default(),
-            },
+            bounds,
+            pseudo_counts: PseudoCounts::chosen(self.pseudo_counts, &bounds),
             restarts: self.restarts,
             seed: self.seed,
             tol: self.tol,

@@ -10,7 +10,7 @@
 
 use super::counts::Counts;
 use super::slot_params::SlotParams;
-use crate::bkt::params::{ParamName, Params};
+use crate::bkt::params::{Bounds, ParamName, Params};
 
 /// Denominators at or below this count as "no data" for a slot (the M-step then pools).
 pub(super) const NO_DATA: f64 = 1e-9;
@@ -62,6 +62,17 @@ impl PseudoCounts {
         Self {
             weight,
             ..Self::default()
+        }
+    }
+
+    /// `weight` pseudo-observations when given; else none under [`Bounds::none`] (so that
+    /// unbounded alone is plain maximum-likelihood EM) and the default under any other bounds.
+    /// The rule of `pathwise fit --pseudo-counts` and of the Python `Model`.
+    pub fn chosen(weight: Option<f64>, bounds: &Bounds) -> Self {
+        match weight {
+            Some(k) => Self::with_weight(k),
+            None if *bounds == Bounds::none() => Self::none(),
+            None => Self::default(),
         }
     }
 
