@@ -212,13 +212,16 @@ class Model(_native.Model):
         multiprior: bool = False,
         defaults: Optional[Mapping[str, str]] = None,
         fixed: Optional[Mapping[str, Mapping[str, float]]] = None,
+        progress: Optional[Callable[[int, int], Any]] = None,
     ) -> pd.DataFrame:
         """Cross-validates this model's settings with ``fit``'s arguments (pyBKT's
         ``crossvalidate``): learners are dealt into ``folds`` folds (shuffled with ``seed``,
         default the model's), or ``folds`` names a column of fold labels; each fold is predicted
         by a model fitted on the others. Every learner is tested exactly once. Returns a
         DataFrame indexed by skill with one column per metric, each over the skill's pooled
-        out-of-fold predictions. This model is left unchanged."""
+        out-of-fold predictions. This model is left unchanged. ``progress(folds_done, folds)`` is
+        called after each fold (an exception it raises stops the cross-validation and
+        propagates)."""
         table = _columns.read(data, data_path)
         names = _columns.column_names(table, defaults)
         item = _item_column(names, multigs, multilearn)
@@ -231,7 +234,9 @@ class Model(_native.Model):
         fold_of_row, n_folds = _fold_of_row(log, folds, self.seed if seed is None else seed)
         variant = (bool(forgets), bool(multigs), bool(multilearn), bool(multiprior))
         predicted = np.frombuffer(
-            self._cross_validate_columns(log.native(), variant, fold_of_row.tobytes(), n_folds, _fixed_json(fixed)),
+            self._cross_validate_columns(
+                log.native(), variant, fold_of_row.tobytes(), n_folds, _fixed_json(fixed), progress=progress
+            ),
             dtype=np.float64,
         )
         metrics = _metrics.listed(metric)

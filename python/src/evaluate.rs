@@ -10,14 +10,17 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::columns::Columns;
+use crate::progress::SkillCallback;
 
 /// Per-row out-of-fold P(correct): for each fold, a model fitted on the other folds' rows
-/// replays the fold's rows. Every row is tested exactly once.
+/// replays the fold's rows. Every row is tested exactly once. `progress` is told
+/// `(folds_done, folds)` after each fold; an exception it raises cancels the rest.
 pub(crate) fn cross_validate(
     columns: &Columns,
     options: &FitOptions,
     fold_of_row: &[u32],
     folds: u32,
+    progress: &SkillCallback,
 ) -> pathwise::Result<Vec<f64>> {
     if let Some(row) = fold_of_row.iter().position(|&f| f >= folds) {
         return Err(Error::config(format!(
@@ -31,18 +34,20 @@ pub(crate) fn cross_validate(
     for fold in 0..folds {
         let (test, train): (Vec<u32>, Vec<u32>) =
             (0..n as u32).partition(|&r| fold_of_row[r as usize] == fold);
-        if test.is_empty() {
-            continue;
+        if !test.is_empty() {
+            if train.is_empty() {
+                return Err(Error::config(format!(
+                    "fold {fold} holds every row: no rows are left to fit a model on"
+                )));
+            }
+            let model = pathwise::fit(&columns.build(&train)?, options, |_| {
+                ControlFlow::Continue(())
+            })?;
+            columns.replay_into(&model, &test, &mut predicted, &mut known)?;
         }
-        if train.is_empty() {
-            return Err(Error::config(format!(
-                "fold {fold} holds every row: no rows are left to fit a model on"
-            )));
+        if progress.count(fold as usize + 1, folds as usize).is_break() {
+            return Err(Error::Cancelled);
         }
-        let model = pathwise::fit(&columns.build(&train)?, options, |_| {
-            ControlFlow::Continue(())
-        })?;
-        columns.replay_into(&model, &test, &mut predicted, &mut known)?;
     }
     Ok(predicted)
 }

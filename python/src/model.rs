@@ -155,7 +155,10 @@ impl Model {
     /// `fold_of_row` (uint32 bytes) gives each row's fold in `0..folds`; for each fold a model is
     /// fitted on the other folds' rows and replays the fold's rows. Returns every row's
     /// out-of-fold P(correct) (float64 bytes, row order). This model is left unchanged.
-    #[pyo3(signature = (columns, variant, fold_of_row, folds, fixed_json = None))]
+    /// `progress(folds_done, folds)` is called after each fold; an exception it raises stops the
+    /// cross-validation and is raised again here.
+    #[pyo3(signature = (columns, variant, fold_of_row, folds, fixed_json = None, progress = None))]
+    #[allow(clippy::too_many_arguments)]
     fn _cross_validate_columns<'py>(
         &self,
         py: Python<'py>,
@@ -164,13 +167,15 @@ impl Model {
         fold_of_row: Bound<'py, PyBytes>,
         folds: u32,
         fixed_json: Option<&str>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let columns = Columns::from_py(columns)?;
         let options = self.fit_options(variant, fixed_json)?;
         let fold_of_row = u32_column("fold", fold_of_row.as_bytes(), columns.len())?;
+        let callback = SkillCallback::new(progress);
         let predicted = py
-            .detach(|| cross_validate(&columns, &options, &fold_of_row, folds))
-            .map_err(to_py)?;
+            .detach(|| cross_validate(&columns, &options, &fold_of_row, folds, &callback))
+            .map_err(|e| callback.take_error().unwrap_or_else(|| to_py(e)))?;
         Ok(PyBytes::new(py, &f64_bytes(&predicted)))
     }
 

@@ -116,3 +116,17 @@ def test_partial_fit_continues_from_the_current_parameters(cohort):
     assert skill in model.skills
     with pytest.raises(ValueError, match="partial_fit keeps the fitted variant"):
         model.partial_fit(second, defaults=COHORT_COLUMNS, multiprior=True)
+
+
+def test_crossvalidate_reports_each_fold_and_an_exception_in_progress_stops_it(cohort):
+    model = pathwise.Model(seed=0, num_fits=1)
+    calls = []
+    model.crossvalidate(cohort, folds=3, defaults=COHORT_COLUMNS, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+    def stop(done, total):
+        raise KeyboardInterrupt("stop")
+
+    with pytest.raises(KeyboardInterrupt, match="stop"):
+        model.crossvalidate(cohort, folds=3, defaults=COHORT_COLUMNS, progress=stop)
+    assert not model.is_fitted
