@@ -146,7 +146,12 @@ pub fn draw_skill_truths(n: usize, options: &TruthOptions, seed: u64) -> Vec<Ski
             };
             let guess = rng.random_range(0.08..0.3);
             let slip = rng.random_range(0.05..0.2);
-            let spread = options.item_spread;
+            // A negative or non-finite spread would be an empty range (a panic): its size counts.
+            let spread = if options.item_spread.is_finite() {
+                options.item_spread.abs()
+            } else {
+                0.0
+            };
             let items = (0..options.items_per_skill)
                 .map(|i| ItemTruth {
                     id: format!("{id}-q{i:02}"),
@@ -283,13 +288,15 @@ fn draw_class(rng: &mut ChaCha8Rng, weights: &[f64]) -> Option<usize> {
     if weights.is_empty() {
         return None;
     }
-    let total: f64 = weights.iter().sum();
+    // A negative or non-finite weight counts as 0 (it would make the range empty: a panic).
+    let weight = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
+    let total: f64 = weights.iter().map(|&w| weight(w)).sum();
     let mut u = rng.random_range(0.0..total.max(f64::MIN_POSITIVE));
-    for (c, w) in weights.iter().enumerate() {
-        if u < *w {
+    for (c, &w) in weights.iter().enumerate() {
+        if u < weight(w) {
             return Some(c);
         }
-        u -= w;
+        u -= weight(w);
     }
     Some(weights.len() - 1)
 }
@@ -340,6 +347,35 @@ mod tests {
             }
         }
         assert!((k / n - expected).abs() < 0.08, "{} vs {expected}", k / n);
+    }
+
+    #[test]
+    fn out_of_range_settings_do_not_panic() {
+        let wild = TruthOptions {
+            items_per_skill: 2,
+            item_spread: f64::NAN,
+            classes: 2,
+            ..TruthOptions::default()
+        };
+        let mut skills = draw_skill_truths(2, &wild, 1);
+        skills[0].prior = 7.0;
+        skills[1].slip = f64::NAN;
+        draw_skill_truths(
+            1,
+            &TruthOptions {
+                item_spread: -0.5,
+                ..wild
+            },
+            1,
+        );
+        let spec = CohortSpec {
+            learners: 20,
+            attempts: RangeInclusive::new(3, 1), // an empty range: 3 attempts each
+            skills,
+            class_weights: vec![f64::NAN, -1.0],
+            seed: 2,
+        };
+        assert_eq!(spec.rows().len(), 20 * 2 * 3);
     }
 
     #[test]
