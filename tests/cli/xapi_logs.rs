@@ -295,9 +295,13 @@ fn xapi_answer_without_timestamp_or_cut_short_file_is_refused() {
         refused("log.json", &format!("[{GOOD},\n{untimed}]")),
         "pathwise: error: log.json:2:1: timestamp: missing; each answer in a log needs its time"
     );
+    let cut_short = refused("log.json", &format!("[{GOOD},\n{GOOD}"));
     assert_eq!(
-        refused("log.json", &format!("[{GOOD},\n{GOOD}")),
-        "pathwise: error: log.json:1:1: the array is not closed; is the file cut short?"
+        cut_short,
+        format!(
+            "pathwise: error: log.json:2:{}: the file ends inside a value; is it cut short?",
+            GOOD.len()
+        )
     );
 }
 

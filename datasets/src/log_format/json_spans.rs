@@ -1,14 +1,15 @@
 //! Where the statements of a file of xAPI statements are: a JSON array of them, NDJSON (one per
-//! line), or LRS pages (`{"statements": [...], "more": "..."}`), each found as a byte range,
-//! without parsing the file as one JSON value. Each statement is then parsed on its own: memory
-//! holds the file's bytes and one statement's value at a time, deep nesting meets serde_json's
-//! recursion limit inside one statement, and an error can name the line and column where the
-//! statement starts.
-//!
-//! The scan only matches brackets outside strings; what lies between them is checked by parsing
-//! each statement (and each page member name), so a malformed file is refused either here or there.
+//! line), or LRS pages (`{"statements": [...], "more": "..."}`), each found as a byte range by
+//! serde_json as a borrowed [`RawValue`], without building the file as one JSON value. Each
+//! statement is then parsed on its own: memory holds the file's bytes and one statement's value at
+//! a time, deep nesting costs no stack while the statements are found (serde_json skips nested
+//! values with a loop) and meets serde_json's recursion limit when a statement is parsed, and an
+//! error can name the line and column where the statement starts.
 
 use std::ops::Range;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// A file that is not statements in one of the accepted shapes: the byte offset at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,176 +22,88 @@ pub(crate) struct SpanError {
 
 type Spans = Result<Vec<Range<usize>>, SpanError>;
 
-fn fail<T>(offset: usize, message: impl Into<String>) -> Result<T, SpanError> {
-    Err(SpanError {
-        offset,
-        message: message.into(),
-    })
-}
-
 /// The byte ranges of the statements in `text`, in file order: the elements of top-level arrays,
 /// the elements of the `statements` array of top-level objects that are LRS pages, and the other
 /// top-level objects (NDJSON lines, or a single statement).
 pub(crate) fn statement_spans(text: &[u8]) -> Spans {
-    let mut spans = Vec::new();
     let start = if text.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
         0
     };
-    let mut i = skip_space(text, start);
-    while i < text.len() {
-        match text[i] {
-            b'[' => i = elements(text, i, &mut spans)?,
-            b'{' => {
-                let end = value_end(text, i)?;
-                match page_statements(text, i)? {
-                    Some(array) => {
-                        elements(text, array, &mut spans)?;
-                    }
-                    None => spans.push(i..end),
+    let body = &text[start..];
+    let mut spans = Vec::new();
+    for value in serde_json::Deserializer::from_slice(body).into_iter::<&RawValue>() {
+        let value = value.map_err(|e| SpanError {
+            offset: start + offset_of(body, &e),
+            message: match e.classify() {
+                serde_json::error::Category::Eof => {
+                    "the file ends inside a value; is it cut short?".to_owned()
                 }
-                i = end;
-            }
+                _ => format!("malformed JSON: {}", super::xapi_log::bare(&e)),
+            },
+        })?;
+        let span = span_of(text, value);
+        match text[span.start] {
+            b'[' => spans.extend(elements(text, value)),
+            b'{' => match page_statements(value) {
+                Some(array) => spans.extend(elements(text, array)),
+                None => spans.push(span),
+            },
             _ => {
-                return fail(
-                    i,
-                    "expected a statement (a JSON object), an array of statements or an LRS \
-                     page ({\"statements\": [...]})",
-                );
+                return Err(SpanError {
+                    offset: span.start,
+                    message: "expected a statement (a JSON object), an array of statements or \
+                              an LRS page ({\"statements\": [...]})"
+                        .to_owned(),
+                });
             }
         }
-        i = skip_space(text, i);
     }
     Ok(spans)
 }
 
-/// Adds the elements of the array opening at `open` to `spans`; returns the offset after it.
-fn elements(text: &[u8], open: usize, spans: &mut Vec<Range<usize>>) -> Result<usize, SpanError> {
-    let mut i = skip_space(text, open + 1);
-    if text.get(i) == Some(&b']') {
-        return Ok(i + 1);
-    }
-    loop {
-        let end = value_end(text, i)?;
-        spans.push(i..end);
-        i = skip_space(text, end);
-        match text.get(i) {
-            Some(b',') => i = skip_space(text, i + 1),
-            Some(b']') => return Ok(i + 1),
-            Some(_) => return fail(i, "expected ',' or ']' after a statement"),
-            None => return fail(open, "the array is not closed; is the file cut short?"),
-        }
-    }
+/// The byte range of `value`, a slice borrowed from `text`.
+fn span_of(text: &[u8], value: &RawValue) -> Range<usize> {
+    let start = value.get().as_ptr() as usize - text.as_ptr() as usize;
+    start..start + value.get().len()
 }
 
-/// Where the `statements` array of the object opening at `open` starts, when the object is an
-/// LRS page (it has `statements` and no `actor` or `verb`).
-fn page_statements(text: &[u8], open: usize) -> Result<Option<usize>, SpanError> {
-    let mut i = skip_space(text, open + 1);
-    if text.get(i) == Some(&b'}') {
-        return Ok(None);
-    }
-    let (mut statements, mut statement) = (None, false);
-    loop {
-        if text.get(i) != Some(&b'"') {
-            return fail(i, "expected a member name in double quotes");
-        }
-        let name_end = value_end(text, i)?;
-        let name: String = serde_json::from_slice(&text[i..name_end]).map_err(|e| SpanError {
-            offset: i,
-            message: format!("malformed member name: {}", super::xapi_log::bare(&e)),
-        })?;
-        i = skip_space(text, name_end);
-        if text.get(i) != Some(&b':') {
-            return fail(i, "expected ':' after a member name");
-        }
-        i = skip_space(text, i + 1);
-        let end = value_end(text, i)?;
-        match name.as_str() {
-            "statements" if text[i] == b'[' => statements = Some(i),
-            "actor" | "verb" => statement = true,
-            _ => {}
-        }
-        i = skip_space(text, end);
-        match text.get(i) {
-            Some(b',') => i = skip_space(text, i + 1),
-            Some(b'}') => return Ok(statements.filter(|_| !statement)),
-            Some(_) => return fail(i, "expected ',' or '}' after a member"),
-            None => return fail(open, "the object is not closed; is the file cut short?"),
-        }
-    }
+/// The ranges of the elements of `array`, a JSON array borrowed from `text` (already checked
+/// to be well-formed JSON).
+fn elements(text: &[u8], array: &RawValue) -> Vec<Range<usize>> {
+    let items: Vec<&RawValue> = serde_json::from_str(array.get()).unwrap_or_default();
+    items.into_iter().map(|item| span_of(text, item)).collect()
 }
 
-/// The offset after the JSON value starting at `start`: a string, a bracketed value (matched
-/// outside strings, with a counter, so any depth costs no stack) or a scalar.
-fn value_end(text: &[u8], start: usize) -> Result<usize, SpanError> {
-    match text.get(start) {
-        None => fail(start, "the file ends where a value was expected"),
-        Some(b'"') => string_end(text, start),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            let mut i = start;
-            while i < text.len() {
-                match text[i] {
-                    b'"' => {
-                        i = string_end(text, i)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Ok(i + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            fail(
-                start,
-                "the value starting here is not closed; is the file cut short?",
-            )
-        }
-        Some(_) => {
-            let end = text[start..]
-                .iter()
-                .position(|b| b",:[]{}\" \t\r\n".contains(b))
-                .map_or(text.len(), |p| start + p);
-            if end == start {
-                fail(start, "expected a value")
-            } else {
-                Ok(end)
-            }
-        }
-    }
+/// The members of a top-level object that decide whether it is an LRS page.
+#[derive(Deserialize)]
+struct PageMembers<'a> {
+    #[serde(borrow, default)]
+    statements: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    actor: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    verb: Option<&'a RawValue>,
 }
 
-/// The offset after the string whose opening quote is at `start`.
-fn string_end(text: &[u8], start: usize) -> Result<usize, SpanError> {
-    let mut i = start + 1;
-    while let Some(p) = text
-        .get(i..)
-        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-    {
-        let j = i + p;
-        if text[j] == b'"' {
-            return Ok(j + 1);
-        }
-        i = j + 2;
-    }
-    fail(
-        start,
-        "the string starting here is not closed; is the file cut short?",
-    )
+/// The `statements` array of `object` when it is an LRS page (it has `statements` as an array and
+/// no `actor` or `verb`); anything else is a statement for the statement reader to judge.
+fn page_statements(object: &RawValue) -> Option<&RawValue> {
+    let members: PageMembers<'_> = serde_json::from_str(object.get()).ok()?;
+    let is_page = members.actor.is_none() && members.verb.is_none();
+    members
+        .statements
+        .filter(|array| is_page && array.get().starts_with('['))
 }
 
-fn skip_space(text: &[u8], mut i: usize) -> usize {
-    while text.get(i).is_some_and(|b| b" \t\r\n".contains(b)) {
-        i += 1;
-    }
-    i
+/// The byte offset in `body` of a serde_json error's line and column.
+fn offset_of(body: &[u8], e: &serde_json::Error) -> usize {
+    let line_start = memchr::memchr_iter(b'\n', body)
+        .nth(e.line().saturating_sub(2))
+        .map_or(0, |p| p + 1);
+    let line_start = if e.line() <= 1 { 0 } else { line_start };
+    (line_start + e.column().saturating_sub(1)).min(body.len())
 }
 
 /// Line and column (1-based, the column in bytes, as serde_json counts) of byte offsets asked
@@ -260,12 +173,26 @@ mod tests {
     #[test]
     fn malformed_shapes_name_the_offset() {
         let error = |text: &str| statement_spans(text.as_bytes()).unwrap_err();
-        assert_eq!(error(r#"[{"a":1} {"b":2}]"#).offset, 9);
-        assert_eq!(error(r#"[{"a":1},"#).offset, 9);
-        assert_eq!(error(r#"[{"a":1}"#).offset, 0);
-        assert_eq!(error(r#"[{"a":"x}]"#).offset, 6);
-        assert_eq!(error("42").offset, 0);
+        let missing_comma = error(r#"[{"a":1} {"b":2}]"#);
+        assert_eq!(missing_comma.offset, 9);
+        assert_eq!(missing_comma.message, "malformed JSON: expected `,` or `]`");
+        let cut_short = error(r#"[{"a":1},"#);
+        assert_eq!(cut_short.offset, 8);
+        assert!(
+            cut_short.message.ends_with("is it cut short?"),
+            "{cut_short:?}"
+        );
+        assert_eq!(error(r#"[{"a":1}"#).offset, 7);
+        assert_eq!(error(r#"[{"a":"x}]"#).offset, 9);
+        let scalar = error("42");
+        assert_eq!(scalar.offset, 0);
+        assert!(
+            scalar.message.starts_with("expected a statement"),
+            "{scalar:?}"
+        );
         assert_eq!(error(r#"{"statements" 1}"#).offset, 14);
+        assert_eq!(error("{\"a\":1}\n{\"b\" 2}").offset, 13);
+        assert_eq!(error("\u{feff}[1 2]").offset, 6);
     }
 
     #[test]
