@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::service::Exported;
+use crate::replies::Exported;
 
 /// One JSON object per line: `id` (when the event has one), `learner`, `item` and/or `skill`,
 /// `correct`, `time`, as posted.

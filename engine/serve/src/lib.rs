@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod learners;
+pub mod replies;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -17,7 +17,8 @@ use crate::auth::Tokens;
 use crate::error::ApiError;
 use crate::events::{check_id, parse_body};
 use crate::export;
-use crate::service::{Exported, LearnerView, Next, PathView, Posted, Reloaded, Service};
+use crate::replies::{Exported, LearnerView, Next, PathView, Posted, Reloaded};
+use crate::service::Service;
 
 /// A JSON reply (axum's own `Json` needs a serde_json feature that would rebuild polars).
 pub struct Json<T>(pub T);
