@@ -62,6 +62,14 @@ def test_spark_fit_equals_the_single_machine_fit(cohort_df, cohort):
         assert fitted.variant == local.variant
 
 
+def test_spark_fit_takes_the_pseudo_count_default_of_model(cohort_df, cohort):
+    # bounds="none" alone is plain maximum likelihood (no pseudo-counts) for Model; Spark's fit
+    # must choose the same default, not a fixed 5.
+    fitted = pathwise.spark.fit(cohort_df, seed=3, num_fits=2, bounds="none", defaults=COHORT_COLUMNS)
+    local = pathwise.Model(seed=3, num_fits=2, bounds="none").fit(data=cohort, defaults=COHORT_COLUMNS)
+    assert fitted.fingerprint == local.fingerprint
+
+
 def test_spark_fit_of_chosen_skills_on_assistments(spark, assistments):
     skills = ["Box and Whisker", "Table"]
     df = spark.createDataFrame(assistments[["user_id", "skill_name", "correct", "order_id"]])
